@@ -1,0 +1,185 @@
+// The outbox dispatcher: claims due messages, hands each to its transport, and records the
+// outcome. Transient failures are retried with exponential backoff and jitter up to a bound;
+// permanent ones are marked failed with the reason. A claim is a lease: if this process dies
+// mid-send, another (or the next start) claims the message again after the lease lapses —
+// delivery is at least once, and the message id lets receivers drop duplicates.
+import type { Logger } from "pino";
+import type { Clock } from "../../ports/clock.js";
+import type { OutboxMessage, Store } from "../../ports/store.js";
+import { PermanentDeliveryError, type Transport } from "../../ports/transport.js";
+
+export interface DispatcherOptions {
+  /** Attempts before a message is marked failed. */
+  maxAttempts: number;
+  /** First retry delay (ms); doubles each attempt, with ±50% jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** How long a claim lasts (ms). */
+  leaseMs: number;
+  /** Poll interval when idle (ms): picks up retries and other nodes' abandoned claims. */
+  pollMs: number;
+  batchSize: number;
+  /** Dev mode: log each message's destination and code to the terminal. */
+  logCodes: boolean;
+  /** Production mode: forget body and code once delivered. */
+  scrubDelivered: boolean;
+}
+
+export class OutboxDispatcher {
+  readonly #store: Store;
+  readonly #transports: ReadonlyMap<string, Transport>;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #opts: DispatcherOptions;
+  readonly #owner: string;
+  #timer: NodeJS.Timeout | null = null;
+  #due = 0;
+  #running: Promise<void> | null = null;
+  #again = false;
+  #stopped = false;
+
+  constructor(a: {
+    store: Store;
+    transports: ReadonlyMap<string, Transport>;
+    clock: Clock;
+    log: Logger;
+    owner: string;
+    options: DispatcherOptions;
+  }) {
+    this.#store = a.store;
+    this.#transports = a.transports;
+    this.#clock = a.clock;
+    this.#log = a.log;
+    this.#owner = a.owner;
+    this.#opts = a.options;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.notify();
+  }
+
+  /** Something was queued: run soon. */
+  notify(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#drain().finally(() => {
+      this.#running = null;
+      if (this.#stopped) return;
+      if (this.#again) {
+        this.#again = false;
+        this.notify();
+      } else {
+        this.#schedule(this.#opts.pollMs);
+      }
+    });
+  }
+
+  /** Wakes up in `ms` unless a wake-up is already due sooner. */
+  #schedule(ms: number): void {
+    const due = Date.now() + ms;
+    if (this.#timer && this.#due <= due) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#due = due;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.notify();
+    }, ms);
+    this.#timer.unref();
+  }
+
+  async #drain(): Promise<void> {
+    for (;;) {
+      const now = this.#clock.now();
+      let batch: OutboxMessage[];
+      try {
+        batch = await this.#store.transaction((tx) =>
+          tx.outbox.claimDue(this.#owner, now, now + this.#opts.leaseMs, this.#opts.batchSize),
+        );
+      } catch (e) {
+        this.#log.error({ err: e }, "outbox: cannot claim messages");
+        return;
+      }
+      if (batch.length === 0) return;
+      await Promise.all(batch.map((m) => this.#deliver(m)));
+      if (this.#stopped) return;
+    }
+  }
+
+  async #deliver(m: OutboxMessage): Promise<void> {
+    const attempts = m.attempts + 1;
+    const transport = this.#transports.get(m.transport);
+    let error: unknown = null;
+    if (!transport) {
+      error = new PermanentDeliveryError(`no transport named "${m.transport}" is configured`);
+    } else {
+      try {
+        const pool = await this.#store.read.pools.get(m.poolId);
+        await transport.send(m, pool);
+      } catch (e) {
+        error = e;
+      }
+    }
+    const now = this.#clock.now();
+    let outcome: Parameters<Store["read"]["outbox"]["settle"]>[1];
+    if (error === null) {
+      if (this.#opts.logCodes) {
+        this.#log.info(
+          {
+            messageId: m.id,
+            userPoolId: m.poolId,
+            username: m.username,
+            destination: m.destination,
+            code: m.code,
+          },
+          `${m.medium} for ${m.username} to ${m.destination}${m.code ? ` — code ${m.code}` : ""}`,
+        );
+      }
+      outcome = {
+        status: "sent",
+        attempts,
+        lastError: null,
+        nextAttemptAt: now,
+        sentAt: now,
+        transport: m.transport,
+        scrubBody: this.#opts.scrubDelivered,
+      };
+    } else {
+      const reason = error instanceof Error ? error.message : String(error);
+      const permanent = error instanceof PermanentDeliveryError || attempts >= this.#opts.maxAttempts;
+      const delay = Math.min(this.#opts.maxDelayMs, this.#opts.baseDelayMs * 2 ** (attempts - 1));
+      const jittered = Math.round(delay * (0.5 + Math.random()));
+      this.#log.warn(
+        { messageId: m.id, transport: m.transport, attempts, permanent, reason },
+        "outbox: delivery failed",
+      );
+      outcome = {
+        status: permanent ? "failed" : "queued",
+        attempts,
+        lastError: reason,
+        nextAttemptAt: now + (permanent ? 0 : jittered),
+        sentAt: null,
+        transport: m.transport,
+        scrubBody: false,
+      };
+      if (!permanent) this.#schedule(Math.min(jittered, this.#opts.pollMs));
+    }
+    try {
+      await this.#store.transaction((tx) => tx.outbox.settle(m.id, outcome));
+    } catch (e) {
+      // The lease will lapse and the message be tried again: at least once.
+      this.#log.error({ err: e, messageId: m.id }, "outbox: cannot record delivery outcome");
+    }
+  }
+
+  /** Stops polling and waits for the current round to finish. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#running;
+  }
+}

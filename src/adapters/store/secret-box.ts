@@ -1,0 +1,24 @@
+// App-client secrets must be readable again (DescribeUserPoolClient returns them, and the
+// SecretHash check needs the key), so they cannot be hashed: they are sealed at rest with
+// AES-256-GCM under a key derived from the server secret.
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+
+export class SecretBox {
+  readonly #key: Buffer;
+  constructor(serverSecret: Buffer) {
+    this.#key = createHmac("sha256", serverSecret).update("cognate client-secret sealing key v1").digest();
+  }
+  seal(plain: string): string {
+    const iv = randomBytes(12);
+    const c = createCipheriv("aes-256-gcm", this.#key, iv);
+    const ct = Buffer.concat([c.update(plain, "utf8"), c.final()]);
+    return `v1:${iv.toString("base64url")}:${c.getAuthTag().toString("base64url")}:${ct.toString("base64url")}`;
+  }
+  open(sealed: string): string {
+    const [v, iv, tag, ct] = sealed.split(":");
+    if (v !== "v1" || !iv || !tag || ct === undefined) throw new Error("unrecognised sealed secret");
+    const d = createDecipheriv("aes-256-gcm", this.#key, Buffer.from(iv, "base64url"));
+    d.setAuthTag(Buffer.from(tag, "base64url"));
+    return Buffer.concat([d.update(Buffer.from(ct, "base64url")), d.final()]).toString("utf8");
+  }
+}

@@ -1,0 +1,649 @@
+// The one SQL implementation of the store port, for every engine Kysely speaks to us in
+// (SQLite and PostgreSQL). Engine differences are confined to `forUpdate` (row locks) and
+// `skipLocked` (outbox claims), which SQLite does not need: its writers are serialised.
+import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
+import type { PoolConfig } from "../../domain/pool.js";
+import type {
+  AliasKind,
+  AliasRecord,
+  AliasRepo,
+  AuthEventRecord,
+  AuthEventRepo,
+  ClientRecord,
+  ClientRepo,
+  CodePurpose,
+  CodeRecord,
+  CodeRepo,
+  LimitRepo,
+  LimitResult,
+  MessageFilter,
+  MessageStatus,
+  MetaRepo,
+  OutboxMessage,
+  OutboxRepo,
+  PoolRecord,
+  PoolRepo,
+  Store,
+  StoreTx,
+  UserRecord,
+  UserRepo,
+  UserStatus,
+} from "../../ports/store.js";
+import type { DB, Engine, OutboxTable, UsersTable } from "./schema.js";
+import type { SecretBox } from "./secret-box.js";
+
+type Exec = Kysely<DB> | Transaction<DB>;
+
+const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+
+function toUser(r: Selectable<UsersTable>): UserRecord {
+  return {
+    poolId: r.pool_id,
+    username: r.username,
+    sub: r.sub,
+    status: r.status as UserStatus,
+    enabled: num(r.enabled) === 1,
+    attributes: JSON.parse(r.attributes) as Record<string, string>,
+    passwordHash: r.password_hash,
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+function toMessage(r: Selectable<OutboxTable>): OutboxMessage {
+  return {
+    id: r.id,
+    poolId: r.pool_id,
+    clientId: r.client_id,
+    username: r.username,
+    medium: r.medium as "EMAIL" | "SMS",
+    attributeName: r.attribute_name,
+    destination: r.destination,
+    subject: r.subject,
+    body: r.body,
+    code: r.code,
+    triggerSource: r.trigger_source,
+    createdAt: num(r.created_at),
+    status: r.status as MessageStatus,
+    transport: r.transport,
+    attempts: num(r.attempts),
+    lastError: r.last_error,
+    nextAttemptAt: num(r.next_attempt_at),
+    sentAt: numOrNull(r.sent_at),
+  };
+}
+
+class Repos implements StoreTx {
+  readonly pools: PoolRepo;
+  readonly clients: ClientRepo;
+  readonly users: UserRepo;
+  readonly aliases: AliasRepo;
+  readonly codes: CodeRepo;
+  readonly limits: LimitRepo;
+  readonly outbox: OutboxRepo;
+  readonly events: AuthEventRepo;
+  readonly meta: MetaRepo;
+
+  constructor(db: Exec, engine: Engine, box: SecretBox) {
+    const pg = engine === "postgres";
+
+    this.pools = {
+      async create(p: PoolRecord) {
+        await db
+          .insertInto("user_pools")
+          .values({
+            id: p.id,
+            name: p.name,
+            config: JSON.stringify(p.config),
+            creation_date: p.creationDate,
+            last_modified_date: p.lastModifiedDate,
+          })
+          .execute();
+      },
+      async get(id: string) {
+        const r = await db.selectFrom("user_pools").selectAll().where("id", "=", id).executeTakeFirst();
+        return r && toPool(r);
+      },
+      async update(p: PoolRecord) {
+        await db
+          .updateTable("user_pools")
+          .set({ name: p.name, config: JSON.stringify(p.config), last_modified_date: p.lastModifiedDate })
+          .where("id", "=", p.id)
+          .execute();
+      },
+      async delete(id: string) {
+        // Rows without a foreign key to the pool go explicitly; the rest cascade.
+        await db.deleteFrom("auth_events").where("pool_id", "=", id).execute();
+        await db.deleteFrom("limits").where("key", "like", `${id}|%`).execute();
+        const r = await db.deleteFrom("user_pools").where("id", "=", id).executeTakeFirst();
+        return r.numDeletedRows > 0n;
+      },
+      async list(limit: number, after: string | null) {
+        let q = db.selectFrom("user_pools").selectAll().orderBy("id").limit(limit);
+        if (after !== null) q = q.where("id", ">", after);
+        return (await q.execute()).map(toPool);
+      },
+      async countUsers(id: string) {
+        const r = await db
+          .selectFrom("users")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .where("pool_id", "=", id)
+          .executeTakeFirst();
+        return num(r?.n ?? 0);
+      },
+    };
+
+    const toClient = (r: Selectable<DB["user_pool_clients"]>): ClientRecord => ({
+      clientId: r.client_id,
+      poolId: r.pool_id,
+      clientName: r.client_name,
+      secret: r.secret === null ? null : box.open(r.secret),
+      config: JSON.parse(r.config) as Record<string, unknown>,
+      creationDate: num(r.creation_date),
+      lastModifiedDate: num(r.last_modified_date),
+    });
+
+    this.clients = {
+      async create(c: ClientRecord) {
+        await db
+          .insertInto("user_pool_clients")
+          .values({
+            client_id: c.clientId,
+            pool_id: c.poolId,
+            client_name: c.clientName,
+            secret: c.secret === null ? null : box.seal(c.secret),
+            config: JSON.stringify(c.config),
+            creation_date: c.creationDate,
+            last_modified_date: c.lastModifiedDate,
+          })
+          .execute();
+      },
+      async get(clientId: string) {
+        const r = await db
+          .selectFrom("user_pool_clients")
+          .selectAll()
+          .where("client_id", "=", clientId)
+          .executeTakeFirst();
+        return r && toClient(r);
+      },
+      async update(c: ClientRecord) {
+        await db
+          .updateTable("user_pool_clients")
+          .set({
+            client_name: c.clientName,
+            secret: c.secret === null ? null : box.seal(c.secret),
+            config: JSON.stringify(c.config),
+            last_modified_date: c.lastModifiedDate,
+          })
+          .where("client_id", "=", c.clientId)
+          .where("pool_id", "=", c.poolId)
+          .execute();
+      },
+      async delete(poolId: string, clientId: string) {
+        const r = await db
+          .deleteFrom("user_pool_clients")
+          .where("pool_id", "=", poolId)
+          .where("client_id", "=", clientId)
+          .executeTakeFirst();
+        return r.numDeletedRows > 0n;
+      },
+      async list(poolId: string, limit: number, after: string | null) {
+        let q = db
+          .selectFrom("user_pool_clients")
+          .selectAll()
+          .where("pool_id", "=", poolId)
+          .orderBy("client_id")
+          .limit(limit);
+        if (after !== null) q = q.where("client_id", ">", after);
+        return (await q.execute()).map(toClient);
+      },
+    };
+
+    this.users = {
+      async createIfAbsent(u: UserRecord, usernameKey: string) {
+        const r = await db
+          .insertInto("users")
+          .values({
+            pool_id: u.poolId,
+            username: u.username,
+            username_key: usernameKey,
+            sub: u.sub,
+            status: u.status,
+            enabled: u.enabled ? 1 : 0,
+            attributes: JSON.stringify(u.attributes),
+            password_hash: u.passwordHash,
+            created_at: u.createdAt,
+            updated_at: u.updatedAt,
+          })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
+        return (r.numInsertedOrUpdatedRows ?? 0n) > 0n;
+      },
+      async get(poolId: string, usernameKey: string) {
+        const r = await db
+          .selectFrom("users")
+          .selectAll()
+          .where("pool_id", "=", poolId)
+          .where("username_key", "=", usernameKey)
+          .executeTakeFirst();
+        return r && toUser(r);
+      },
+      async getBySub(poolId: string, sub: string) {
+        const r = await db
+          .selectFrom("users")
+          .selectAll()
+          .where("pool_id", "=", poolId)
+          .where("sub", "=", sub)
+          .executeTakeFirst();
+        return r && toUser(r);
+      },
+      async getForUpdate(poolId: string, username: string) {
+        let q = db
+          .selectFrom("users")
+          .selectAll()
+          .where("pool_id", "=", poolId)
+          .where("username", "=", username);
+        if (pg) q = q.forUpdate();
+        const r = await q.executeTakeFirst();
+        return r && toUser(r);
+      },
+      async update(u: UserRecord) {
+        await db
+          .updateTable("users")
+          .set({
+            status: u.status,
+            enabled: u.enabled ? 1 : 0,
+            attributes: JSON.stringify(u.attributes),
+            password_hash: u.passwordHash,
+            updated_at: u.updatedAt,
+          })
+          .where("pool_id", "=", u.poolId)
+          .where("username", "=", u.username)
+          .execute();
+      },
+      async delete(poolId: string, username: string) {
+        const r = await db
+          .deleteFrom("users")
+          .where("pool_id", "=", poolId)
+          .where("username", "=", username)
+          .executeTakeFirst();
+        return r.numDeletedRows > 0n;
+      },
+      async list(poolId: string, limit: number, after: string | null) {
+        let q = db
+          .selectFrom("users")
+          .selectAll()
+          .where("pool_id", "=", poolId)
+          .orderBy("username")
+          .limit(limit);
+        if (after !== null) q = q.where("username", ">", after);
+        return (await q.execute()).map(toUser);
+      },
+    };
+
+    this.aliases = {
+      async find(poolId: string, kind: AliasKind, valueKey: string) {
+        const r = await db
+          .selectFrom("aliases")
+          .selectAll()
+          .where("pool_id", "=", poolId)
+          .where("kind", "=", kind)
+          .where("value_key", "=", valueKey)
+          .executeTakeFirst();
+        return (
+          r && { poolId: r.pool_id, kind: r.kind as AliasKind, valueKey: r.value_key, username: r.username }
+        );
+      },
+      async claim(a: AliasRecord) {
+        const r = await db
+          .insertInto("aliases")
+          .values({ pool_id: a.poolId, kind: a.kind, value_key: a.valueKey, username: a.username })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
+        if ((r.numInsertedOrUpdatedRows ?? 0n) > 0n) return true;
+        const holder = await this.find(a.poolId, a.kind, a.valueKey);
+        return holder?.username === a.username;
+      },
+      async transfer(a: AliasRecord) {
+        const before = await this.find(a.poolId, a.kind, a.valueKey);
+        await db
+          .insertInto("aliases")
+          .values({ pool_id: a.poolId, kind: a.kind, value_key: a.valueKey, username: a.username })
+          .onConflict((oc) =>
+            oc.columns(["pool_id", "kind", "value_key"]).doUpdateSet({ username: a.username }),
+          )
+          .execute();
+        return before && before.username !== a.username ? before.username : null;
+      },
+      async release(poolId: string, kind: AliasKind, valueKey: string, username: string) {
+        await db
+          .deleteFrom("aliases")
+          .where("pool_id", "=", poolId)
+          .where("kind", "=", kind)
+          .where("value_key", "=", valueKey)
+          .where("username", "=", username)
+          .execute();
+      },
+      async listForUser(poolId: string, username: string) {
+        const rows = await db
+          .selectFrom("aliases")
+          .selectAll()
+          .where("pool_id", "=", poolId)
+          .where("username", "=", username)
+          .execute();
+        return rows.map((r) => ({
+          poolId: r.pool_id,
+          kind: r.kind as AliasKind,
+          valueKey: r.value_key,
+          username: r.username,
+        }));
+      },
+    };
+
+    this.codes = {
+      async get(poolId: string, username: string, purpose: CodePurpose) {
+        const r = await db
+          .selectFrom("codes")
+          .selectAll()
+          .where("pool_id", "=", poolId)
+          .where("username", "=", username)
+          .where("purpose", "=", purpose)
+          .executeTakeFirst();
+        if (!r) return undefined;
+        const code: CodeRecord = {
+          poolId: r.pool_id,
+          username: r.username,
+          purpose: r.purpose as CodePurpose,
+          codeHmac: r.code_hmac,
+          previous: JSON.parse(r.previous) as string[],
+          attributeName: r.attribute_name,
+          issuedAt: num(r.issued_at),
+          expiresAt: num(r.expires_at),
+          failedAttempts: num(r.failed_attempts),
+          consumedAt: numOrNull(r.consumed_at),
+        };
+        return code;
+      },
+      async put(c: CodeRecord) {
+        const row = {
+          pool_id: c.poolId,
+          username: c.username,
+          purpose: c.purpose,
+          code_hmac: c.codeHmac,
+          previous: JSON.stringify(c.previous),
+          attribute_name: c.attributeName,
+          issued_at: c.issuedAt,
+          expires_at: c.expiresAt,
+          failed_attempts: c.failedAttempts,
+          consumed_at: c.consumedAt,
+        };
+        const { pool_id: _p, username: _u, purpose: _c, ...rest } = row;
+        await db
+          .insertInto("codes")
+          .values(row)
+          .onConflict((oc) => oc.columns(["pool_id", "username", "purpose"]).doUpdateSet(rest))
+          .execute();
+      },
+      async addFailedAttempt(poolId: string, username: string, purpose: CodePurpose, maxFailed: number) {
+        const r = await db
+          .updateTable("codes")
+          .set({ failed_attempts: sql<number>`failed_attempts + 1` })
+          .where("pool_id", "=", poolId)
+          .where("username", "=", username)
+          .where("purpose", "=", purpose)
+          .where("failed_attempts", "<", maxFailed)
+          .returning("failed_attempts")
+          .executeTakeFirst();
+        return r ? num(r.failed_attempts) : null;
+      },
+      async consume(poolId: string, username: string, purpose: CodePurpose, codeHmac: string, now: number) {
+        const r = await db
+          .updateTable("codes")
+          .set({ consumed_at: now })
+          .where("pool_id", "=", poolId)
+          .where("username", "=", username)
+          .where("purpose", "=", purpose)
+          .where("code_hmac", "=", codeHmac)
+          .where("consumed_at", "is", null)
+          .where("expires_at", ">", now)
+          .executeTakeFirst();
+        return r.numUpdatedRows > 0n;
+      },
+      async delete(poolId: string, username: string, purpose: CodePurpose) {
+        await db
+          .deleteFrom("codes")
+          .where("pool_id", "=", poolId)
+          .where("username", "=", username)
+          .where("purpose", "=", purpose)
+          .execute();
+      },
+    };
+
+    const peek = async (key: string, now: number): Promise<LimitResult | undefined> => {
+      const r = await db.selectFrom("limits").selectAll().where("key", "=", key).executeTakeFirst();
+      if (!r || num(r.window_end) <= now) return undefined;
+      return { allowed: true, count: num(r.count), resetAt: num(r.window_end) };
+    };
+
+    this.limits = {
+      async hit(key: string, windowMs: number, max: number, now: number) {
+        if (max <= 0) return { allowed: false, count: 0, resetAt: now + windowMs };
+        const end = now + windowMs;
+        // One statement: start a window, count within it, or refuse without counting.
+        const r = await db
+          .insertInto("limits")
+          .values({ key, window_end: end, count: 1 })
+          .onConflict((oc) =>
+            oc
+              .column("key")
+              .doUpdateSet({
+                count: sql<number>`CASE WHEN limits.window_end <= ${now} THEN 1 ELSE limits.count + 1 END`,
+                window_end: sql<number>`CASE WHEN limits.window_end <= ${now} THEN ${end} ELSE limits.window_end END`,
+              })
+              .where((eb) => eb.or([eb("limits.window_end", "<=", now), eb("limits.count", "<", max)])),
+          )
+          .returning(["count", "window_end"])
+          .executeTakeFirst();
+        if (r) return { allowed: true, count: num(r.count), resetAt: num(r.window_end) };
+        const current = await peek(key, now);
+        return { allowed: false, count: current?.count ?? max, resetAt: current?.resetAt ?? end };
+      },
+      peek,
+    };
+
+    this.outbox = {
+      async enqueue(m: OutboxMessage) {
+        await db
+          .insertInto("outbox")
+          .values({
+            id: m.id,
+            pool_id: m.poolId,
+            client_id: m.clientId,
+            username: m.username,
+            medium: m.medium,
+            attribute_name: m.attributeName,
+            destination: m.destination,
+            subject: m.subject,
+            body: m.body,
+            code: m.code,
+            trigger_source: m.triggerSource,
+            created_at: m.createdAt,
+            status: m.status,
+            transport: m.transport,
+            attempts: m.attempts,
+            last_error: m.lastError,
+            next_attempt_at: m.nextAttemptAt,
+            sent_at: m.sentAt,
+            claimed_by: null,
+            claimed_until: null,
+          })
+          .execute();
+      },
+      async list(f: MessageFilter) {
+        let q = db
+          .selectFrom("outbox")
+          .selectAll()
+          .orderBy("seq", f.order === "desc" ? "desc" : "asc");
+        if (f.userPoolId !== undefined) q = q.where("pool_id", "=", f.userPoolId);
+        if (f.username !== undefined) {
+          const u = f.username;
+          q = q.where((eb) => eb.or([eb("username", "=", u), eb("destination", "=", u)]));
+        }
+        if (f.destination !== undefined) q = q.where("destination", "=", f.destination);
+        if (f.clientId !== undefined) q = q.where("client_id", "=", f.clientId);
+        if (f.since !== undefined) q = q.where("created_at", ">=", f.since);
+        if (f.status !== undefined) q = q.where("status", "=", f.status);
+        if (f.limit !== undefined) q = q.limit(f.limit);
+        return (await q.execute()).map(toMessage);
+      },
+      async get(id: string) {
+        const r = await db.selectFrom("outbox").selectAll().where("id", "=", id).executeTakeFirst();
+        return r && toMessage(r);
+      },
+      async clear() {
+        const r = await db.deleteFrom("outbox").executeTakeFirst();
+        return Number(r.numDeletedRows);
+      },
+      async claimDue(owner: string, now: number, leaseUntil: number, limit: number) {
+        let due = db
+          .selectFrom("outbox")
+          .select("seq")
+          .where("status", "=", "queued")
+          .where("next_attempt_at", "<=", now)
+          .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now)]))
+          .orderBy("seq")
+          .limit(limit);
+        if (pg) due = due.forUpdate().skipLocked();
+        const rows = await db
+          .updateTable("outbox")
+          .set({ claimed_by: owner, claimed_until: leaseUntil })
+          .where("seq", "in", due)
+          .returningAll()
+          .execute();
+        return rows.map(toMessage).sort((a, b) => a.createdAt - b.createdAt);
+      },
+      async settle(id, o) {
+        await db
+          .updateTable("outbox")
+          .set({
+            status: o.status,
+            attempts: o.attempts,
+            last_error: o.lastError,
+            next_attempt_at: o.nextAttemptAt,
+            sent_at: o.sentAt,
+            transport: o.transport,
+            claimed_by: null,
+            claimed_until: null,
+            ...(o.scrubBody ? { body: "", code: null } : {}),
+          })
+          .where("id", "=", id)
+          .execute();
+      },
+    };
+
+    this.events = {
+      async add(e: AuthEventRecord) {
+        await db
+          .insertInto("auth_events")
+          .values({
+            id: e.id,
+            pool_id: e.poolId,
+            username: e.username,
+            client_id: e.clientId,
+            event_type: e.eventType,
+            created_at: e.createdAt,
+            ip_address: e.ipAddress,
+            encoded_data: e.encodedData,
+            analytics_endpoint_id: e.analyticsEndpointId,
+            user_agent: e.userAgent,
+          })
+          .execute();
+      },
+      async listForUser(poolId: string, username: string, limit: number) {
+        const rows = await db
+          .selectFrom("auth_events")
+          .selectAll()
+          .where("pool_id", "=", poolId)
+          .where("username", "=", username)
+          .orderBy("created_at", "desc")
+          .limit(limit)
+          .execute();
+        return rows.map((r) => ({
+          id: r.id,
+          poolId: r.pool_id,
+          username: r.username,
+          clientId: r.client_id,
+          eventType: r.event_type,
+          createdAt: num(r.created_at),
+          ipAddress: r.ip_address,
+          encodedData: r.encoded_data,
+          analyticsEndpointId: r.analytics_endpoint_id,
+          userAgent: r.user_agent,
+        }));
+      },
+    };
+
+    this.meta = {
+      async get(key: string) {
+        const r = await db.selectFrom("meta").select("value").where("key", "=", key).executeTakeFirst();
+        return r?.value;
+      },
+      async setIfAbsent(key: string, value: string) {
+        await db
+          .insertInto("meta")
+          .values({ key, value })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+        const r = await db
+          .selectFrom("meta")
+          .select("value")
+          .where("key", "=", key)
+          .executeTakeFirstOrThrow();
+        return r.value;
+      },
+    };
+  }
+}
+
+function toPool(r: Selectable<DB["user_pools"]>): PoolRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    config: JSON.parse(r.config) as PoolConfig,
+    creationDate: num(r.creation_date),
+    lastModifiedDate: num(r.last_modified_date),
+  };
+}
+
+export class SqlStore implements Store {
+  readonly read: StoreTx;
+  readonly dialect: Engine;
+  readonly #writer: Kysely<DB>;
+  readonly #reader: Kysely<DB>;
+  readonly #box: SecretBox;
+  readonly #onClose: () => Promise<void>;
+
+  constructor(opts: {
+    engine: Engine;
+    writer: Kysely<DB>;
+    reader: Kysely<DB>;
+    box: SecretBox;
+    onClose: () => Promise<void>;
+  }) {
+    this.dialect = opts.engine;
+    this.#writer = opts.writer;
+    this.#reader = opts.reader;
+    this.#box = opts.box;
+    this.#onClose = opts.onClose;
+    this.read = new Repos(this.#reader, opts.engine, opts.box);
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.#writer.transaction().execute((trx) => fn(new Repos(trx, this.dialect, this.#box)));
+  }
+
+  close(): Promise<void> {
+    return this.#onClose();
+  }
+}

@@ -1,0 +1,119 @@
+// The `cognate` command: `serve` starts the server; other verbs are adapters over the same
+// store and operations (never a second implementation).
+import { parseArgs } from "node:util";
+import { ConfigError, ENV_VARIABLES, loadConfig } from "../config/config.js";
+import { startCognate } from "../main.js";
+
+const USAGE = `Usage: cognate <command> [options]
+
+Commands:
+  serve      Start the server (default)
+  help       Show this help
+
+serve options (each also settable in the config file and by environment):
+  --host HOST        Address to listen on            (COGNATE_HOST, default 127.0.0.1)
+  --port PORT        Port to listen on, 0 = any free  (COGNATE_PORT, default 9229)
+  --db PATH|URL      SQLite file, :memory:, or postgres://…  (COGNATE_DB, default ./.cognate/cognate.db)
+  --config FILE      JSON or YAML configuration file  (COGNATE_CONFIG)
+  --region REGION    Region in pool ids and ARNs      (COGNATE_REGION, default us-east-1)
+  --mode MODE        dev (dev inbox on) or production (COGNATE_MODE, default dev)
+  --log-level LEVEL  fatal|error|warn|info|debug|trace|silent (COGNATE_LOG_LEVEL, default info)
+
+Environment variables: ${ENV_VARIABLES.join(", ")}, COGNATE_CONFIG
+`;
+
+function flagsFrom(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const map: Record<string, string> = {
+    host: "host",
+    db: "db",
+    region: "region",
+    mode: "mode",
+    "log-level": "logLevel",
+  };
+  for (const [flag, key] of Object.entries(map)) {
+    const v = values[flag];
+    if (typeof v === "string") out[key] = v;
+  }
+  if (typeof values.port === "string") {
+    const n = Number(values.port);
+    if (!Number.isInteger(n)) throw new ConfigError(`--port must be a whole number, got "${values.port}"`);
+    out.port = n;
+  }
+  return out;
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      host: { type: "string" },
+      port: { type: "string" },
+      db: { type: "string" },
+      config: { type: "string" },
+      region: { type: "string" },
+      mode: { type: "string" },
+      "log-level": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const config = loadConfig({ file: values.config, env: process.env, flags: flagsFrom(values) });
+  const app = await startCognate(config);
+  const inbox = config.mode === "dev" && config.devInbox ? `, dev inbox at ${app.url}/_dev/messages` : "";
+  process.stdout.write(
+    `Cognate ${config.mode} server listening on ${app.url} (${app.store.engine} ${app.store.location}${inbox})\n`,
+  );
+  for (const p of app.seeded.pools) {
+    process.stdout.write(
+      `  seeded pool ${p.id} (${p.name}): clients ${p.clients.map((c) => c.id).join(", ") || "none"}\n`,
+    );
+  }
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write(`Received ${signal}, shutting down\n`);
+      app.close().then(resolve, (e: unknown) => {
+        process.stderr.write(`cognate: error while shutting down: ${String(e)}\n`);
+        resolve();
+      });
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command = "serve", ...rest] = argv;
+  try {
+    switch (command) {
+      case "serve":
+        return await serve(rest);
+      case "help":
+      case "--help":
+      case "-h":
+        process.stdout.write(USAGE);
+        return 0;
+      default:
+        if (command.startsWith("--")) return await serve(argv);
+        process.stderr.write(`cognate: unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    if (
+      e instanceof ConfigError ||
+      (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))
+    ) {
+      process.stderr.write(`cognate: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,118 @@
+// User attributes: validation against the pool schema, sign-in name rules, and the
+// attribute list shown by AdminGetUser/ListUsers.
+import type { AttributeType } from "@aws-sdk/client-cognito-identity-provider";
+import type { AliasKind, UserRecord } from "../ports/store.js";
+import { fail } from "../protocol/errors.js";
+import type { Wire } from "../protocol/wire.js";
+import type { PoolConfig } from "./pool.js";
+
+// Cognito requires E.164: a plus sign and digits only.
+const PHONE = /^\+[0-9]{4,15}$/;
+// Deliberately simple: one @, something on each side, a dot in the domain, no spaces.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function looksLikeEmail(v: string): boolean {
+  return EMAIL.test(v);
+}
+export function looksLikePhone(v: string): boolean {
+  return PHONE.test(v);
+}
+
+const schemaError = (name: string, reason: string): never =>
+  fail("InvalidParameterException", `Attributes did not conform to the schema: ${name}: ${reason}`);
+
+/**
+ * Validates SignUp's UserAttributes against the pool schema and the client's
+ * WriteAttributes; returns them as a map (the last value of a repeated name wins).
+ */
+export function validateNewUserAttributes(
+  list: readonly Wire<AttributeType>[] | undefined,
+  pool: PoolConfig,
+  clientWriteAttributes: readonly string[] | undefined,
+): Record<string, string> {
+  const schema = new Map((pool.SchemaAttributes ?? []).map((a) => [a.Name ?? "", a]));
+  const out: Record<string, string> = {};
+  for (const attr of list ?? []) {
+    const name = attr.Name ?? "";
+    const value = attr.Value ?? "";
+    const def = schema.get(name);
+    if (!def || def.DeveloperOnlyAttribute) schemaError(name, "Attribute does not exist in the schema.");
+    if (name === "sub") schemaError(name, "Attribute cannot be updated. (changing an immutable attribute)");
+    if (name === "email_verified" || name === "phone_number_verified") {
+      fail("NotAuthorizedException", "A client attempted to write unauthorized attribute");
+    }
+    if (clientWriteAttributes && clientWriteAttributes.length > 0 && !clientWriteAttributes.includes(name)) {
+      fail("NotAuthorizedException", "A client attempted to write unauthorized attribute");
+    }
+    if (name === "email" && !looksLikeEmail(value))
+      fail("InvalidParameterException", "Invalid email address format.");
+    if (name === "phone_number" && !looksLikePhone(value))
+      fail("InvalidParameterException", "Invalid phone number format.");
+    const c = def?.StringAttributeConstraints;
+    if (def?.AttributeDataType === "String" && c) {
+      if (c.MaxLength !== undefined && value.length > Number(c.MaxLength)) {
+        schemaError(name, `String must be no longer than ${c.MaxLength} characters`);
+      }
+      if (c.MinLength !== undefined && value.length < Number(c.MinLength)) {
+        schemaError(name, `String must be no shorter than ${c.MinLength} characters`);
+      }
+    }
+    if (def?.AttributeDataType === "Number") {
+      if (!/^-?[0-9]+(\.[0-9]+)?$/.test(value)) schemaError(name, "Number is not valid.");
+      const n = def.NumberAttributeConstraints;
+      if (n?.MinValue !== undefined && Number(value) < Number(n.MinValue)) {
+        schemaError(name, `Number must be no less than ${n.MinValue}`);
+      }
+      if (n?.MaxValue !== undefined && Number(value) > Number(n.MaxValue)) {
+        schemaError(name, `Number must be no greater than ${n.MaxValue}`);
+      }
+    }
+    if (def?.AttributeDataType === "Boolean" && value !== "true" && value !== "false") {
+      schemaError(name, "Boolean is not valid.");
+    }
+    if (def?.AttributeDataType === "DateTime" && Number.isNaN(Date.parse(value))) {
+      schemaError(name, "DateTime is not valid.");
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+/** Throws Cognito's error for the first required attribute that is missing. */
+export function checkRequiredAttributes(attributes: Record<string, string>, pool: PoolConfig): void {
+  for (const def of pool.SchemaAttributes ?? []) {
+    const name = def.Name ?? "";
+    if (def.Required && name !== "sub" && !(name in attributes)) {
+      schemaError(name, "The attribute is required");
+    }
+  }
+}
+
+/** The sign-in name kinds a pool uses besides the username itself. */
+export function signInKinds(pool: PoolConfig): {
+  usernameAttributes: AliasKind[];
+  aliasAttributes: AliasKind[];
+} {
+  return {
+    usernameAttributes: (pool.UsernameAttributes ?? []) as AliasKind[],
+    aliasAttributes: (pool.AliasAttributes ?? []) as AliasKind[],
+  };
+}
+
+/** The stored key of a sign-in value: case-folded when the pool is case-insensitive. */
+export function nameKey(value: string, caseInsensitive: boolean): string {
+  return caseInsensitive ? value.toLowerCase() : value;
+}
+
+/** The value key of an alias: email is always case-insensitive in Cognito. */
+export function aliasKey(kind: AliasKind, value: string, caseInsensitive: boolean): string {
+  return kind === "email" ? value.toLowerCase() : nameKey(value, caseInsensitive);
+}
+
+/** Attributes as AdminGetUser and ListUsers show them (`sub` first). */
+export function attributeList(user: UserRecord, only?: readonly string[]): Wire<AttributeType>[] {
+  const all: Wire<AttributeType>[] = [{ Name: "sub", Value: user.sub }];
+  for (const [Name, Value] of Object.entries(user.attributes)) all.push({ Name, Value });
+  if (!only || only.length === 0) return all;
+  return all.filter((a) => only.includes(a.Name ?? ""));
+}

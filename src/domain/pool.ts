@@ -1,0 +1,303 @@
+// User-pool settings: defaults, validation of Create/UpdateUserPool input, and the
+// UserPoolType description. Pure functions; the operations do the I/O.
+import type {
+  CreateUserPoolRequest,
+  SchemaAttributeType,
+  UpdateUserPoolRequest,
+  UserPoolType,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { fail } from "../protocol/errors.js";
+import { epochSeconds, type Wire } from "../protocol/wire.js";
+
+/** Everything DescribeUserPool returns that is not an id, name, date or count. */
+export type PoolConfig = Omit<
+  Wire<UserPoolType>,
+  "Id" | "Name" | "Arn" | "CreationDate" | "LastModifiedDate" | "EstimatedNumberOfUsers"
+>;
+
+type SchemaAttribute = Wire<SchemaAttributeType>;
+
+function stringAttr(name: string, min = "0", max = "2048"): SchemaAttribute {
+  return {
+    Name: name,
+    AttributeDataType: "String",
+    DeveloperOnlyAttribute: false,
+    Mutable: true,
+    Required: false,
+    StringAttributeConstraints: { MinLength: min, MaxLength: max },
+  };
+}
+
+function booleanAttr(name: string): SchemaAttribute {
+  return {
+    Name: name,
+    AttributeDataType: "Boolean",
+    DeveloperOnlyAttribute: false,
+    Mutable: true,
+    Required: false,
+  };
+}
+
+/** The standard attributes every pool has, as DescribeUserPool lists them. */
+export function standardSchema(): SchemaAttribute[] {
+  return [
+    { ...stringAttr("sub", "1", "2048"), Mutable: false, Required: true },
+    stringAttr("name"),
+    stringAttr("given_name"),
+    stringAttr("family_name"),
+    stringAttr("middle_name"),
+    stringAttr("nickname"),
+    stringAttr("preferred_username"),
+    stringAttr("profile"),
+    stringAttr("picture"),
+    stringAttr("website"),
+    stringAttr("email"),
+    booleanAttr("email_verified"),
+    stringAttr("gender"),
+    stringAttr("birthdate", "10", "10"),
+    stringAttr("zoneinfo"),
+    stringAttr("locale"),
+    stringAttr("phone_number"),
+    booleanAttr("phone_number_verified"),
+    stringAttr("address"),
+    {
+      Name: "updated_at",
+      AttributeDataType: "Number",
+      DeveloperOnlyAttribute: false,
+      Mutable: true,
+      Required: false,
+      NumberAttributeConstraints: { MinValue: "0" },
+    },
+  ];
+}
+
+const STANDARD_NAMES = new Set(standardSchema().map((a) => a.Name));
+const MAX_CUSTOM_ATTRIBUTES = 50;
+
+/** Merges CreateUserPool's Schema into the standard attributes (custom ones get `custom:`). */
+export function buildSchema(requested: readonly Wire<SchemaAttributeType>[] | undefined): SchemaAttribute[] {
+  const schema = standardSchema();
+  const seen = new Set<string>();
+  let custom = 0;
+  for (const attr of requested ?? []) {
+    const name = attr.Name ?? "";
+    if (seen.has(name)) fail("InvalidParameterException", `Duplicate attribute name ${name} in schema.`);
+    seen.add(name);
+    if (STANDARD_NAMES.has(name)) {
+      const std = schema.find((a) => a.Name === name);
+      if (!std) continue;
+      if (name === "sub") fail("InvalidParameterException", "sub attribute cannot be modified.");
+      if (attr.AttributeDataType !== undefined && attr.AttributeDataType !== std.AttributeDataType) {
+        fail("InvalidParameterException", `${name} attribute's data type cannot be changed.`);
+      }
+      if (attr.Required !== undefined) std.Required = attr.Required;
+      if (attr.Mutable !== undefined) std.Mutable = attr.Mutable;
+      if (attr.StringAttributeConstraints && std.AttributeDataType === "String") {
+        std.StringAttributeConstraints = {
+          ...std.StringAttributeConstraints,
+          ...attr.StringAttributeConstraints,
+        };
+      }
+      continue;
+    }
+    if (attr.Required)
+      fail("InvalidParameterException", "Required custom attributes are not supported currently.");
+    custom++;
+    if (custom > MAX_CUSTOM_ATTRIBUTES) {
+      fail(
+        "InvalidParameterException",
+        `A user pool can have at most ${MAX_CUSTOM_ATTRIBUTES} custom attributes.`,
+      );
+    }
+    schema.push(customAttribute(attr));
+  }
+  return schema;
+}
+
+export function customAttribute(attr: Wire<SchemaAttributeType>): SchemaAttribute {
+  const type = attr.AttributeDataType ?? "String";
+  const prefix = attr.DeveloperOnlyAttribute ? "dev:custom:" : "custom:";
+  const out: SchemaAttribute = {
+    Name: `${prefix}${attr.Name ?? ""}`,
+    AttributeDataType: type,
+    DeveloperOnlyAttribute: attr.DeveloperOnlyAttribute ?? false,
+    Mutable: attr.Mutable ?? true,
+    Required: false,
+  };
+  if (type === "String") out.StringAttributeConstraints = attr.StringAttributeConstraints ?? {};
+  if (type === "Number") out.NumberAttributeConstraints = attr.NumberAttributeConstraints ?? {};
+  return out;
+}
+
+const DEFAULT_PASSWORD_POLICY = {
+  MinimumLength: 8,
+  RequireUppercase: true,
+  RequireLowercase: true,
+  RequireNumbers: true,
+  RequireSymbols: true,
+  TemporaryPasswordValidityDays: 7,
+};
+
+type UpdatableSettings = Omit<Wire<UpdateUserPoolRequest>, "UserPoolId" | "PoolName">;
+
+/**
+ * The settings UpdateUserPool can change, normalised with Cognito's defaults. UpdateUserPool
+ * resets every setting it does not receive to its default (API reference: "If you don't
+ * provide a value for an attribute, Amazon Cognito sets it to its default value"), so Create
+ * and Update share this function.
+ */
+function updatableSettings(input: UpdatableSettings): Partial<PoolConfig> {
+  const out: Partial<PoolConfig> = {};
+  out.Policies = {
+    ...input.Policies,
+    PasswordPolicy: { ...DEFAULT_PASSWORD_POLICY, ...input.Policies?.PasswordPolicy },
+    SignInPolicy: input.Policies?.SignInPolicy ?? { AllowedFirstAuthFactors: ["PASSWORD"] },
+  };
+  out.DeletionProtection = input.DeletionProtection ?? "INACTIVE";
+  out.LambdaConfig = input.LambdaConfig ?? {};
+  if (input.AutoVerifiedAttributes !== undefined)
+    out.AutoVerifiedAttributes = [...new Set(input.AutoVerifiedAttributes)];
+  out.MfaConfiguration = input.MfaConfiguration ?? "OFF";
+  out.EmailConfiguration = input.EmailConfiguration ?? { EmailSendingAccount: "COGNITO_DEFAULT" };
+  if (out.EmailConfiguration.EmailSendingAccount === undefined) {
+    out.EmailConfiguration = { ...out.EmailConfiguration, EmailSendingAccount: "COGNITO_DEFAULT" };
+  }
+  if (input.SmsConfiguration !== undefined) out.SmsConfiguration = input.SmsConfiguration;
+  if (input.SmsAuthenticationMessage !== undefined)
+    out.SmsAuthenticationMessage = input.SmsAuthenticationMessage;
+  out.AdminCreateUserConfig = {
+    AllowAdminCreateUserOnly: false,
+    UnusedAccountValidityDays: 7,
+    ...input.AdminCreateUserConfig,
+  };
+  out.UserPoolTags = input.UserPoolTags ?? {};
+  out.UserAttributeUpdateSettings = input.UserAttributeUpdateSettings ?? {
+    AttributesRequireVerificationBeforeUpdate: [],
+  };
+  if (input.UserPoolAddOns !== undefined) out.UserPoolAddOns = input.UserPoolAddOns;
+  if (input.AccountRecoverySetting !== undefined) out.AccountRecoverySetting = input.AccountRecoverySetting;
+  if (input.DeviceConfiguration !== undefined) out.DeviceConfiguration = input.DeviceConfiguration;
+  out.UserPoolTier = input.UserPoolTier ?? "ESSENTIALS";
+  Object.assign(out, messageSettings(input));
+  return out;
+}
+
+/**
+ * VerificationMessageTemplate and the legacy EmailVerificationMessage/Subject and
+ * SmsVerificationMessage describe the same thing; Cognito keeps them in step.
+ */
+function messageSettings(input: UpdatableSettings): Partial<PoolConfig> {
+  const t = { ...input.VerificationMessageTemplate };
+  const option = t.DefaultEmailOption ?? "CONFIRM_WITH_CODE";
+  if (option === "CONFIRM_WITH_LINK" && t.EmailMessage !== undefined && t.EmailMessageByLink !== undefined) {
+    fail(
+      "InvalidParameterException",
+      "For CONFIRM_WITH_LINK, specify an EmailMessageByLink and leave EmailMessage blank.",
+    );
+  }
+  if (
+    input.EmailVerificationMessage !== undefined &&
+    t.EmailMessage !== undefined &&
+    input.EmailVerificationMessage !== t.EmailMessage
+  ) {
+    fail(
+      "InvalidParameterException",
+      "EmailVerificationMessage and VerificationMessageTemplate.EmailMessage must match.",
+    );
+  }
+  const emailMessage = t.EmailMessage ?? input.EmailVerificationMessage;
+  const emailSubject = t.EmailSubject ?? input.EmailVerificationSubject;
+  const smsMessage = t.SmsMessage ?? input.SmsVerificationMessage;
+  const template: NonNullable<PoolConfig["VerificationMessageTemplate"]> = { DefaultEmailOption: option };
+  const out: Partial<PoolConfig> = {};
+  if (smsMessage !== undefined) {
+    template.SmsMessage = smsMessage;
+    out.SmsVerificationMessage = smsMessage;
+  }
+  if (emailMessage !== undefined) {
+    template.EmailMessage = emailMessage;
+    out.EmailVerificationMessage = emailMessage;
+  }
+  if (emailSubject !== undefined) {
+    template.EmailSubject = emailSubject;
+    out.EmailVerificationSubject = emailSubject;
+  }
+  if (t.EmailMessageByLink !== undefined) template.EmailMessageByLink = t.EmailMessageByLink;
+  if (t.EmailSubjectByLink !== undefined) template.EmailSubjectByLink = t.EmailSubjectByLink;
+  out.VerificationMessageTemplate = template;
+  return out;
+}
+
+export function createPoolConfig(input: Wire<CreateUserPoolRequest>): PoolConfig {
+  if (input.UsernameAttributes?.length && input.AliasAttributes?.length) {
+    fail(
+      "InvalidParameterException",
+      "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.",
+    );
+  }
+  const {
+    PoolName: _name,
+    Schema,
+    UsernameAttributes,
+    AliasAttributes,
+    UsernameConfiguration,
+    ...rest
+  } = input;
+  const config: PoolConfig = {
+    ...updatableSettings(rest),
+    SchemaAttributes: buildSchema(Schema),
+    Status: "Enabled",
+  };
+  if (UsernameAttributes !== undefined) config.UsernameAttributes = [...new Set(UsernameAttributes)];
+  if (AliasAttributes !== undefined) config.AliasAttributes = [...new Set(AliasAttributes)];
+  if (UsernameConfiguration !== undefined) config.UsernameConfiguration = UsernameConfiguration;
+  return config;
+}
+
+/** UpdateUserPool: settings not sent go back to their defaults; creation-only ones stay. */
+export function updatePoolConfig(current: PoolConfig, input: Wire<UpdateUserPoolRequest>): PoolConfig {
+  const { UserPoolId: _id, PoolName: _name, ...rest } = input;
+  const next: PoolConfig = {
+    ...updatableSettings(rest),
+    SchemaAttributes: current.SchemaAttributes ?? standardSchema(),
+    Status: current.Status ?? "Enabled",
+  };
+  if (current.UsernameAttributes !== undefined) next.UsernameAttributes = current.UsernameAttributes;
+  if (current.AliasAttributes !== undefined) next.AliasAttributes = current.AliasAttributes;
+  if (current.UsernameConfiguration !== undefined) next.UsernameConfiguration = current.UsernameConfiguration;
+  if (current.Domain !== undefined) next.Domain = current.Domain;
+  return next;
+}
+
+export interface PoolDescriptionInput {
+  id: string;
+  name: string;
+  arn: string;
+  config: PoolConfig;
+  creationDate: number;
+  lastModifiedDate: number;
+  estimatedNumberOfUsers: number;
+}
+
+export function describePool(p: PoolDescriptionInput): Wire<UserPoolType> {
+  return {
+    Id: p.id,
+    Name: p.name,
+    ...p.config,
+    Arn: p.arn,
+    CreationDate: epochSeconds(p.creationDate),
+    LastModifiedDate: epochSeconds(p.lastModifiedDate),
+    EstimatedNumberOfUsers: p.estimatedNumberOfUsers,
+  };
+}
+
+/** Is the pool's sign-in case-insensitive? (UsernameConfiguration.CaseSensitive false.) */
+export function caseInsensitive(config: PoolConfig): boolean {
+  return config.UsernameConfiguration?.CaseSensitive === false;
+}
+
+/** The attributes the pool verifies automatically, in Cognito's preference order. */
+export function autoVerified(config: PoolConfig): { phone: boolean; email: boolean } {
+  const list = config.AutoVerifiedAttributes ?? [];
+  return { phone: list.includes("phone_number"), email: list.includes("email") };
+}

@@ -1,0 +1,76 @@
+// Rendering a verification message from the pool's templates. Rendering is separate from
+// sending: the result becomes an outbox row; transports only deliver it.
+import type { PoolConfig } from "./pool.js";
+
+export const CODE_PLACEHOLDER = "{####}";
+export const DEFAULT_EMAIL_MESSAGE = "Your verification code is {####}. ";
+export const DEFAULT_EMAIL_SUBJECT = "Your verification code";
+export const DEFAULT_SMS_MESSAGE = "Your verification code is {####}. ";
+export const DEFAULT_LINK_MESSAGE =
+  "Please click the link below to verify your email address. {##Verify Email##} ";
+export const DEFAULT_LINK_SUBJECT = "Your verification link";
+const LINK_PLACEHOLDER = /\{##([\s\S]*?)##\}/g;
+
+export interface MessageTemplate {
+  /** Email only. */
+  subject: string | null;
+  body: string;
+  /** Link mode: `{##text##}` placeholders become links to /confirmUser. */
+  link: boolean;
+}
+
+/** The pool's template for a confirmation message on this medium, before substitution. */
+export function verificationTemplate(pool: PoolConfig, medium: "EMAIL" | "SMS"): MessageTemplate {
+  const t = pool.VerificationMessageTemplate ?? {};
+  if (medium === "SMS") {
+    return {
+      subject: null,
+      body: t.SmsMessage ?? pool.SmsVerificationMessage ?? DEFAULT_SMS_MESSAGE,
+      link: false,
+    };
+  }
+  if (t.DefaultEmailOption === "CONFIRM_WITH_LINK") {
+    return {
+      subject: t.EmailSubjectByLink ?? DEFAULT_LINK_SUBJECT,
+      body: t.EmailMessageByLink ?? DEFAULT_LINK_MESSAGE,
+      link: true,
+    };
+  }
+  return {
+    subject: t.EmailSubject ?? pool.EmailVerificationSubject ?? DEFAULT_EMAIL_SUBJECT,
+    body: t.EmailMessage ?? pool.EmailVerificationMessage ?? DEFAULT_EMAIL_MESSAGE,
+    link: false,
+  };
+}
+
+export interface RenderInput {
+  code: string;
+  username: string;
+  /** Base URL of the confirmation link, e.g. http://127.0.0.1:9229 (link mode only). */
+  linkBaseUrl: string;
+  clientId: string | null;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function confirmationLink(i: RenderInput): string {
+  const q = new URLSearchParams({
+    client_id: i.clientId ?? "",
+    user_name: i.username,
+    confirmation_code: i.code,
+  });
+  return `${i.linkBaseUrl.replace(/\/$/, "")}/confirmUser?${q.toString()}`;
+}
+
+export function render(template: MessageTemplate, i: RenderInput): { subject: string | null; body: string } {
+  let body = template.body.split("{username}").join(i.username);
+  if (template.link) {
+    const url = confirmationLink(i);
+    body = body.replace(LINK_PLACEHOLDER, (_m, text: string) => `<a href="${escapeHtml(url)}">${text}</a>`);
+  }
+  body = body.split(CODE_PLACEHOLDER).join(i.code);
+  const subject = template.subject === null ? null : template.subject.split("{username}").join(i.username);
+  return { subject, body };
+}

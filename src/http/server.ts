@@ -1,0 +1,231 @@
+// The HTTP front: the Cognito API on POST (any path), CORS, the dev inbox, the confirmation
+// link page, and a health check. Everything protocol-specific lives in protocol/dispatch.ts.
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import type { RequestContext } from "../operations/define.js";
+import type { Deps } from "../operations/deps.js";
+import { type ApiRequest, type ApiResponse, type Dispatcher, errorResponse } from "../protocol/dispatch.js";
+import { ServiceError } from "../protocol/errors.js";
+import { handleConfirmLink } from "./confirmLink.js";
+import { handleDevInbox } from "./devInbox.js";
+
+const JSON_TYPE = "application/x-amz-json-1.1";
+const CORS_HEADERS = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Expose-Headers": "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date",
+};
+const CORS_PREFLIGHT = {
+  ...CORS_HEADERS,
+  "Access-Control-Allow-Methods": "POST, GET, DELETE, OPTIONS",
+  "Access-Control-Allow-Headers":
+    "content-type, x-amz-target, x-amz-user-agent, x-amz-date, x-amz-security-token, x-amz-content-sha256, authorization, cache-control, pragma, amz-sdk-invocation-id, amz-sdk-request",
+  "Access-Control-Max-Age": "86400",
+};
+
+export interface HttpOptions {
+  bodyLimitBytes: number;
+  devInbox: boolean;
+}
+
+/** Header values on the error path may only hold visible ASCII. */
+function headerSafe(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, "?").slice(0, 1024);
+}
+
+function sendApi(res: ServerResponse, requestId: string, r: ApiResponse): void {
+  const headers: Record<string, string | number> = {
+    ...CORS_HEADERS,
+    "Content-Type": JSON_TYPE,
+    "Content-Length": Buffer.byteLength(r.body),
+    "x-amzn-RequestId": requestId,
+  };
+  if (r.errorType) {
+    // Amplify reads the header before the body; both must name the same error.
+    headers["x-amzn-ErrorType"] = `${r.errorType}:`;
+    if (r.errorMessage) headers["x-amzn-ErrorMessage"] = headerSafe(r.errorMessage);
+  }
+  res.writeHead(r.status, headers);
+  res.end(r.body);
+}
+
+function sendJson(res: ServerResponse, requestId: string, status: number, body?: unknown): void {
+  const text = body === undefined ? "" : JSON.stringify(body);
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    "x-amzn-RequestId": requestId,
+    ...(text ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) } : {}),
+  });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > limit) {
+      resolve("too-large");
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on("data", (c: Buffer) => {
+      if (done) return;
+      size += c.length;
+      if (size > limit) {
+        done = true;
+        resolve("too-large");
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => {
+      if (!done) resolve(Buffer.concat(chunks, size));
+    });
+    req.on("error", (e) => {
+      if (!done) reject(e);
+    });
+  });
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function createHttpServer(a: {
+  dispatcher: Dispatcher;
+  deps: Deps;
+  log: Logger;
+  options: HttpOptions;
+}): Server {
+  const { dispatcher, deps, log, options } = a;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const method = req.method ?? "GET";
+    const url = new URL(req.url ?? "/", "http://localhost");
+
+    if (method === "OPTIONS") {
+      res.writeHead(204, { ...CORS_PREFLIGHT, "x-amzn-RequestId": requestId });
+      res.end();
+      return;
+    }
+
+    if (method === "POST" && req.headers["x-amz-target"] !== undefined) {
+      const rlog = log.child({ requestId });
+      const body = await readBody(req, options.bodyLimitBytes);
+      if (body === "too-large") {
+        res.setHeader("Connection", "close");
+        sendApi(
+          res,
+          requestId,
+          errorResponse(
+            new ServiceError(
+              "RequestEntityTooLargeException",
+              `Request body is larger than the limit of ${options.bodyLimitBytes} bytes.`,
+            ),
+          ),
+        );
+        req.resume();
+        return;
+      }
+      const api: ApiRequest = {
+        target: header(req, "x-amz-target"),
+        contentType: header(req, "content-type"),
+        body,
+        headers: req.headers,
+        method,
+        path: url.pathname,
+      };
+      const ctx: RequestContext = {
+        requestId,
+        sourceIp: req.socket.remoteAddress ?? "",
+        userAgent: header(req, "x-amz-user-agent") ?? header(req, "user-agent"),
+        log: rlog,
+        accessKeyId: undefined,
+      };
+      const started = performance.now();
+      const r = await dispatcher.handle(api, ctx);
+      rlog.debug(
+        {
+          operation: r.operation,
+          status: r.status,
+          errorType: r.errorType,
+          ms: +(performance.now() - started).toFixed(2),
+        },
+        "request",
+      );
+      sendApi(res, requestId, r);
+      return;
+    }
+
+    if (url.pathname.startsWith("/_dev/")) {
+      if (!options.devInbox) {
+        sendJson(res, requestId, 404, { error: "not found" });
+        return;
+      }
+      const r = await handleDevInbox(deps.store, method, url);
+      if (r) {
+        sendJson(res, requestId, r.status, r.body);
+        return;
+      }
+    }
+
+    if (method === "GET" && url.pathname.replace(/\/+$/, "") === "/confirmUser") {
+      const page = await handleConfirmLink(dispatcher, deps, url, requestId, log);
+      res.writeHead(page.status, {
+        "Content-Type": "text/html; charset=utf-8",
+        "x-amzn-RequestId": requestId,
+      });
+      res.end(page.html);
+      return;
+    }
+
+    if (method === "GET" && (url.pathname === "/health" || url.pathname === "/_health")) {
+      sendJson(res, requestId, 200, { status: "ok" });
+      return;
+    }
+
+    if (method === "POST") {
+      // A POST without X-Amz-Target is an API call with no operation.
+      sendApi(
+        res,
+        requestId,
+        errorResponse(new ServiceError("UnknownOperationException", "Missing X-Amz-Target header")),
+      );
+      req.resume();
+      return;
+    }
+
+    if (method === "GET" && url.pathname === "/") {
+      sendJson(res, requestId, 200, {
+        service: "cognate",
+        api: "cognito-idp (AWS JSON 1.1): POST / with X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>",
+        devInbox: options.devInbox ? "/_dev/messages" : null,
+      });
+      return;
+    }
+    sendJson(res, requestId, 404, { error: "not found" });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      log.error({ err: e }, "request failed");
+      if (!res.headersSent) {
+        sendApi(
+          res,
+          randomUUID(),
+          errorResponse(new ServiceError("InternalErrorException", "Internal server error.")),
+        );
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  // Slow clients (slowloris) may not hold a connection open indefinitely.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  return server;
+}

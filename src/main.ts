@@ -1,0 +1,142 @@
+// The composition root: configuration → store → transports → triggers → HTTP.
+import { randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import type { DestinationStream, Logger } from "pino";
+import { OutboxDispatcher } from "./adapters/delivery/dispatcher.js";
+import { TransportGate } from "./adapters/delivery/gate.js";
+import { inboxTransport } from "./adapters/delivery/inbox.js";
+import { type OpenedStore, openStore } from "./adapters/store/open.js";
+import { unconfiguredTriggers } from "./adapters/triggers/unconfigured.js";
+import type { ServerConfig } from "./config/config.js";
+import { cryptoRandom, type Random } from "./domain/ids.js";
+import { DEV_COST, PRODUCTION_COST } from "./domain/passwords.js";
+import { createHttpServer } from "./http/server.js";
+import { createLogger } from "./logging.js";
+import type { Deps } from "./operations/deps.js";
+import { operationMap } from "./operations/registry.js";
+import { Directory } from "./operations/shared/directory.js";
+import { type Clock, systemClock } from "./ports/clock.js";
+import type { Transport } from "./ports/transport.js";
+import type { Triggers } from "./ports/triggers.js";
+import { type Authenticator, acceptAll, Dispatcher } from "./protocol/dispatch.js";
+import { type SeedResult, seed } from "./seed.js";
+
+export interface StartOptions {
+  clock?: Clock;
+  random?: Random;
+  /** Where logs go (default stdout). */
+  logStream?: DestinationStream;
+  logger?: Logger;
+  /** Extra transports by name (tests; later issues add real ones). */
+  transports?: Transport[];
+  triggers?: Triggers;
+  authenticator?: Authenticator;
+  /** Outbox retry settings (tests shorten them). */
+  outbox?: Partial<{
+    maxAttempts: number;
+    baseDelayMs: number;
+    maxDelayMs: number;
+    leaseMs: number;
+    pollMs: number;
+  }>;
+}
+
+export interface Cognate {
+  /** http://host:port */
+  url: string;
+  port: number;
+  config: ServerConfig;
+  deps: Deps;
+  store: OpenedStore;
+  seeded: SeedResult;
+  outbox: OutboxDispatcher;
+  /** Stops accepting requests, lets in-flight ones finish, stops the outbox, closes the store. */
+  close(): Promise<void>;
+}
+
+export async function startCognate(config: ServerConfig, opts: StartOptions = {}): Promise<Cognate> {
+  const log = opts.logger ?? createLogger(config.logLevel, config.mode, opts.logStream);
+  const clock = opts.clock ?? systemClock;
+  const random = opts.random ?? cryptoRandom;
+  const opened = await openStore(config.db, { serverSecret: config.serverSecret });
+  const { store } = opened;
+  try {
+    const seeded = await seed(config, store, clock, random);
+    const devInbox = config.mode === "dev" && config.devInbox;
+
+    const transports = new Map<string, Transport>([[inboxTransport.name, inboxTransport]]);
+    for (const t of opts.transports ?? []) transports.set(t.name, t);
+    const outbox = new OutboxDispatcher({
+      store,
+      transports,
+      clock,
+      log: log.child({ component: "outbox" }),
+      owner: `${process.pid}-${randomUUID()}`,
+      options: {
+        maxAttempts: 8,
+        baseDelayMs: 1000,
+        maxDelayMs: 5 * 60_000,
+        leaseMs: 60_000,
+        pollMs: 1000,
+        batchSize: 64,
+        logCodes: config.mode === "dev",
+        scrubDelivered: config.mode === "production",
+        ...opts.outbox,
+      },
+    });
+    // Dev mode delivers to the inbox; production needs a real transport (a later setting).
+    const fallback = config.mode === "dev" ? inboxTransport.name : null;
+    const gate = new TransportGate({ email: fallback, sms: fallback }, () => outbox.notify());
+
+    // A copy, so the listening address can complete it below.
+    const effective: ServerConfig = { ...config };
+    const deps: Deps = {
+      config: effective,
+      store,
+      serverSecret: opened.serverSecret,
+      clock,
+      random,
+      logger: log,
+      directory: new Directory(store, clock, config.configCacheSeconds),
+      passwordCost: config.passwordHashing ?? (config.mode === "production" ? PRODUCTION_COST : DEV_COST),
+      delivery: gate,
+      triggers: opts.triggers ?? unconfiguredTriggers,
+    };
+    const dispatcher = new Dispatcher(operationMap(), deps, opts.authenticator ?? acceptAll);
+    const server = createHttpServer({
+      dispatcher,
+      deps,
+      log,
+      options: { bodyLimitBytes: config.bodyLimitBytes, devInbox },
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+    const url = `http://${host}:${port}`;
+    effective.publicUrl ??= url;
+    outbox.start();
+
+    let closing: Promise<void> | null = null;
+    const close = () => {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await outbox.stop();
+        await store.close();
+      })();
+      return closing;
+    };
+    return { url, port, config: effective, deps, store: opened, seeded, outbox, close };
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
+}

@@ -1,0 +1,47 @@
+// ListUserPoolClients — the pool's clients in id order (SigV4).
+import type {
+  ListUserPoolClientsRequest,
+  ListUserPoolClientsResponse,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { fail, messages } from "../protocol/errors.js";
+import type { Wire } from "../protocol/wire.js";
+import { defineOperation } from "./define.js";
+import type { Deps } from "./deps.js";
+import { decodeToken, encodeToken } from "./shared/paging.js";
+
+export const ListUserPoolClients = defineOperation({
+  name: "ListUserPoolClients",
+  errors: [
+    "InvalidParameterException",
+    "ResourceNotFoundException",
+    "TooManyRequestsException",
+    "NotAuthorizedException",
+    "InternalErrorException",
+  ],
+  handler: async (
+    deps: Pick<Deps, "store">,
+    input: ListUserPoolClientsRequest,
+  ): Promise<Wire<ListUserPoolClientsResponse>> => {
+    const poolId = input.UserPoolId as string;
+    if (!(await deps.store.read.pools.get(poolId)))
+      fail("ResourceNotFoundException", messages.poolNotFound(poolId));
+    // MaxResults 0 or absent: Cognito's page size.
+    const max = input.MaxResults || 60;
+    const rows = await deps.store.read.clients.list(
+      poolId,
+      max + 1,
+      decodeToken(input.NextToken, "NextToken"),
+    );
+    const page = rows.slice(0, max);
+    const out: Wire<ListUserPoolClientsResponse> = {
+      UserPoolClients: page.map((c) => ({
+        ClientId: c.clientId,
+        UserPoolId: c.poolId,
+        ClientName: c.clientName,
+      })),
+    };
+    const last = page.at(-1);
+    if (rows.length > max && last) out.NextToken = encodeToken(last.clientId);
+    return out;
+  },
+});

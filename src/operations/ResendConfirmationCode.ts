@@ -1,0 +1,176 @@
+// ResendConfirmationCode — sends a new sign-up confirmation code to an unconfirmed user
+// (auth: none). The steps follow PRODUCT.md "Behaviour spec: ResendConfirmationCode".
+import type {
+  ResendConfirmationCodeRequest,
+  ResendConfirmationCodeResponse,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { nameKey } from "../domain/attributes.js";
+import { PREVIOUS_CODES_KEPT } from "../domain/codes.js";
+import { chooseTarget, deliveryDetails } from "../domain/delivery.js";
+import { caseInsensitive } from "../domain/pool.js";
+import { simulatedTarget } from "../domain/simulated.js";
+import { eventAttributes } from "../domain/triggerEvents.js";
+import type { PoolRecord } from "../ports/store.js";
+import { fail, messages, ServiceError } from "../protocol/errors.js";
+import type { Wire } from "../protocol/wire.js";
+import { defineOperation } from "./define.js";
+import type { Deps } from "./deps.js";
+import { prepareCodeMessage } from "./shared/codeMessage.js";
+import { checkPoolQuota } from "./shared/quota.js";
+import { requireSecretHash } from "./shared/secret.js";
+import { findUser } from "./shared/users.js";
+
+type Output = Wire<ResendConfirmationCodeResponse>;
+
+/** The per-user resend counter's key (shared by real and simulated answers). */
+export function resendLimitKey(poolId: string, name: string): string {
+  return `${poolId}|resend|${name}`;
+}
+
+export const ResendConfirmationCode = defineOperation({
+  name: "ResendConfirmationCode",
+  errors: [
+    "ResourceNotFoundException",
+    "InvalidParameterException",
+    "UnexpectedLambdaException",
+    "UserLambdaValidationException",
+    "NotAuthorizedException",
+    "InvalidLambdaResponseException",
+    "TooManyRequestsException",
+    "LimitExceededException",
+    "InvalidSmsRoleAccessPolicyException",
+    "InvalidSmsRoleTrustRelationshipException",
+    "InvalidEmailRoleAccessPolicyException",
+    "CodeDeliveryFailureException",
+    "UserNotFoundException",
+    "InternalErrorException",
+    "ForbiddenException",
+  ],
+  handler: async (
+    deps: Pick<
+      Deps,
+      "directory" | "store" | "clock" | "random" | "serverSecret" | "config" | "delivery" | "triggers"
+    >,
+    input: ResendConfirmationCodeRequest,
+    ctx,
+  ): Promise<Output> => {
+    const username = input.Username as string;
+    const clientId = input.ClientId as string;
+    // 2. The app client (and its pool).
+    const { client, pool } = await deps.directory.client(clientId);
+    // 3. SecretHash, computed over the Username exactly as sent.
+    requireSecretHash(client, username, input.SecretHash);
+    // Request-rate quota per pool (off unless configured).
+    await checkPoolQuota(deps, pool.id);
+
+    const protect = client.config.PreventUserExistenceErrors === "ENABLED";
+    const limits = deps.config.limits;
+    const windowMs = limits.resendWindowSeconds * 1000;
+    const now = deps.clock.now();
+
+    // 4. The user, by username, alias or sub.
+    const user = await findUser(deps.store.read, pool, username);
+    if (!user?.enabled) {
+      if (!protect) {
+        if (!user) fail("UserNotFoundException", messages.userNotFoundForClient);
+        fail("NotAuthorizedException", messages.userDisabled);
+      }
+      return simulatedAnswer(deps, pool, username, windowMs, now);
+    }
+    // 5. Only unconfirmed users get a confirmation code.
+    if (user.status !== "UNCONFIRMED") fail("InvalidParameterException", messages.alreadyConfirmed);
+    // 6. Where the code goes.
+    const target = chooseTarget(pool.config, user.attributes);
+    if (!target) fail("InvalidParameterException", messages.noAutoVerification);
+    // 7. Per-user limit: a cheap read first, so an over-limit caller costs no trigger call;
+    //    the counting itself happens atomically in the transaction below.
+    const key = resendLimitKey(pool.id, user.username);
+    const seen = await deps.store.read.limits.peek(key, now);
+    if (seen && seen.count >= limits.resendPerUser) fail("LimitExceededException", messages.attemptLimit);
+
+    // 8–9. A new code and its message (templates, CustomMessage trigger).
+    const prepared = await prepareCodeMessage(deps, {
+      pool,
+      clientId,
+      user,
+      target,
+      triggerSource: "CustomMessage_ResendCode",
+      clientMetadata: input.ClientMetadata,
+      userAttributes: eventAttributes(user),
+      eventContext: {
+        region: deps.config.region,
+        userPoolId: pool.id,
+        userName: user.username,
+        clientId,
+        userAgent: ctx.userAgent,
+      },
+    });
+
+    // 10. One transaction: the limit hit, the new code (the old one is superseded), the
+    //     outgoing message and the auth event. ClientMetadata is never stored.
+    const outcome = await deps.store.transaction(async (tx) => {
+      const current = await tx.users.getForUpdate(pool.id, user.username);
+      if (!current?.enabled) return "gone" as const;
+      if (current.status !== "UNCONFIRMED") return "confirmed" as const;
+      const hit = await tx.limits.hit(key, windowMs, limits.resendPerUser, now);
+      if (!hit.allowed) return "limited" as const;
+      // The code this one supersedes is read inside the transaction, so that of two
+      // concurrent resends the later one supersedes the earlier: never two valid codes.
+      const latest = await tx.codes.get(pool.id, user.username, "SIGNUP");
+      const previous = latest ? [latest.codeHmac, ...latest.previous].slice(0, PREVIOUS_CODES_KEPT) : [];
+      await tx.codes.put({ ...prepared.record, previous });
+      await tx.outbox.enqueue(prepared.message);
+      await tx.events.add({
+        id: deps.random.uuid(),
+        poolId: pool.id,
+        username: user.username,
+        clientId,
+        eventType: "ResendConfirmationCode",
+        createdAt: now,
+        ipAddress: input.UserContextData?.IpAddress ?? null,
+        encodedData: input.UserContextData?.EncodedData ?? null,
+        analyticsEndpointId: input.AnalyticsMetadata?.AnalyticsEndpointId ?? null,
+        userAgent: ctx.userAgent ?? null,
+      });
+      return "ok" as const;
+    });
+    switch (outcome) {
+      case "gone":
+        if (protect) return simulatedAnswer(deps, pool, username, windowMs, now);
+        throw new ServiceError("UserNotFoundException", messages.userNotFoundForClient);
+      case "confirmed":
+        fail("InvalidParameterException", messages.alreadyConfirmed);
+        break;
+      case "limited":
+        fail("LimitExceededException", messages.attemptLimit);
+        break;
+      case "ok":
+        break;
+    }
+    deps.delivery.notify();
+    // 11 happened in prepareCodeMessage (delivery plan); transient failures retry from the outbox.
+    return { CodeDeliveryDetails: deliveryDetails(target) };
+  },
+});
+
+/**
+ * PreventUserExistenceErrors: ENABLED, and the user does not exist or is disabled: a
+ * plausible answer, counted by the same per-user limit in a transaction of similar cost, and
+ * no message.
+ */
+async function simulatedAnswer(
+  deps: Pick<Deps, "store" | "serverSecret" | "config">,
+  pool: PoolRecord,
+  username: string,
+  windowMs: number,
+  now: number,
+): Promise<Output> {
+  const target = simulatedTarget(deps.serverSecret, pool, username);
+  if (!target) fail("InvalidParameterException", messages.noAutoVerification);
+  const key = resendLimitKey(pool.id, `?${nameKey(username, caseInsensitive(pool.config))}`);
+  const hit = await deps.store.transaction((tx) =>
+    tx.limits.hit(key, windowMs, deps.config.limits.resendPerUser, now),
+  );
+  if (!hit.allowed) fail("LimitExceededException", messages.attemptLimit);
+  return { CodeDeliveryDetails: deliveryDetails(target) };
+}

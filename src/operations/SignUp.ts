@@ -1,0 +1,259 @@
+// SignUp — registers a user in the app client's pool and sends a confirmation code when the
+// pool auto-verifies an attribute the user has (auth: none).
+import type { SignUpRequest, SignUpResponse } from "@aws-sdk/client-cognito-identity-provider";
+import type { PreSignUpTriggerEvent } from "aws-lambda";
+import {
+  aliasKey,
+  checkRequiredAttributes,
+  looksLikeEmail,
+  looksLikePhone,
+  nameKey,
+  validateNewUserAttributes,
+} from "../domain/attributes.js";
+import { chooseTarget, type DeliveryTarget, deliveryDetails } from "../domain/delivery.js";
+import { hashPassword, passwordPolicyViolation } from "../domain/passwords.js";
+import { caseInsensitive } from "../domain/pool.js";
+import { eventAttributes, preSignUpEvent } from "../domain/triggerEvents.js";
+import type { AliasKind, UserRecord } from "../ports/store.js";
+import { fail } from "../protocol/errors.js";
+import type { Wire } from "../protocol/wire.js";
+import { defineOperation } from "./define.js";
+import type { Deps } from "./deps.js";
+import { claimAliases } from "./shared/aliases.js";
+import { type PreparedCode, prepareCodeMessage } from "./shared/codeMessage.js";
+import { checkPoolQuota } from "./shared/quota.js";
+import { requireSecretHash } from "./shared/secret.js";
+
+function attributeMap(list: SignUpRequest["ValidationData"]): Record<string, string> | undefined {
+  if (!list) return undefined;
+  const out: Record<string, string> = {};
+  for (const a of list) out[a.Name ?? ""] = a.Value ?? "";
+  return out;
+}
+
+export const SignUp = defineOperation({
+  name: "SignUp",
+  errors: [
+    "ResourceNotFoundException",
+    "InvalidParameterException",
+    "UnexpectedLambdaException",
+    "UserLambdaValidationException",
+    "NotAuthorizedException",
+    "InvalidPasswordException",
+    "InvalidLambdaResponseException",
+    "UsernameExistsException",
+    "TooManyRequestsException",
+    "InternalErrorException",
+    "LimitExceededException",
+    "InvalidSmsRoleAccessPolicyException",
+    "InvalidSmsRoleTrustRelationshipException",
+    "InvalidEmailRoleAccessPolicyException",
+    "CodeDeliveryFailureException",
+    "ForbiddenException",
+  ],
+  handler: async (
+    deps: Pick<
+      Deps,
+      | "directory"
+      | "store"
+      | "clock"
+      | "random"
+      | "serverSecret"
+      | "config"
+      | "delivery"
+      | "triggers"
+      | "passwordCost"
+    >,
+    input: SignUpRequest,
+    ctx,
+  ): Promise<Wire<SignUpResponse>> => {
+    const givenName = input.Username as string;
+    const clientId = input.ClientId as string;
+    const { client, pool } = await deps.directory.client(clientId);
+    requireSecretHash(client, givenName, input.SecretHash);
+    await checkPoolQuota(deps, pool.id);
+    const config = pool.config;
+    const ci = caseInsensitive(config);
+
+    // The password: required unless the pool signs users in without one.
+    const factors = config.Policies?.SignInPolicy?.AllowedFirstAuthFactors ?? ["PASSWORD"];
+    const passwordless = factors.some((f) => f !== "PASSWORD");
+    const password = input.Password === "" ? undefined : input.Password;
+    if (password === undefined && !passwordless) {
+      fail(
+        "InvalidParameterException",
+        "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null",
+      );
+    }
+    if (password !== undefined) {
+      const violation = passwordPolicyViolation(password, config.Policies?.PasswordPolicy);
+      if (violation) fail("InvalidPasswordException", violation);
+    }
+
+    const writeAttributes = client.config.WriteAttributes as string[] | undefined;
+    const attributes = validateNewUserAttributes(input.UserAttributes, config, writeAttributes);
+
+    // Sign-in names: in UsernameAttributes pools the email/phone is what users type and the
+    // username becomes a UUID; in AliasAttributes pools the username may not look like one.
+    const usernameAttrs = (config.UsernameAttributes ?? []) as AliasKind[];
+    const aliasAttrs = (config.AliasAttributes ?? []) as AliasKind[];
+    const sub = deps.random.uuid();
+    let username = givenName;
+    let signInKind: AliasKind | null = null;
+    if (usernameAttrs.length > 0) {
+      const email = usernameAttrs.includes("email") && looksLikeEmail(givenName);
+      const phone = usernameAttrs.includes("phone_number") && looksLikePhone(givenName);
+      if (!email && !phone) {
+        fail(
+          "InvalidParameterException",
+          usernameAttrs.length === 2
+            ? "Username should be either an email or a phone number."
+            : usernameAttrs[0] === "email"
+              ? "Username should be an email."
+              : "Username should be a phone number.",
+        );
+      }
+      signInKind = email ? "email" : "phone_number";
+      attributes[signInKind] = givenName;
+      username = sub;
+    } else {
+      if (aliasAttrs.includes("email") && looksLikeEmail(givenName)) {
+        fail(
+          "InvalidParameterException",
+          "Username cannot be of email format, since user pool is configured for email alias.",
+        );
+      }
+      if (aliasAttrs.includes("phone_number") && looksLikePhone(givenName)) {
+        fail(
+          "InvalidParameterException",
+          "Username cannot be of phone number format, since user pool is configured for phone_number alias.",
+        );
+      }
+    }
+    checkRequiredAttributes(attributes, config);
+    if (attributes.email !== undefined) attributes.email_verified = "false";
+    if (attributes.phone_number !== undefined) attributes.phone_number_verified = "false";
+
+    const now = deps.clock.now();
+    const user: UserRecord = {
+      poolId: pool.id,
+      username,
+      sub,
+      status: "UNCONFIRMED",
+      enabled: true,
+      attributes,
+      passwordHash: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const eventContext = {
+      region: deps.config.region,
+      userPoolId: pool.id,
+      userName: username,
+      clientId,
+      userAgent: ctx.userAgent,
+    };
+
+    // PreSignUp may reject the sign-up, confirm the user, or verify attributes.
+    if (deps.triggers.configured(pool, "PreSignUp")) {
+      const event = preSignUpEvent(
+        eventContext,
+        "PreSignUp_SignUp",
+        eventAttributes(user),
+        attributeMap(input.ValidationData),
+        input.ClientMetadata,
+      );
+      const out = (await deps.triggers.invoke(
+        pool,
+        "PreSignUp",
+        event as unknown as Record<string, unknown>,
+      )) as Partial<PreSignUpTriggerEvent> | undefined;
+      const r = out?.response;
+      if (r?.autoVerifyEmail === true) {
+        if (attributes.email === undefined) {
+          fail("InvalidParameterException", "Cannot auto-verify email: the user has no email attribute.");
+        }
+        attributes.email_verified = "true";
+      }
+      if (r?.autoVerifyPhone === true) {
+        if (attributes.phone_number === undefined) {
+          fail(
+            "InvalidParameterException",
+            "Cannot auto-verify phone_number: the user has no phone_number attribute.",
+          );
+        }
+        attributes.phone_number_verified = "true";
+      }
+      if (r?.autoConfirmUser === true) user.status = "CONFIRMED";
+    }
+
+    // A code goes out unless the user is already confirmed, to an auto-verified attribute
+    // that is not verified yet.
+    let target: DeliveryTarget | null = null;
+    let prepared: PreparedCode | null = null;
+    if (user.status === "UNCONFIRMED") {
+      const unverified: Record<string, string> = {};
+      if (attributes.phone_number !== undefined && attributes.phone_number_verified !== "true") {
+        unverified.phone_number = attributes.phone_number;
+      }
+      if (attributes.email !== undefined && attributes.email_verified !== "true")
+        unverified.email = attributes.email;
+      target = chooseTarget(config, unverified);
+      if (target) {
+        prepared = await prepareCodeMessage(deps, {
+          pool,
+          clientId,
+          user,
+          target,
+          triggerSource: "CustomMessage_SignUp",
+          clientMetadata: input.ClientMetadata,
+          userAttributes: eventAttributes(user),
+          eventContext,
+        });
+      }
+    }
+
+    // The slow hash runs on the thread pool, outside any transaction.
+    if (password !== undefined) user.passwordHash = await hashPassword(password, deps.passwordCost);
+
+    await deps.store.transaction(async (tx) => {
+      if (!(await tx.users.createIfAbsent(user, nameKey(username, ci)))) {
+        fail("UsernameExistsException", "User already exists");
+      }
+      if (signInKind !== null) {
+        const claimed = await tx.aliases.claim({
+          poolId: pool.id,
+          kind: signInKind,
+          valueKey: aliasKey(signInKind, givenName, ci),
+          username,
+        });
+        if (!claimed)
+          fail("UsernameExistsException", `An account with the given ${signInKind} already exists.`);
+      }
+      // A PreSignUp auto-confirm with auto-verified attributes makes aliases at once; as
+      // in Cognito, an alias held by another user moves to the new one.
+      if (user.status === "CONFIRMED") await claimAliases(tx, pool, user, true, now);
+      if (prepared) {
+        await tx.codes.put(prepared.record);
+        await tx.outbox.enqueue(prepared.message);
+      }
+      await tx.events.add({
+        id: deps.random.uuid(),
+        poolId: pool.id,
+        username,
+        clientId,
+        eventType: "SignUp",
+        createdAt: now,
+        ipAddress: input.UserContextData?.IpAddress ?? null,
+        encodedData: input.UserContextData?.EncodedData ?? null,
+        analyticsEndpointId: input.AnalyticsMetadata?.AnalyticsEndpointId ?? null,
+        userAgent: ctx.userAgent ?? null,
+      });
+    });
+    if (prepared) deps.delivery.notify();
+
+    const out: Wire<SignUpResponse> = { UserConfirmed: user.status === "CONFIRMED", UserSub: sub };
+    if (target) out.CodeDeliveryDetails = deliveryDetails(target);
+    return out;
+  },
+});

@@ -1,0 +1,27 @@
+// Everything an operation may depend on. Each operation takes a Pick of this, so its
+// signature says what it uses; the composition root (src/main.ts) builds the whole.
+import type { Logger } from "pino";
+import type { ServerConfig } from "../config/config.js";
+import type { Random } from "../domain/ids.js";
+import type { ScryptCost } from "../domain/passwords.js";
+import type { Clock } from "../ports/clock.js";
+import type { DeliveryGate } from "../ports/delivery.js";
+import type { Store } from "../ports/store.js";
+import type { Triggers } from "../ports/triggers.js";
+import type { Directory } from "./shared/directory.js";
+
+export interface Deps {
+  config: ServerConfig;
+  store: Store;
+  /** Keys code HMACs and simulated answers. */
+  serverSecret: Buffer;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  /** Cached pool and app-client lookups. */
+  directory: Directory;
+  passwordCost: ScryptCost;
+  /** Checks, before anything is written, that a message can be delivered; wakes the outbox. */
+  delivery: DeliveryGate;
+  triggers: Triggers;
+}

@@ -1,0 +1,48 @@
+// The operations Cognate implements. This list is the support matrix: the README's table is
+// generated from it (scripts/gen-readme-table.mjs), and any model operation missing here is
+// answered with a clear "not supported" error.
+import { AdminConfirmSignUp } from "./AdminConfirmSignUp.js";
+import { AdminDeleteUser } from "./AdminDeleteUser.js";
+import { AdminGetUser } from "./AdminGetUser.js";
+import { ConfirmSignUp } from "./ConfirmSignUp.js";
+import { CreateUserPool } from "./CreateUserPool.js";
+import { CreateUserPoolClient } from "./CreateUserPoolClient.js";
+import { DeleteUserPool } from "./DeleteUserPool.js";
+import { DeleteUserPoolClient } from "./DeleteUserPoolClient.js";
+import { DescribeUserPool } from "./DescribeUserPool.js";
+import { DescribeUserPoolClient } from "./DescribeUserPoolClient.js";
+import type { Operation } from "./define.js";
+import { ListUserPoolClients } from "./ListUserPoolClients.js";
+import { ListUserPools } from "./ListUserPools.js";
+import { ListUsers } from "./ListUsers.js";
+import { ResendConfirmationCode } from "./ResendConfirmationCode.js";
+import { SignUp } from "./SignUp.js";
+import { UpdateUserPool } from "./UpdateUserPool.js";
+import { UpdateUserPoolClient } from "./UpdateUserPoolClient.js";
+
+export const OPERATIONS: readonly Operation[] = [
+  // The sign-up confirmation lifecycle.
+  SignUp,
+  ResendConfirmationCode,
+  ConfirmSignUp,
+  AdminConfirmSignUp,
+  // User pools and app clients.
+  CreateUserPool,
+  DescribeUserPool,
+  UpdateUserPool,
+  DeleteUserPool,
+  ListUserPools,
+  CreateUserPoolClient,
+  DescribeUserPoolClient,
+  UpdateUserPoolClient,
+  DeleteUserPoolClient,
+  ListUserPoolClients,
+  // Users, read side.
+  AdminGetUser,
+  ListUsers,
+  AdminDeleteUser,
+] as Operation[];
+
+export function operationMap(ops: readonly Operation[] = OPERATIONS): ReadonlyMap<string, Operation> {
+  return new Map(ops.map((o) => [o.name, o]));
+}

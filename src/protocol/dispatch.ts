@@ -1,0 +1,169 @@
+// AWS JSON 1.1 request handling, independent of the HTTP server: target routing, content
+// type, JSON parsing, model validation, authentication hook, error serialisation.
+import type { Operation, RequestContext } from "../operations/define.js";
+import type { Deps } from "../operations/deps.js";
+import { fail, messages, ServiceError, type WireErrorName } from "./errors.js";
+import { MODEL_OPERATIONS, TARGET_PREFIX } from "./generated/model.js";
+import { Ctx, isPlainObject, SerializationFault } from "./validation-runtime.js";
+
+export interface ApiRequest {
+  target: string | undefined;
+  contentType: string | undefined;
+  body: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+  method: string;
+  path: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  /** Serialised JSON body. */
+  body: string;
+  errorType?: WireErrorName;
+  errorMessage?: string;
+  operation?: string;
+}
+
+/** Verifies (or, in dev mode, accepts) the caller of a SigV4 operation. */
+export interface Authenticator {
+  /** Returns the verified access key id, or undefined when not checked; throws ServiceError. */
+  authenticate(req: ApiRequest, operation: string): string | undefined;
+}
+
+export const acceptAll: Authenticator = { authenticate: () => undefined };
+
+const TARGET_DOT = `${TARGET_PREFIX}.`;
+const MAX_JSON_DEPTH = 64;
+
+function jsonDepthExceeds(text: string, max: number): boolean {
+  // Cheap scan before JSON.parse: nesting depth counted outside strings.
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+export function errorResponse(err: ServiceError, operation?: string): ApiResponse {
+  const body: Record<string, string> = { __type: err.type, message: err.message };
+  if (err.extra) Object.assign(body, err.extra);
+  const r: ApiResponse = {
+    status: err.status,
+    body: JSON.stringify(body),
+    errorType: err.type,
+    errorMessage: err.message,
+  };
+  if (operation !== undefined) r.operation = operation;
+  return r;
+}
+
+export class Dispatcher {
+  readonly #ops: ReadonlyMap<string, Operation>;
+  readonly #deps: Deps;
+  readonly #auth: Authenticator;
+
+  constructor(ops: ReadonlyMap<string, Operation>, deps: Deps, auth: Authenticator) {
+    this.#ops = ops;
+    this.#deps = deps;
+    this.#auth = auth;
+  }
+
+  /** Resolves the operation named by X-Amz-Target, or throws UnknownOperationException. */
+  resolve(req: ApiRequest): string {
+    const ct = (req.contentType ?? "").split(";")[0]?.trim().toLowerCase();
+    // Coral answers a wrong content type with UnknownOperationException (COGNITO-BEHAVIOUR.md §1.7).
+    if (ct !== "application/x-amz-json-1.1" && ct !== "application/x-amz-json-1.0") {
+      fail(
+        "UnknownOperationException",
+        `Unsupported Content-Type "${ct ?? ""}": use application/x-amz-json-1.1`,
+      );
+    }
+    const target = req.target;
+    if (!target) fail("UnknownOperationException", "Missing X-Amz-Target header");
+    if (!target.startsWith(TARGET_DOT)) fail("UnknownOperationException", `Unknown operation ${target}`);
+    const name = target.slice(TARGET_DOT.length);
+    if (!Object.hasOwn(MODEL_OPERATIONS, name))
+      fail("UnknownOperationException", `Unknown operation ${target}`);
+    return name;
+  }
+
+  async handle(req: ApiRequest, ctx: RequestContext): Promise<ApiResponse> {
+    let name: string | undefined;
+    try {
+      name = this.resolve(req);
+      const model = MODEL_OPERATIONS[name];
+      const op = this.#ops.get(name);
+      if (!model) fail("UnknownOperationException", `Unknown operation ${name}`);
+      if (!op) {
+        fail("InvalidParameterException", `Cognate does not support the ${name} operation yet.`, {
+          reasonCode: "UNSUPPORTED_OPERATION",
+        });
+      }
+      if (model.auth === "sigv4") ctx.accessKeyId = this.#auth.authenticate(req, name);
+      const text = req.body.toString("utf8");
+      if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+        fail("SerializationException", `JSON nesting deeper than ${MAX_JSON_DEPTH} levels`);
+      }
+      let input: unknown;
+      try {
+        // An empty body is an empty input, as SDKs send `{}`.
+        input = text.trim() === "" ? {} : JSON.parse(text);
+      } catch {
+        fail("SerializationException", "Could not parse request body into json");
+      }
+      if (!isPlainObject(input)) fail("SerializationException", "Expected map or null");
+      if (model.input) {
+        const c = new Ctx();
+        try {
+          model.input(input, "", c, false);
+        } catch (e) {
+          if (e instanceof SerializationFault) fail("SerializationException", e.message);
+          throw e;
+        }
+        const msg = c.message();
+        if (msg !== null) fail("InvalidParameterException", msg);
+      }
+      const result = await op.handler(this.#deps, input, ctx);
+      return { status: 200, body: JSON.stringify(result ?? {}), operation: name };
+    } catch (e) {
+      return this.#toError(e, name, ctx);
+    }
+  }
+
+  #toError(e: unknown, name: string | undefined, ctx: RequestContext): ApiResponse {
+    if (e instanceof ServiceError) {
+      const op = name === undefined ? undefined : this.#ops.get(name);
+      // An error outside the operation's modeled list is a bug of ours: the caller gets
+      // InternalErrorException, the log gets the details.
+      if (op && !op.errors.includes(e.type) && !isProtocolLevel(e.type)) {
+        ctx.log.error({ err: e, operation: name }, "operation raised an error outside its model");
+        return errorResponse(new ServiceError("InternalErrorException", messages.internal), name);
+      }
+      return errorResponse(e, name);
+    }
+    ctx.log.error({ err: e, operation: name }, "unhandled error");
+    return errorResponse(new ServiceError("InternalErrorException", messages.internal), name);
+  }
+}
+
+function isProtocolLevel(type: WireErrorName): boolean {
+  return (
+    type === "SerializationException" ||
+    type === "UnknownOperationException" ||
+    type === "RequestEntityTooLargeException" ||
+    type === "MissingAuthenticationTokenException" ||
+    type === "IncompleteSignatureException" ||
+    type === "InvalidSignatureException" ||
+    type === "UnrecognizedClientException" ||
+    type === "SignatureDoesNotMatchException"
+  );
+}

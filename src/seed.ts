@@ -1,0 +1,72 @@
+// Seeding pools and clients from configuration, with fixed ids and secrets for tests and
+// reproducible setups. Idempotent: a seeded pool or client that exists is brought back in
+// line with the configuration; nothing else is touched.
+import type { CreateUserPoolRequest } from "@aws-sdk/client-cognito-identity-provider";
+import type { ServerConfig } from "./config/config.js";
+import { newClientId, newClientSecret, newPoolId, type Random } from "./domain/ids.js";
+import { createPoolConfig } from "./domain/pool.js";
+import { clientSettings } from "./operations/shared/clients.js";
+import type { Clock } from "./ports/clock.js";
+import type { Store } from "./ports/store.js";
+import type { Wire } from "./protocol/wire.js";
+
+export interface SeedResult {
+  pools: { id: string; name: string; clients: { id: string; name: string; secret: string | null }[] }[];
+}
+
+export async function seed(
+  config: ServerConfig,
+  store: Store,
+  clock: Clock,
+  random: Random,
+): Promise<SeedResult> {
+  const result: SeedResult = { pools: [] };
+  for (const p of config.seed.pools) {
+    const { Id, Clients, PoolName, ...settings } = p;
+    const poolConfig = createPoolConfig({
+      PoolName,
+      ...(settings as Omit<Wire<CreateUserPoolRequest>, "PoolName">),
+    });
+    const id = Id ?? newPoolId(random, config.region);
+    const now = clock.now();
+    const seeded: SeedResult["pools"][number] = { id, name: PoolName, clients: [] };
+    await store.transaction(async (tx) => {
+      const existing = await tx.pools.get(id);
+      if (existing) {
+        await tx.pools.update({ ...existing, name: PoolName, config: poolConfig, lastModifiedDate: now });
+      } else {
+        await tx.pools.create({
+          id,
+          name: PoolName,
+          config: poolConfig,
+          creationDate: now,
+          lastModifiedDate: now,
+        });
+      }
+      for (const c of Clients) {
+        const { ClientId, ClientSecret, ClientName, GenerateSecret, ...rest } = c;
+        const clientId = ClientId ?? newClientId(random);
+        const current = await tx.clients.get(clientId);
+        if (current && current.poolId !== id) {
+          throw new Error(`seed: client ${clientId} already belongs to pool ${current.poolId}`);
+        }
+        const secret =
+          ClientSecret ?? current?.secret ?? (GenerateSecret === true ? newClientSecret(random) : null);
+        const record = {
+          clientId,
+          poolId: id,
+          clientName: ClientName,
+          secret,
+          config: clientSettings(rest as Parameters<typeof clientSettings>[0]),
+          creationDate: current?.creationDate ?? now,
+          lastModifiedDate: now,
+        };
+        if (current) await tx.clients.update(record);
+        else await tx.clients.create(record);
+        seeded.clients.push({ id: clientId, name: ClientName, secret });
+      }
+    });
+    result.pools.push(seeded);
+  }
+  return result;
+}

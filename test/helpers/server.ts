@@ -1,0 +1,127 @@
+// Starts a real Cognate server on an ephemeral port for a test file, with real clients.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { makeConfig, type ServerConfig } from "../../src/config/config.js";
+import { type Cognate, type StartOptions, startCognate } from "../../src/main.js";
+
+export interface TestServer {
+  app: Cognate;
+  url: string;
+  /** AWS SDK v3 client pointed at the server (static fake credentials, no retries). */
+  sdk: CognitoIdentityProviderClient;
+  /** A client with the SDK's standard retries (3 attempts), as apps use it. */
+  sdkWithRetries: CognitoIdentityProviderClient;
+  inbox: DevInbox;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export interface DevMessage {
+  id: string;
+  userPoolId: string;
+  clientId: string | null;
+  username: string;
+  medium: "EMAIL" | "SMS";
+  attributeName: string;
+  destination: string;
+  subject: string | null;
+  body: string;
+  code: string | null;
+  triggerSource: string;
+  createdAt: string;
+  delivery: { status: string; transport: string; attempts: number; lastError: string | null };
+}
+
+export class DevInbox {
+  constructor(private readonly url: string) {}
+  async list(filter: Record<string, string> = {}): Promise<DevMessage[]> {
+    const q = new URLSearchParams(filter).toString();
+    const r = await fetch(`${this.url}/_dev/messages${q ? `?${q}` : ""}`);
+    if (r.status !== 200) throw new Error(`GET /_dev/messages → ${r.status}`);
+    return ((await r.json()) as { messages: DevMessage[] }).messages;
+  }
+  async latest(filter: Record<string, string>): Promise<DevMessage | null> {
+    const r = await fetch(`${this.url}/_dev/messages/latest?${new URLSearchParams(filter).toString()}`);
+    if (r.status === 404) return null;
+    if (r.status !== 200) throw new Error(`GET /_dev/messages/latest → ${r.status}`);
+    return (await r.json()) as DevMessage;
+  }
+  /** The code of the newest message for this user. */
+  async code(username: string, userPoolId?: string): Promise<string> {
+    const m = await this.latest(userPoolId ? { username, userPoolId } : { username });
+    if (!m?.code) throw new Error(`no code in the dev inbox for ${username}`);
+    return m.code;
+  }
+  async clear(): Promise<void> {
+    await fetch(`${this.url}/_dev/messages`, { method: "DELETE" });
+  }
+}
+
+export const FAKE_CREDENTIALS = { accessKeyId: "AKIDTESTCOGNATE", secretAccessKey: "test-secret-key" };
+
+export function sdkClient(url: string, maxAttempts = 1): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({
+    endpoint: url,
+    region: "us-east-1",
+    credentials: FAKE_CREDENTIALS,
+    maxAttempts,
+  });
+}
+
+export async function startServer(
+  partial: Partial<Parameters<typeof makeConfig>[0]> = {},
+  opts: StartOptions = {},
+): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), "cognate-test-"));
+  const config: ServerConfig = makeConfig({
+    port: 0,
+    db: join(dir, "cognate.db"),
+    logLevel: "silent",
+    ...partial,
+  });
+  const app = await startCognate(config, opts);
+  const sdk = sdkClient(app.url);
+  const sdkWithRetries = sdkClient(app.url, 3);
+  return {
+    app,
+    url: app.url,
+    sdk,
+    sdkWithRetries,
+    inbox: new DevInbox(app.url),
+    dir,
+    async close() {
+      sdk.destroy();
+      sdkWithRetries.destroy();
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Raw AWS JSON 1.1 call, for protocol-level tests. */
+export async function rawCall(
+  url: string,
+  operation: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; json: Record<string, unknown> | null; text: string }> {
+  const r = await fetch(`${url}/`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": `AWSCognitoIdentityProviderService.${operation}`,
+      ...headers,
+    },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await r.text();
+  let json: Record<string, unknown> | null = null;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = null;
+  }
+  return { status: r.status, headers: r.headers, json, text };
+}
