@@ -3,6 +3,8 @@
 // answered with a clear "not supported" error.
 import { AdminConfirmSignUp } from "./AdminConfirmSignUp.js";
 import { AdminDeleteUser } from "./AdminDeleteUser.js";
+import { AdminDisableUser } from "./AdminDisableUser.js";
+import { AdminEnableUser } from "./AdminEnableUser.js";
 import { AdminGetUser } from "./AdminGetUser.js";
 import { ConfirmSignUp } from "./ConfirmSignUp.js";
 import { CreateUserPool } from "./CreateUserPool.js";
@@ -41,6 +43,8 @@ export const OPERATIONS: readonly Operation[] = [
   AdminGetUser,
   ListUsers,
   AdminDeleteUser,
+  AdminDisableUser,
+  AdminEnableUser,
 ] as Operation[];
 
 export function operationMap(ops: readonly Operation[] = OPERATIONS): ReadonlyMap<string, Operation> {
