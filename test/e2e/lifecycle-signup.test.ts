@@ -25,10 +25,18 @@ describe("SignUp", () => {
 
   it("creates an UNCONFIRMED user with a UUID sub and sends a code to the email", async () => {
     const { poolId, clientId } = await makePool(s.sdk);
-    const r = await signUp({ ClientId: clientId, Username: "bob", UserAttributes: [{ Name: "email", Value: "bob@example.org" }] });
+    const r = await signUp({
+      ClientId: clientId,
+      Username: "bob",
+      UserAttributes: [{ Name: "email", Value: "bob@example.org" }],
+    });
     expect(r.UserConfirmed).toBe(false);
     expect(r.UserSub).toMatch(UUID);
-    expect(r.CodeDeliveryDetails).toEqual({ AttributeName: "email", DeliveryMedium: "EMAIL", Destination: "b***@e***.org" });
+    expect(r.CodeDeliveryDetails).toEqual({
+      AttributeName: "email",
+      DeliveryMedium: "EMAIL",
+      Destination: "b***@e***.org",
+    });
     const u = await s.sdk.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "bob" }));
     expect(u.UserStatus).toBe("UNCONFIRMED");
     expect(u.UserAttributes).toEqual([
@@ -45,7 +53,10 @@ describe("SignUp", () => {
 
   it("sends no code and no CodeDeliveryDetails when the pool auto-verifies nothing", async () => {
     const { poolId, clientId } = await makePool(s.sdk, { AutoVerifiedAttributes: [] });
-    const r = await signUp({ ClientId: clientId, UserAttributes: [{ Name: "email", Value: "x@example.com" }] });
+    const r = await signUp({
+      ClientId: clientId,
+      UserAttributes: [{ Name: "email", Value: "x@example.com" }],
+    });
     expect(r.CodeDeliveryDetails).toBeUndefined();
     expect(await s.inbox.list({ userPoolId: poolId })).toEqual([]);
   });
@@ -59,7 +70,11 @@ describe("SignUp", () => {
         { Name: "phone_number", Value: "+14155550123" },
       ],
     });
-    expect(r.CodeDeliveryDetails).toEqual({ AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: "+*******0123" });
+    expect(r.CodeDeliveryDetails).toEqual({
+      AttributeName: "phone_number",
+      DeliveryMedium: "SMS",
+      Destination: "+*******0123",
+    });
   });
 
   it("checks the pool's password policy with Cognito's messages", async () => {
@@ -83,7 +98,12 @@ describe("SignUp", () => {
   it("honours a custom password policy", async () => {
     const { clientId } = await makePool(s.sdk, {
       Policies: {
-        PasswordPolicy: { MinimumLength: 12, RequireSymbols: false, RequireUppercase: false, RequireNumbers: false },
+        PasswordPolicy: {
+          MinimumLength: 12,
+          RequireSymbols: false,
+          RequireUppercase: false,
+          RequireNumbers: false,
+        },
       },
     });
     await expectError(
@@ -98,53 +118,92 @@ describe("SignUp", () => {
   it("rejects a taken username with UsernameExistsException", async () => {
     const { clientId } = await makePool(s.sdk);
     await signUp({ ClientId: clientId, Username: "dup" });
-    await expectError(signUp({ ClientId: clientId, Username: "dup" }), "UsernameExistsException", "User already exists");
+    await expectError(
+      signUp({ ClientId: clientId, Username: "dup" }),
+      "UsernameExistsException",
+      "User already exists",
+    );
   });
 
   it("validates attributes against the schema", async () => {
     const { clientId } = await makePool(s.sdk, {
       Schema: [
-        { Name: "tier", AttributeDataType: "String", Mutable: true, StringAttributeConstraints: { MaxLength: "5" } },
+        {
+          Name: "tier",
+          AttributeDataType: "String",
+          Mutable: true,
+          StringAttributeConstraints: { MaxLength: "5" },
+        },
         { Name: "given_name", AttributeDataType: "String", Required: true },
       ],
     });
     const base = [{ Name: "given_name", Value: "Ann" }];
     await expectError(
-      signUp({ ClientId: clientId, Username: "a1", UserAttributes: [{ Name: "email", Value: "x@example.com" }] }),
+      signUp({
+        ClientId: clientId,
+        Username: "a1",
+        UserAttributes: [{ Name: "email", Value: "x@example.com" }],
+      }),
       "InvalidParameterException",
       "Attributes did not conform to the schema: given_name: The attribute is required",
     );
     await expectError(
-      signUp({ ClientId: clientId, Username: "a2", UserAttributes: [...base, { Name: "email", Value: "not-an-email" }] }),
+      signUp({
+        ClientId: clientId,
+        Username: "a2",
+        UserAttributes: [...base, { Name: "email", Value: "not-an-email" }],
+      }),
       "InvalidParameterException",
       "Invalid email address format.",
     );
     await expectError(
-      signUp({ ClientId: clientId, Username: "a3", UserAttributes: [...base, { Name: "phone_number", Value: "555-1234" }] }),
+      signUp({
+        ClientId: clientId,
+        Username: "a3",
+        UserAttributes: [...base, { Name: "phone_number", Value: "555-1234" }],
+      }),
       "InvalidParameterException",
       "Invalid phone number format.",
     );
     await expectError(
-      signUp({ ClientId: clientId, Username: "a4", UserAttributes: [...base, { Name: "custom:nope", Value: "x" }] }),
+      signUp({
+        ClientId: clientId,
+        Username: "a4",
+        UserAttributes: [...base, { Name: "custom:nope", Value: "x" }],
+      }),
       "InvalidParameterException",
       "Attributes did not conform to the schema: custom:nope: Attribute does not exist in the schema.",
     );
     await expectError(
-      signUp({ ClientId: clientId, Username: "a5", UserAttributes: [...base, { Name: "custom:tier", Value: "toolong" }] }),
+      signUp({
+        ClientId: clientId,
+        Username: "a5",
+        UserAttributes: [...base, { Name: "custom:tier", Value: "toolong" }],
+      }),
       "InvalidParameterException",
       /custom:tier: String must be no longer than 5 characters/,
     );
-    const ok = await signUp({ ClientId: clientId, Username: "a6", UserAttributes: [...base, { Name: "custom:tier", Value: "gold" }] });
+    const ok = await signUp({
+      ClientId: clientId,
+      Username: "a6",
+      UserAttributes: [...base, { Name: "custom:tier", Value: "gold" }],
+    });
     expect(ok.UserSub).toMatch(UUID);
   });
 
   it("in a UsernameAttributes pool, the email is the sign-in name and the username a UUID", async () => {
     const { poolId, clientId } = await makePool(s.sdk, { UsernameAttributes: ["email"] });
-    await expectError(signUp({ ClientId: clientId, Username: "plainname" }), "InvalidParameterException", "Username should be an email.");
+    await expectError(
+      signUp({ ClientId: clientId, Username: "plainname" }),
+      "InvalidParameterException",
+      "Username should be an email.",
+    );
     const r = await signUp({ ClientId: clientId, Username: "carol@example.com" });
     const list = await s.sdk.send(new ListUsersCommand({ UserPoolId: poolId }));
     expect(list.Users?.[0]?.Username).toBe(r.UserSub);
-    const byEmail = await s.sdk.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "carol@example.com" }));
+    const byEmail = await s.sdk.send(
+      new AdminGetUserCommand({ UserPoolId: poolId, Username: "carol@example.com" }),
+    );
     expect(byEmail.Username).toBe(r.UserSub);
     await expectError(
       signUp({ ClientId: clientId, Username: "Carol@Example.com" }),
