@@ -19,14 +19,19 @@ const ident = (shapeName) => `v_${shapeName}`;
 
 // Java's \s is [ \t\n\x0B\f\r] (no U+00A0, no other Unicode spaces); JS's \s is wider, so
 // rewrite it. Inside a character class the members are inlined; outside, a class is used.
+// Java's `.` (without DOTALL) also refuses U+0085 (NEXT LINE), which JS's `.` accepts, so an
+// unescaped `.` outside a class becomes an explicit class of Java's line terminators.
 function javaPatternToJs(pattern) {
   let flags = "u";
   let p = pattern;
+  let dotAll = false;
   if (p.startsWith("(?s)")) {
     flags += "s";
+    dotAll = true;
     p = p.slice(4);
   }
   const JAVA_SPACE = "\\t\\n\\x0B\\f\\r ";
+  const JAVA_DOT = "[^\\n\\r\\u0085\\u2028\\u2029]";
   let out = "";
   let inClass = false;
   for (let i = 0; i < p.length; i++) {
@@ -51,6 +56,10 @@ function javaPatternToJs(pattern) {
     }
     if (ch === "[") inClass = true;
     if (ch === "]") inClass = false;
+    if (ch === "." && !inClass && !dotAll) {
+      out += JAVA_DOT;
+      continue;
+    }
     out += ch;
   }
   const re = new RegExp(`^(?:${out})$`, flags);

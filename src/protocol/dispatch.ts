@@ -120,6 +120,8 @@ export class Dispatcher {
       } catch {
         fail("SerializationException", "Could not parse request body into json");
       }
+      // A JSON `null` body is an absent input, as Coral's own wording ("map or null") says.
+      if (input === null) input = {};
       if (!isPlainObject(input)) fail("SerializationException", "Expected map or null");
       if (model.input) {
         const c = new Ctx();

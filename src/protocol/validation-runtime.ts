@@ -38,7 +38,9 @@ export class Ctx {
     if (sensitive && value !== "") {
       shown = "Value";
     } else if (typeof value === "number" || typeof value === "boolean") {
-      shown = `Value ${value}`;
+      // Coral quotes numbers like any other value: "Value '0' at 'maxResults' ..." is what
+      // Cognito answers ListUserPools with MaxResults 0 (aws/aws-sdk-js-v3 issue #2335).
+      shown = `Value '${value}'`;
     } else {
       let text = render(value);
       if (text.length > MAX_RENDERED) text = `${text.slice(0, MAX_RENDERED)}...`;

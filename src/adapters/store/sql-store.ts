@@ -115,7 +115,13 @@ class Repos implements StoreTx {
       async delete(id: string) {
         // Rows without a foreign key to the pool go explicitly; the rest cascade.
         await db.deleteFrom("auth_events").where("pool_id", "=", id).execute();
-        await db.deleteFrom("limits").where("key", "like", `${id}|%`).execute();
+        // Limit keys start with "<pool id>|". Not LIKE: `_` (in every pool id) is a LIKE
+        // wildcard and SQLite's LIKE ignores case, so another pool's counters could match.
+        const prefix = `${id}|`;
+        await db
+          .deleteFrom("limits")
+          .where(sql<boolean>`substr(key, 1, ${[...prefix].length}) = ${prefix}`)
+          .execute();
         const r = await db.deleteFrom("user_pools").where("id", "=", id).executeTakeFirst();
         return r.numDeletedRows > 0n;
       },
