@@ -26,6 +26,30 @@ const CORS_PREFLIGHT = {
 export interface HttpOptions {
   bodyLimitBytes: number;
   devInbox: boolean;
+  /** Slow-client guards (config `timeouts`); the defaults below when absent. */
+  timeouts?: { headersMs: number; requestMs: number; keepAliveMs: number };
+  /** Counts requests being handled, so shutdown can wait for them. */
+  inFlight?: InFlight;
+}
+
+/** Requests being handled right now; shutdown waits for zero before closing the store. */
+export class InFlight {
+  #count = 0;
+  #waiters: (() => void)[] = [];
+  get count(): number {
+    return this.#count;
+  }
+  enter(): void {
+    this.#count++;
+  }
+  leave(): void {
+    this.#count--;
+    if (this.#count === 0) for (const w of this.#waiters.splice(0)) w();
+  }
+  /** Resolves once no request is being handled. */
+  idle(): Promise<void> {
+    return this.#count === 0 ? Promise.resolve() : new Promise((resolve) => this.#waiters.push(resolve));
+  }
 }
 
 /** Header values on the error path may only hold visible ASCII. */
@@ -88,6 +112,19 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-la
   });
 }
 
+/**
+ * The request target as a URL. Always read as a path on a fixed origin: `new URL("//x", base)`
+ * would take "x" for a host (and throw on "//"), turning an odd path into a 500 or a misroute.
+ */
+function requestUrl(target: string | undefined): URL {
+  const raw = target ?? "/";
+  try {
+    return new URL(`http://localhost${raw.startsWith("/") ? raw : `/${raw}`}`);
+  } catch {
+    return new URL("http://localhost/");
+  }
+}
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -104,7 +141,7 @@ export function createHttpServer(a: {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const method = req.method ?? "GET";
-    const url = new URL(req.url ?? "/", "http://localhost");
+    const url = requestUrl(req.url);
 
     if (method === "OPTIONS") {
       res.writeHead(204, { ...CORS_PREFLIGHT, "x-amzn-RequestId": requestId });
@@ -137,6 +174,7 @@ export function createHttpServer(a: {
         headers: req.headers,
         method,
         path: url.pathname,
+        rawUrl: req.url ?? "/",
       };
       const ctx: RequestContext = {
         requestId,
@@ -209,23 +247,34 @@ export function createHttpServer(a: {
     sendJson(res, requestId, 404, { error: "not found" });
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      log.error({ err: e }, "request failed");
-      if (!res.headersSent) {
-        sendApi(
-          res,
-          randomUUID(),
-          errorResponse(new ServiceError("InternalErrorException", "Internal server error.")),
-        );
-      } else {
-        res.destroy();
-      }
-    });
-  });
-  // Slow clients (slowloris) may not hold a connection open indefinitely.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  const t = options.timeouts ?? { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 };
+  const server = createServer(
+    {
+      // Slow clients (slowloris) may not hold a connection open indefinitely: the headers,
+      // then the whole request, must arrive in time. Node enforces both on a timer whose
+      // default period (30 s) would let a slow client overstay by that much.
+      headersTimeout: Math.min(t.headersMs, t.requestMs),
+      requestTimeout: t.requestMs,
+      keepAliveTimeout: t.keepAliveMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(t.headersMs / 4))),
+    },
+    (req, res) => {
+      options.inFlight?.enter();
+      handle(req, res)
+        .catch((e: unknown) => {
+          log.error({ err: e }, "request failed");
+          if (!res.headersSent) {
+            sendApi(
+              res,
+              randomUUID(),
+              errorResponse(new ServiceError("InternalErrorException", "Internal server error.")),
+            );
+          } else {
+            res.destroy();
+          }
+        })
+        .finally(() => options.inFlight?.leave());
+    },
+  );
   return server;
 }
