@@ -3,8 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import Database from "better-sqlite3";
+import pg from "pg";
 import { makeConfig, type ServerConfig } from "../../src/config/config.js";
 import { type Cognate, type StartOptions, startCognate } from "../../src/main.js";
+import { type FreshDatabase, freshDatabase, POSTGRES_BACKEND } from "./postgres.js";
 
 export interface TestServer {
   app: Cognate;
@@ -15,6 +18,12 @@ export interface TestServer {
   sdkWithRetries: CognitoIdentityProviderClient;
   inbox: DevInbox;
   dir: string;
+  /** The --db value the server runs on (a SQLite file, or a PostgreSQL URL). */
+  db: string;
+  /** Every row of every table, as JSON lines: for "is this value stored anywhere?" checks. */
+  dumpTables(): Promise<string>;
+  /** Rows of one query, on whichever engine the server uses (`?` placeholders). */
+  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -75,13 +84,43 @@ export async function startServer(
   opts: StartOptions = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "cognate-test-"));
+  // With COGNATE_TEST_BACKEND=postgres every server gets a fresh PostgreSQL database.
+  const pgdb: FreshDatabase | null =
+    POSTGRES_BACKEND && partial.db === undefined ? await freshDatabase() : null;
   const config: ServerConfig = makeConfig({
     port: 0,
-    db: join(dir, "cognate.db"),
+    db: pgdb ? pgdb.url : join(dir, "cognate.db"),
     logLevel: "silent",
     ...partial,
   });
-  const app = await startCognate(config, opts);
+  const db = config.db;
+  const query = async (text: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => {
+    if (db.startsWith("postgres")) {
+      const c = new pg.Client({ connectionString: db });
+      await c.connect();
+      try {
+        let i = 0;
+        return (
+          await c.query(
+            text.replace(/\?/g, () => `$${++i}`),
+            params,
+          )
+        ).rows as Record<string, unknown>[];
+      } finally {
+        await c.end();
+      }
+    }
+    const lite = new Database(db, { readonly: true });
+    try {
+      return lite.prepare(text).all(...params) as Record<string, unknown>[];
+    } finally {
+      lite.close();
+    }
+  };
+  const app = await startCognate(config, opts).catch(async (e: unknown) => {
+    await pgdb?.drop();
+    throw e;
+  });
   const sdk = sdkClient(app.url);
   const sdkWithRetries = sdkClient(app.url, 3);
   return {
@@ -91,10 +130,26 @@ export async function startServer(
     sdkWithRetries,
     inbox: new DevInbox(app.url),
     dir,
+    db,
+    query,
+    async dumpTables() {
+      const tables = db.startsWith("postgres")
+        ? (
+            await query(
+              "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'",
+            )
+          ).map((r) => String(r.name))
+        : (await query("SELECT name FROM sqlite_master WHERE type = 'table'")).map((r) => String(r.name));
+      const lines: string[] = [];
+      for (const t of tables)
+        for (const row of await query(`SELECT * FROM "${t}"`)) lines.push(`${t} ${JSON.stringify(row)}`);
+      return lines.join("\n");
+    },
     async close() {
       sdk.destroy();
       sdkWithRetries.destroy();
       await app.close();
+      await pgdb?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
