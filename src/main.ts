@@ -6,6 +6,7 @@ import { OutboxDispatcher } from "./adapters/delivery/dispatcher.js";
 import { TransportGate } from "./adapters/delivery/gate.js";
 import { inboxTransport } from "./adapters/delivery/inbox.js";
 import { type OpenedStore, openStore } from "./adapters/store/open.js";
+import { setupDelivery } from "./adapters/delivery/setup.js";
 import { unconfiguredTriggers } from "./adapters/triggers/unconfigured.js";
 import type { ServerConfig } from "./config/config.js";
 import { cryptoRandom, type Random } from "./domain/ids.js";
@@ -27,7 +28,7 @@ export interface StartOptions {
   /** Where logs go (default stdout). */
   logStream?: DestinationStream;
   logger?: Logger;
-  /** Extra transports by name (tests; later issues add real ones). */
+  /** Extra transports by name, replacing configured ones of the same name (tests). */
   transports?: Transport[];
   triggers?: Triggers;
   authenticator?: Authenticator;
@@ -52,6 +53,8 @@ export interface Cognate {
   outbox: OutboxDispatcher;
   /** Stops accepting requests, lets in-flight ones finish, stops the outbox, closes the store. */
   close(): Promise<void>;
+  /** Which transport serves what, for the start-up banner (no secrets). */
+  delivery: string;
 }
 
 export async function startCognate(config: ServerConfig, opts: StartOptions = {}): Promise<Cognate> {
@@ -66,27 +69,28 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
 
     const transports = new Map<string, Transport>([[inboxTransport.name, inboxTransport]]);
     for (const t of opts.transports ?? []) transports.set(t.name, t);
+    const delivery = setupDelivery(config, () => clock.now());
     const outbox = new OutboxDispatcher({
+    for (const t of delivery.transports) transports.set(t.name, t);
       store,
       transports,
       clock,
       log: log.child({ component: "outbox" }),
       owner: `${process.pid}-${randomUUID()}`,
       options: {
-        maxAttempts: 8,
-        baseDelayMs: 1000,
-        maxDelayMs: 5 * 60_000,
-        leaseMs: 60_000,
-        pollMs: 1000,
+        maxAttempts: config.outbox.maxAttempts,
+        baseDelayMs: config.outbox.baseDelayMs,
+        maxDelayMs: config.outbox.maxDelayMs,
+        leaseMs: Math.round(config.outbox.leaseSeconds * 1000),
+        pollMs: config.outbox.pollMs,
         batchSize: 64,
         logCodes: config.mode === "dev",
         scrubDelivered: config.mode === "production",
         ...opts.outbox,
       },
     });
-    // Dev mode delivers to the inbox; production needs a real transport (a later setting).
-    const fallback = config.mode === "dev" ? inboxTransport.name : null;
-    const gate = new TransportGate({ email: fallback, sms: fallback }, () => outbox.notify());
+    // Per-pool transport choice; dev mode falls back to the inbox, production has no fallback.
+    const gate = new TransportGate(delivery.settings, () => outbox.notify());
 
     // A copy, so the listening address can complete it below.
     const effective: ServerConfig = { ...config };
@@ -134,9 +138,20 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       })();
       return closing;
     };
-    return { url, port, config: effective, deps, store: opened, seeded, outbox, close };
+    return {
+      url,
+      port,
+      config: effective,
+      deps,
+      store: opened,
+      seeded,
+      outbox,
+      delivery: delivery.describe,
+      close,
+    };
   } catch (e) {
     await store.close().catch(() => {});
     throw e;
   }
 }
+        await delivery.close();

@@ -1,14 +1,16 @@
 // The `cognate` command: `serve` starts the server; other verbs are adapters over the same
 // store and operations (never a second implementation).
 import { parseArgs } from "node:util";
-import { ConfigError, ENV_VARIABLES, loadConfig } from "../config/config.js";
+import { ConfigError, ENV_VARIABLES, loadConfig, setPath } from "../config/config.js";
 import { startCognate } from "../main.js";
+import { messagesCommand } from "./messages.js";
 
 const USAGE = `Usage: cognate <command> [options]
 
 Commands:
   serve      Start the server (default)
   help       Show this help
+  messages   List outgoing messages and their delivery status (cognate messages --help)
 
 serve options (each also settable in the config file and by environment):
   --host HOST        Address to listen on            (COGNATE_HOST, default 127.0.0.1)
@@ -21,6 +23,15 @@ serve options (each also settable in the config file and by environment):
 
 Environment variables: ${ENV_VARIABLES.join(", ")}, COGNATE_CONFIG
 `;
+delivery (README "Delivering codes"):
+  --smtp-url URL     smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS):
+                     the email transport of pools on COGNITO_DEFAULT  (COGNATE_SMTP_URL)
+  --email-from ADDR  From address of those emails (COGNATE_EMAIL_FROM, default no-reply@verificationemail.com)
+  --sms-webhook URL  POST each SMS as signed JSON to this gateway   (COGNATE_SMS_WEBHOOK)
+  --sms-webhook-secret S  HMAC key of the gateway's signatures       (COGNATE_SMS_WEBHOOK_SECRET)
+  --ses-endpoint URL, --ses-region R   Amazon SES v2 (COGNATE_SES_ENDPOINT, COGNATE_SES_REGION)
+  --sns-endpoint URL, --sns-region R   Amazon SNS    (COGNATE_SNS_ENDPOINT, COGNATE_SNS_REGION)
+
 
 function flagsFrom(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -37,6 +48,21 @@ function flagsFrom(values: Record<string, string | boolean | undefined>): Record
   }
   if (typeof values.port === "string") {
     const n = Number(values.port);
+  // Delivery flags name nested settings (config file sections email, sms, ses, sns).
+  const nested: Record<string, string> = {
+    "smtp-url": "email.smtpUrl",
+    "email-from": "email.from",
+    "sms-webhook": "sms.webhookUrl",
+    "sms-webhook-secret": "sms.webhookSecret",
+    "ses-endpoint": "ses.endpoint",
+    "ses-region": "ses.region",
+    "sns-endpoint": "sns.endpoint",
+    "sns-region": "sns.region",
+  };
+  for (const [flag, key] of Object.entries(nested)) {
+    const v = values[flag];
+    if (typeof v === "string") setPath(out, key, v);
+  }
     if (!Number.isInteger(n)) throw new ConfigError(`--port must be a whole number, got "${values.port}"`);
     out.port = n;
   }
@@ -56,6 +82,14 @@ async function serve(args: string[]): Promise<number> {
       "log-level": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
+      "smtp-url": { type: "string" },
+      "email-from": { type: "string" },
+      "sms-webhook": { type: "string" },
+      "sms-webhook-secret": { type: "string" },
+      "ses-endpoint": { type: "string" },
+      "ses-region": { type: "string" },
+      "sns-endpoint": { type: "string" },
+      "sns-region": { type: "string" },
     strict: true,
   });
   if (values.help) {
@@ -70,6 +104,7 @@ async function serve(args: string[]): Promise<number> {
   );
   for (const p of app.seeded.pools) {
     process.stdout.write(
+  process.stdout.write(`  delivery: ${app.delivery}\n`);
       `  seeded pool ${p.id} (${p.name}): clients ${p.clients.map((c) => c.id).join(", ") || "none"}\n`,
     );
   }
@@ -98,6 +133,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serve(rest);
       case "help":
       case "--help":
+      case "messages":
+        return await messagesCommand(rest, process.stdout);
       case "-h":
         process.stdout.write(USAGE);
         return 0;

@@ -82,6 +82,117 @@ export const configSchema = z
     configCacheSeconds: z.number().min(0).default(1),
     limits: limits.default(limits.parse({})),
     /** scrypt cost; defaults to a cheap one in dev mode and OWASP's in production. */
+// ---- Delivery (README "Delivering codes") -------------------------------------------------
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+const smtpOptions = z
+  .object({
+    /** PEM file with the CA certificate(s) to trust, e.g. a local server's self-signed one. */
+    caFile: z.string().min(1).optional(),
+    /** Verify the server's certificate (turn off only for throwaway local servers). */
+    rejectUnauthorized: z.boolean().default(true),
+    /** On smtp://, refuse to send unless the server offers STARTTLS. */
+    requireTls: z.boolean().default(false),
+    /** Connection, greeting and socket timeout (ms). */
+    timeoutMs: z.number().int().min(100).default(10_000),
+    /** Pooled connections kept open to the server. */
+    maxConnections: z.number().int().min(1).max(100).default(5),
+  })
+  .strict();
+
+const emailSection = z
+  .object({
+    /** smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS). */
+    smtpUrl: z
+      .string()
+      .regex(/^smtps?:\/\/[^/]+/, "must be smtp://[user:pass@]host[:port] or smtps://…")
+      .optional(),
+    /** From address of pools on COGNITO_DEFAULT without a SourceArn (Cognito's own default). */
+    from: z.string().min(3).default("no-reply@verificationemail.com"),
+    /** Transport for COGNITO_DEFAULT pools: smtp when smtpUrl is set, else the dev inbox (dev mode). */
+    defaultTransport: z.enum(["inbox", "smtp", "ses"]).optional(),
+    /** Transport for DEVELOPER pools: ses when `ses` is configured, else smtp when smtpUrl is set. */
+    developerTransport: z.enum(["inbox", "smtp", "ses"]).optional(),
+    /** SES identity ARNs (`*` wildcards) pools may name in SourceArn; absent = any. */
+    allowedSourceArns: z.array(z.string().min(1)).optional(),
+    smtp: smtpOptions.default(smtpOptions.parse({})),
+  })
+  .strict();
+
+const awsService = {
+  /** Endpoint URL (a local stand-in, a VPC endpoint); default: the SDK's for the region. */
+  endpoint: z.string().url().optional(),
+  region: z.string().regex(REGION, "must be an AWS region such as us-east-1").optional(),
+  /** Static credentials; default: the AWS SDK's credential chain (environment, profile, role). */
+  accessKeyId: z.string().min(1).optional(),
+  secretAccessKey: z.string().min(1).optional(),
+  sessionToken: z.string().min(1).optional(),
+};
+const bothKeys = (v: { accessKeyId?: string | undefined; secretAccessKey?: string | undefined }) =>
+  (v.accessKeyId === undefined) === (v.secretAccessKey === undefined);
+const keysMessage = { message: "accessKeyId and secretAccessKey go together" };
+
+const sesSection = z.object(awsService).strict().refine(bothKeys, keysMessage);
+
+const snsSection = z
+  .object({
+    ...awsService,
+    /**
+     * The SMS roles pools may name in SmsConfiguration.SnsCallerArn (`*` wildcards), each with
+     * the ExternalId its trust policy demands; absent = any well-formed role ARN.
+     */
+    roles: z
+      .array(z.object({ arn: z.string().min(1), externalId: z.string().min(1).optional() }).strict())
+      .optional(),
+  })
+  .strict()
+  .refine(bothKeys, keysMessage);
+
+const smsSandbox = z
+  .object({
+    /** Like the SNS SMS sandbox: SMS only to the verified numbers below. */
+    enabled: z.boolean().default(false),
+    verifiedNumbers: z
+      .array(z.string().regex(E164, "must be an E.164 number such as +14155550123"))
+      .default([]),
+  })
+  .strict();
+
+const smsSection = z
+  .object({
+    /** SMS transport: http when webhookUrl is set, else sns when `sns` is configured, else the dev inbox. */
+    transport: z.enum(["inbox", "sns", "http"]).optional(),
+    /** HTTP SMS gateway: each message is POSTed here as JSON, HMAC-signed. */
+    webhookUrl: z.string().url().optional(),
+    /** Key of the webhook's HMAC-SHA256 signature (≥ 16 characters). */
+    webhookSecret: z.string().min(16).optional(),
+    webhookTimeoutMs: z.number().int().min(100).default(10_000),
+    sandbox: smsSandbox.default(smsSandbox.parse({})),
+  })
+  .strict()
+  .refine((v) => v.webhookUrl === undefined || v.webhookSecret !== undefined, {
+    message: "webhookUrl needs webhookSecret (--sms-webhook-secret, COGNATE_SMS_WEBHOOK_SECRET)",
+  });
+
+const outboxSection = z
+  .object({
+    /** Delivery attempts before a message is marked failed. */
+    maxAttempts: z.number().int().min(1).default(8),
+    /** First retry delay; doubles per attempt (±50% jitter) up to maxDelayMs. */
+    baseDelayMs: z.number().int().min(1).default(1000),
+    maxDelayMs: z
+      .number()
+      .int()
+      .min(1)
+      .default(5 * 60_000),
+    /** How long a node owns a message it is sending; after a crash, others wait this long. */
+    leaseSeconds: z.number().min(0.1).default(60),
+    /** How often an idle node looks for due retries and lapsed claims. */
+    pollMs: z.number().int().min(10).default(1000),
+  })
+  .strict();
+
     passwordHashing: passwordHashing.optional(),
     seed: z
       .object({ pools: z.array(seedPool).default([]) })
@@ -120,6 +231,13 @@ export function readConfigFile(path: string): Record<string, unknown> {
   } catch (e) {
     throw new ConfigError(`cannot parse config file ${path}: ${(e as Error).message}`);
   }
+    email: emailSection.default(emailSection.parse({})),
+    /** Amazon SES v2 (present = configured). */
+    ses: sesSection.optional(),
+    /** Amazon SNS for SMS (present = configured). */
+    sns: snsSection.optional(),
+    sms: smsSection.default(smsSection.parse({})),
+    outbox: outboxSection.default(outboxSection.parse({})),
   if (data === null || data === undefined) return {};
   if (typeof data !== "object" || Array.isArray(data))
     throw new ConfigError(`config file ${path} must hold an object`);
@@ -147,11 +265,11 @@ export function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
     if (type === "number") {
       const n = Number(v);
       if (!Number.isFinite(n)) throw new ConfigError(`${name} must be a number, got "${v}"`);
-      out[key] = n;
+      setPath(out, key, n);
     } else if (type === "boolean") {
-      out[key] = v === "1" || v.toLowerCase() === "true";
+      setPath(out, key, v === "1" || v.toLowerCase() === "true");
     } else {
-      out[key] = v;
+      setPath(out, key, v);
     }
   }
   return out;
@@ -168,10 +286,53 @@ export function loadConfig(opts: {
   env?: NodeJS.ProcessEnv;
   flags?: Record<string, unknown>;
 }): ServerConfig {
+  // Delivery: dotted keys name nested settings.
+  COGNATE_SMTP_URL: { key: "email.smtpUrl", type: "string" },
+  COGNATE_EMAIL_FROM: { key: "email.from", type: "string" },
+  COGNATE_SMS_WEBHOOK: { key: "sms.webhookUrl", type: "string" },
+  COGNATE_SMS_WEBHOOK_SECRET: { key: "sms.webhookSecret", type: "string" },
+  COGNATE_SES_ENDPOINT: { key: "ses.endpoint", type: "string" },
+  COGNATE_SES_REGION: { key: "ses.region", type: "string" },
+  COGNATE_SNS_ENDPOINT: { key: "sns.endpoint", type: "string" },
+  COGNATE_SNS_REGION: { key: "sns.region", type: "string" },
   const env = opts.env ?? {};
   const file = opts.file ?? env.COGNATE_CONFIG;
+/** Sets `a.b.c` in a nested object, creating the levels on the way. */
+export function setPath(target: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split(".");
+  const last = parts.pop() as string;
+  let at = target;
+  for (const p of parts) {
+    const next = at[p];
+    if (typeof next === "object" && next !== null && !Array.isArray(next)) {
+      at = next as Record<string, unknown>;
+    } else {
+      const created: Record<string, unknown> = {};
+      at[p] = created;
+      at = created;
+    }
+  }
+  at[last] = value;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Merges settings so that a flag for one nested key keeps the file's other keys beside it. */
+export function mergeSettings(...layers: Record<string, unknown>[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer)) {
+      const prev = out[k];
+      out[k] = isPlainObject(prev) && isPlainObject(v) ? mergeSettings(prev, v) : v;
+    }
+  }
+  return out;
+}
+
   const fromFile = file ? readConfigFile(file) : {};
-  const merged = { ...fromFile, ...envOverrides(env), ...opts.flags };
+  const merged = mergeSettings(fromFile, envOverrides(env), opts.flags ?? {});
   const r = configSchema.safeParse(merged);
   if (!r.success) throw new ConfigError(formatIssues(r.error, file ?? "flags and environment"));
   return r.data;

@@ -171,9 +171,8 @@ function updatableSettings(input: UpdatableSettings): Partial<PoolConfig> {
     ...input.AdminCreateUserConfig,
   };
   out.UserPoolTags = input.UserPoolTags ?? {};
-  out.UserAttributeUpdateSettings = input.UserAttributeUpdateSettings ?? {
-    AttributesRequireVerificationBeforeUpdate: [],
-  };
+  if (input.UserAttributeUpdateSettings !== undefined)
+    out.UserAttributeUpdateSettings = input.UserAttributeUpdateSettings;
   if (input.UserPoolAddOns !== undefined) out.UserPoolAddOns = input.UserPoolAddOns;
   if (input.AccountRecoverySetting !== undefined) out.AccountRecoverySetting = input.AccountRecoverySetting;
   if (input.DeviceConfiguration !== undefined) out.DeviceConfiguration = input.DeviceConfiguration;
@@ -228,6 +227,26 @@ function messageSettings(input: UpdatableSettings): Partial<PoolConfig> {
   return out;
 }
 
+const NO_UPDATE_SETTINGS = { AttributesRequireVerificationBeforeUpdate: [] };
+
+/**
+ * An attribute can only wait for verification before an update if the pool verifies it.
+ * Cognito checks the settings as they will be after the call: an UpdateUserPool that sends
+ * only DeletionProtection to a pool keeping email updates pending fails with this message,
+ * because the omitted AutoVerifiedAttributes resets while the update settings stay
+ * (observed, ekristen/aws-nuke issue #477).
+ */
+function checkUpdateSettings(config: PoolConfig): void {
+  const verified = new Set<string>(config.AutoVerifiedAttributes ?? []);
+  const pending = config.UserAttributeUpdateSettings?.AttributesRequireVerificationBeforeUpdate ?? [];
+  if (pending.some((a) => !verified.has(a))) {
+    fail(
+      "InvalidParameterException",
+      "All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes",
+    );
+  }
+}
+
 export function createPoolConfig(input: Wire<CreateUserPoolRequest>): PoolConfig {
   if (input.UsernameAttributes?.length && input.AliasAttributes?.length) {
     fail(
@@ -244,6 +263,7 @@ export function createPoolConfig(input: Wire<CreateUserPoolRequest>): PoolConfig
     ...rest
   } = input;
   const config: PoolConfig = {
+    UserAttributeUpdateSettings: NO_UPDATE_SETTINGS,
     ...updatableSettings(rest),
     SchemaAttributes: buildSchema(Schema),
     Status: "Enabled",
@@ -251,6 +271,7 @@ export function createPoolConfig(input: Wire<CreateUserPoolRequest>): PoolConfig
   if (UsernameAttributes !== undefined) config.UsernameAttributes = [...new Set(UsernameAttributes)];
   if (AliasAttributes !== undefined) config.AliasAttributes = [...new Set(AliasAttributes)];
   if (UsernameConfiguration !== undefined) config.UsernameConfiguration = UsernameConfiguration;
+  checkUpdateSettings(config);
   return config;
 }
 
@@ -258,6 +279,8 @@ export function createPoolConfig(input: Wire<CreateUserPoolRequest>): PoolConfig
 export function updatePoolConfig(current: PoolConfig, input: Wire<UpdateUserPoolRequest>): PoolConfig {
   const { UserPoolId: _id, PoolName: _name, ...rest } = input;
   const next: PoolConfig = {
+    // Kept when not sent (see checkUpdateSettings); everything else updatable resets.
+    UserAttributeUpdateSettings: current.UserAttributeUpdateSettings ?? NO_UPDATE_SETTINGS,
     ...updatableSettings(rest),
     SchemaAttributes: current.SchemaAttributes ?? standardSchema(),
     Status: current.Status ?? "Enabled",
@@ -266,6 +289,7 @@ export function updatePoolConfig(current: PoolConfig, input: Wire<UpdateUserPool
   if (current.AliasAttributes !== undefined) next.AliasAttributes = current.AliasAttributes;
   if (current.UsernameConfiguration !== undefined) next.UsernameConfiguration = current.UsernameConfiguration;
   if (current.Domain !== undefined) next.Domain = current.Domain;
+  checkUpdateSettings(next);
   return next;
 }
 

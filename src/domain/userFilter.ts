@@ -45,8 +45,16 @@ function attributeValue(user: UserRecord, attribute: string): string | undefined
   }
 }
 
+// The API reference lists `cognito:user_status` as the one case-insensitive attribute.
+const CASE_INSENSITIVE = new Set(["cognito:user_status"]);
+
 export function matchesFilter(user: UserRecord, f: UserFilter): boolean {
-  const v = attributeValue(user, f.attribute);
+  let v = attributeValue(user, f.attribute);
   if (v === undefined) return false;
-  return f.prefix ? v.startsWith(f.value) : v === f.value;
+  let wanted = f.value;
+  if (CASE_INSENSITIVE.has(f.attribute)) {
+    v = v.toUpperCase();
+    wanted = wanted.toUpperCase();
+  }
+  return f.prefix ? v.startsWith(wanted) : v === wanted;
 }

@@ -1,33 +1,23 @@
 // Chooses the transport for a message before anything is written, so a message that cannot
-// be delivered fails the request (CodeDeliveryFailureException) instead of being queued.
-
+// be delivered fails the request (CodeDeliveryFailureException, or the Invalid*Role* errors
+// for the pool configuration faults they name) instead of being queued.
 import type { DeliveryGate, DeliveryPlan } from "../../ports/delivery.js";
 import type { PoolRecord } from "../../ports/store.js";
-import { fail } from "../../protocol/errors.js";
+import { type DeliverySettings, emailRoute, smsRoute } from "./policy.js";
 
-export interface GateOptions {
-  /** Transport for email on pools using COGNITO_DEFAULT (or when nothing else applies). */
-  email: string | null;
-  /** Transport for SMS. */
-  sms: string | null;
-}
+export type GateOptions = DeliverySettings;
 
 export class TransportGate implements DeliveryGate {
-  readonly #opts: GateOptions;
+  readonly #settings: DeliverySettings;
   readonly #wake: () => void;
-  constructor(opts: GateOptions, wake: () => void) {
-    this.#opts = opts;
+  constructor(settings: DeliverySettings, wake: () => void) {
+    this.#settings = settings;
     this.#wake = wake;
   }
-  plan(_pool: PoolRecord, medium: "EMAIL" | "SMS", _destination: string): DeliveryPlan {
-    const transport = medium === "EMAIL" ? this.#opts.email : this.#opts.sms;
-    if (transport === null) {
-      fail(
-        "CodeDeliveryFailureException",
-        `Unable to deliver the code: no ${medium === "EMAIL" ? "email" : "SMS"} transport is configured.`,
-      );
-    }
-    return { transport };
+  plan(pool: PoolRecord, medium: "EMAIL" | "SMS", destination: string): DeliveryPlan {
+    const route =
+      medium === "EMAIL" ? emailRoute(pool, this.#settings) : smsRoute(pool, destination, this.#settings);
+    return { transport: route.transport };
   }
   notify(): void {
     this.#wake();

@@ -1,0 +1,101 @@
+// From the server configuration to the delivery pieces: which transport serves which kind of
+// pool, and the transports themselves. Chosen once at start-up; a choice that names a
+// transport without its settings is a configuration error, reported before listening.
+import { ConfigError, type ServerConfig } from "../../config/config.js";
+import type { Transport } from "../../ports/transport.js";
+import { HttpSmsTransport } from "./http-sms.js";
+import type { DeliverySettings, EmailTransportName, SmsTransportName } from "./policy.js";
+import { SesTransport } from "./ses.js";
+import { redactUrl, SmtpTransport } from "./smtp.js";
+import { SnsTransport } from "./sns.js";
+
+export interface DeliverySetup {
+  settings: DeliverySettings;
+  /** The real transports (the inbox transport is always there besides these). */
+  transports: Transport[];
+  /** One line for the start-up banner, without secrets. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export function setupDelivery(config: ServerConfig, now: () => number): DeliverySetup {
+  const dev = config.mode === "dev";
+  const { email, sms } = config;
+  const inferredDeveloper: EmailTransportName | null = config.ses
+    ? "ses"
+    : email.smtpUrl
+      ? "smtp"
+      : dev
+        ? "inbox"
+        : null;
+  const cognitoDefault: EmailTransportName | null =
+    email.defaultTransport ?? (email.smtpUrl ? "smtp" : dev ? "inbox" : null);
+  const developer: EmailTransportName | null = email.developerTransport ?? inferredDeveloper;
+  const smsTransport: SmsTransportName | null =
+    sms.transport === "http"
+      ? "http-sms"
+      : (sms.transport ?? (sms.webhookUrl ? "http-sms" : config.sns ? "sns" : dev ? "inbox" : null));
+
+  const chosen = new Set<string>([cognitoDefault, developer, smsTransport].filter((t) => t !== null));
+  if (!dev && chosen.has("inbox")) {
+    throw new ConfigError(
+      'the "inbox" transport only exists in dev mode (the dev inbox is off in production)',
+    );
+  }
+  if (chosen.has("smtp") && !email.smtpUrl) {
+    throw new ConfigError("email transport smtp needs email.smtpUrl (--smtp-url, COGNATE_SMTP_URL)");
+  }
+  if (chosen.has("http-sms") && !sms.webhookUrl) {
+    throw new ConfigError("sms.transport http needs sms.webhookUrl (--sms-webhook, COGNATE_SMS_WEBHOOK)");
+  }
+
+  const settings: DeliverySettings = {
+    email: {
+      cognitoDefault,
+      developer,
+      from: email.from,
+      allowedSourceArns: email.allowedSourceArns ?? null,
+    },
+    sms: {
+      transport: smsTransport,
+      sandbox: { enabled: sms.sandbox.enabled, verifiedNumbers: new Set(sms.sandbox.verifiedNumbers) },
+      roles: config.sns?.roles ?? null,
+    },
+  };
+
+  const transports: Transport[] = [];
+  if (chosen.has("smtp") && email.smtpUrl) {
+    transports.push(new SmtpTransport({ url: email.smtpUrl, ...email.smtp }, settings));
+  }
+  if (chosen.has("ses")) transports.push(new SesTransport(config.ses ?? {}, config.region, settings));
+  if (chosen.has("sns")) transports.push(new SnsTransport(config.sns ?? {}, config.region, settings));
+  if (chosen.has("http-sms") && sms.webhookUrl && sms.webhookSecret) {
+    transports.push(
+      new HttpSmsTransport(
+        { url: sms.webhookUrl, secret: sms.webhookSecret, timeoutMs: sms.webhookTimeoutMs },
+        now,
+      ),
+    );
+  }
+
+  const where = (t: string | null) =>
+    t === null
+      ? "none"
+      : t === "smtp" && email.smtpUrl
+        ? `smtp ${redactUrl(email.smtpUrl)}`
+        : t === "http-sms" && sms.webhookUrl
+          ? `http ${redactUrl(sms.webhookUrl, true)}`
+          : t;
+  const describe =
+    `email: ${where(cognitoDefault)} (COGNITO_DEFAULT), ${where(developer)} (DEVELOPER); ` +
+    `sms: ${where(smsTransport)}${sms.sandbox.enabled ? " (sandbox)" : ""}`;
+
+  return {
+    settings,
+    transports,
+    describe,
+    async close() {
+      await Promise.all(transports.map((t) => t.close?.()));
+    },
+  };
+}
