@@ -9,8 +9,8 @@ const USAGE = `Usage: cognate <command> [options]
 
 Commands:
   serve      Start the server (default)
-  help       Show this help
   messages   List outgoing messages and their delivery status (cognate messages --help)
+  help       Show this help
 
 serve options (each also settable in the config file and by environment):
   --host HOST        Address to listen on            (COGNATE_HOST, default 127.0.0.1)
@@ -21,8 +21,6 @@ serve options (each also settable in the config file and by environment):
   --mode MODE        dev (dev inbox on) or production (COGNATE_MODE, default dev)
   --log-level LEVEL  fatal|error|warn|info|debug|trace|silent (COGNATE_LOG_LEVEL, default info)
 
-Environment variables: ${ENV_VARIABLES.join(", ")}, COGNATE_CONFIG
-`;
 delivery (README "Delivering codes"):
   --smtp-url URL     smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS):
                      the email transport of pools on COGNITO_DEFAULT  (COGNATE_SMTP_URL)
@@ -32,6 +30,8 @@ delivery (README "Delivering codes"):
   --ses-endpoint URL, --ses-region R   Amazon SES v2 (COGNATE_SES_ENDPOINT, COGNATE_SES_REGION)
   --sns-endpoint URL, --sns-region R   Amazon SNS    (COGNATE_SNS_ENDPOINT, COGNATE_SNS_REGION)
 
+Environment variables: ${ENV_VARIABLES.join(", ")}, COGNATE_CONFIG
+`;
 
 function flagsFrom(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -46,8 +46,6 @@ function flagsFrom(values: Record<string, string | boolean | undefined>): Record
     const v = values[flag];
     if (typeof v === "string") out[key] = v;
   }
-  if (typeof values.port === "string") {
-    const n = Number(values.port);
   // Delivery flags name nested settings (config file sections email, sms, ses, sns).
   const nested: Record<string, string> = {
     "smtp-url": "email.smtpUrl",
@@ -63,6 +61,8 @@ function flagsFrom(values: Record<string, string | boolean | undefined>): Record
     const v = values[flag];
     if (typeof v === "string") setPath(out, key, v);
   }
+  if (typeof values.port === "string") {
+    const n = Number(values.port);
     if (!Number.isInteger(n)) throw new ConfigError(`--port must be a whole number, got "${values.port}"`);
     out.port = n;
   }
@@ -80,8 +80,6 @@ async function serve(args: string[]): Promise<number> {
       region: { type: "string" },
       mode: { type: "string" },
       "log-level": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
       "smtp-url": { type: "string" },
       "email-from": { type: "string" },
       "sms-webhook": { type: "string" },

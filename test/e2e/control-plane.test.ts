@@ -30,7 +30,7 @@ const POOL_ID = /^us-east-1_[0-9a-zA-Z]{9}$/;
 const CLIENT_ID = /^[a-z0-9]{26}$/;
 const SECRET = "averylongsecretvaluewithtwentyfourplus";
 
-function attr(user: { Attributes?: { Name?: string; Value?: string }[] } | undefined, name: string) {
+function attr(user: UserType | undefined, name: string) {
   return user?.Attributes?.find((a) => a.Name === name)?.Value;
 }
 
