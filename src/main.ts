@@ -5,8 +5,8 @@ import type { DestinationStream, Logger } from "pino";
 import { OutboxDispatcher } from "./adapters/delivery/dispatcher.js";
 import { TransportGate } from "./adapters/delivery/gate.js";
 import { inboxTransport } from "./adapters/delivery/inbox.js";
-import { type OpenedStore, openStore } from "./adapters/store/open.js";
 import { setupDelivery } from "./adapters/delivery/setup.js";
+import { type OpenedStore, openStore } from "./adapters/store/open.js";
 import { unconfiguredTriggers } from "./adapters/triggers/unconfigured.js";
 import type { ServerConfig } from "./config/config.js";
 import { cryptoRandom, type Random } from "./domain/ids.js";
@@ -51,10 +51,10 @@ export interface Cognate {
   store: OpenedStore;
   seeded: SeedResult;
   outbox: OutboxDispatcher;
-  /** Stops accepting requests, lets in-flight ones finish, stops the outbox, closes the store. */
-  close(): Promise<void>;
   /** Which transport serves what, for the start-up banner (no secrets). */
   delivery: string;
+  /** Stops accepting requests, lets in-flight ones finish, stops the outbox, closes the store. */
+  close(): Promise<void>;
 }
 
 export async function startCognate(config: ServerConfig, opts: StartOptions = {}): Promise<Cognate> {
@@ -67,11 +67,11 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
     const seeded = await seed(config, store, clock, random);
     const devInbox = config.mode === "dev" && config.devInbox;
 
-    const transports = new Map<string, Transport>([[inboxTransport.name, inboxTransport]]);
-    for (const t of opts.transports ?? []) transports.set(t.name, t);
     const delivery = setupDelivery(config, () => clock.now());
-    const outbox = new OutboxDispatcher({
+    const transports = new Map<string, Transport>([[inboxTransport.name, inboxTransport]]);
     for (const t of delivery.transports) transports.set(t.name, t);
+    for (const t of opts.transports ?? []) transports.set(t.name, t);
+    const outbox = new OutboxDispatcher({
       store,
       transports,
       clock,
@@ -134,6 +134,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
           server.closeIdleConnections();
         });
         await outbox.stop();
+        await delivery.close();
         await store.close();
       })();
       return closing;
@@ -154,4 +155,3 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
     throw e;
   }
 }
-        await delivery.close();

@@ -88,6 +88,8 @@ async function serve(args: string[]): Promise<number> {
       "ses-region": { type: "string" },
       "sns-endpoint": { type: "string" },
       "sns-region": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
     strict: true,
   });
   if (values.help) {
@@ -100,9 +102,9 @@ async function serve(args: string[]): Promise<number> {
   process.stdout.write(
     `Cognate ${config.mode} server listening on ${app.url} (${app.store.engine} ${app.store.location}${inbox})\n`,
   );
+  process.stdout.write(`  delivery: ${app.delivery}\n`);
   for (const p of app.seeded.pools) {
     process.stdout.write(
-  process.stdout.write(`  delivery: ${app.delivery}\n`);
       `  seeded pool ${p.id} (${p.name}): clients ${p.clients.map((c) => c.id).join(", ") || "none"}\n`,
     );
   }
@@ -129,10 +131,10 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case "serve":
         return await serve(rest);
-      case "help":
-      case "--help":
       case "messages":
         return await messagesCommand(rest, process.stdout);
+      case "help":
+      case "--help":
       case "-h":
         process.stdout.write(USAGE);
         return 0;

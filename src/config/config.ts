@@ -54,34 +54,6 @@ const passwordHashing = z
   })
   .strict();
 
-export const configSchema = z
-  .object({
-    host: z.string().default("127.0.0.1"),
-    port: z.number().int().min(0).max(65535).default(9229),
-    db: z.string().min(1).default("./.cognate/cognate.db"),
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1")
-      .default("us-east-1"),
-    accountId: z
-      .string()
-      .regex(/^\d{12}$/, "must be 12 digits")
-      .default("000000000000"),
-    mode: z.enum(["dev", "production"]).default("dev"),
-    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    /** Base URL used in CONFIRM_WITH_LINK messages; defaults to the listening address. */
-    publicUrl: z.string().url().optional(),
-    /** Base64, ≥ 16 bytes. Keys code HMACs and seals client secrets; generated when absent. */
-    serverSecret: z.string().optional(),
-    bodyLimitBytes: z
-      .number()
-      .int()
-      .min(1024)
-      .default(1024 * 1024),
-    /** Seconds a configuration cache entry (pools, clients) may be served before re-reading. */
-    configCacheSeconds: z.number().min(0).default(1),
-    limits: limits.default(limits.parse({})),
-    /** scrypt cost; defaults to a cheap one in dev mode and OWASP's in production. */
 // ---- Delivery (README "Delivering codes") -------------------------------------------------
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -193,6 +165,34 @@ const outboxSection = z
   })
   .strict();
 
+export const configSchema = z
+  .object({
+    host: z.string().default("127.0.0.1"),
+    port: z.number().int().min(0).max(65535).default(9229),
+    db: z.string().min(1).default("./.cognate/cognate.db"),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1")
+      .default("us-east-1"),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, "must be 12 digits")
+      .default("000000000000"),
+    mode: z.enum(["dev", "production"]).default("dev"),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Base URL used in CONFIRM_WITH_LINK messages; defaults to the listening address. */
+    publicUrl: z.string().url().optional(),
+    /** Base64, ≥ 16 bytes. Keys code HMACs and seals client secrets; generated when absent. */
+    serverSecret: z.string().optional(),
+    bodyLimitBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
+    /** Seconds a configuration cache entry (pools, clients) may be served before re-reading. */
+    configCacheSeconds: z.number().min(0).default(1),
+    limits: limits.default(limits.parse({})),
+    /** scrypt cost; defaults to a cheap one in dev mode and OWASP's in production. */
     passwordHashing: passwordHashing.optional(),
     seed: z
       .object({ pools: z.array(seedPool).default([]) })
@@ -200,6 +200,13 @@ const outboxSection = z
       .default({ pools: [] }),
     /** Record every message in the dev inbox (dev mode only). */
     devInbox: z.boolean().default(true),
+    email: emailSection.default(emailSection.parse({})),
+    /** Amazon SES v2 (present = configured). */
+    ses: sesSection.optional(),
+    /** Amazon SNS for SMS (present = configured). */
+    sns: snsSection.optional(),
+    sms: smsSection.default(smsSection.parse({})),
+    outbox: outboxSection.default(outboxSection.parse({})),
   })
   .strict();
 
@@ -231,13 +238,6 @@ export function readConfigFile(path: string): Record<string, unknown> {
   } catch (e) {
     throw new ConfigError(`cannot parse config file ${path}: ${(e as Error).message}`);
   }
-    email: emailSection.default(emailSection.parse({})),
-    /** Amazon SES v2 (present = configured). */
-    ses: sesSection.optional(),
-    /** Amazon SNS for SMS (present = configured). */
-    sns: snsSection.optional(),
-    sms: smsSection.default(smsSection.parse({})),
-    outbox: outboxSection.default(outboxSection.parse({})),
   if (data === null || data === undefined) return {};
   if (typeof data !== "object" || Array.isArray(data))
     throw new ConfigError(`config file ${path} must hold an object`);
@@ -255,37 +255,6 @@ const ENV: Record<string, { key: string; type: "string" | "number" | "boolean" }
   COGNATE_PUBLIC_URL: { key: "publicUrl", type: "string" },
   COGNATE_SERVER_SECRET: { key: "serverSecret", type: "string" },
   COGNATE_ACCOUNT_ID: { key: "accountId", type: "string" },
-};
-
-export function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, { key, type }] of Object.entries(ENV)) {
-    const v = env[name];
-    if (v === undefined || v === "") continue;
-    if (type === "number") {
-      const n = Number(v);
-      if (!Number.isFinite(n)) throw new ConfigError(`${name} must be a number, got "${v}"`);
-      setPath(out, key, n);
-    } else if (type === "boolean") {
-      setPath(out, key, v === "1" || v.toLowerCase() === "true");
-    } else {
-      setPath(out, key, v);
-    }
-  }
-  return out;
-}
-
-export const ENV_VARIABLES = Object.keys(ENV);
-
-/**
- * Builds the configuration: defaults < file < environment < flags. `flags` holds only what
- * was given on the command line.
- */
-export function loadConfig(opts: {
-  file?: string | undefined;
-  env?: NodeJS.ProcessEnv;
-  flags?: Record<string, unknown>;
-}): ServerConfig {
   // Delivery: dotted keys name nested settings.
   COGNATE_SMTP_URL: { key: "email.smtpUrl", type: "string" },
   COGNATE_EMAIL_FROM: { key: "email.from", type: "string" },
@@ -295,8 +264,8 @@ export function loadConfig(opts: {
   COGNATE_SES_REGION: { key: "ses.region", type: "string" },
   COGNATE_SNS_ENDPOINT: { key: "sns.endpoint", type: "string" },
   COGNATE_SNS_REGION: { key: "sns.region", type: "string" },
-  const env = opts.env ?? {};
-  const file = opts.file ?? env.COGNATE_CONFIG;
+};
+
 /** Sets `a.b.c` in a nested object, creating the levels on the way. */
 export function setPath(target: Record<string, unknown>, key: string, value: unknown): void {
   const parts = key.split(".");
@@ -331,6 +300,37 @@ export function mergeSettings(...layers: Record<string, unknown>[]): Record<stri
   return out;
 }
 
+export function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, { key, type }] of Object.entries(ENV)) {
+    const v = env[name];
+    if (v === undefined || v === "") continue;
+    if (type === "number") {
+      const n = Number(v);
+      if (!Number.isFinite(n)) throw new ConfigError(`${name} must be a number, got "${v}"`);
+      setPath(out, key, n);
+    } else if (type === "boolean") {
+      setPath(out, key, v === "1" || v.toLowerCase() === "true");
+    } else {
+      setPath(out, key, v);
+    }
+  }
+  return out;
+}
+
+export const ENV_VARIABLES = Object.keys(ENV);
+
+/**
+ * Builds the configuration: defaults < file < environment < flags. `flags` holds only what
+ * was given on the command line.
+ */
+export function loadConfig(opts: {
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  flags?: Record<string, unknown>;
+}): ServerConfig {
+  const env = opts.env ?? {};
+  const file = opts.file ?? env.COGNATE_CONFIG;
   const fromFile = file ? readConfigFile(file) : {};
   const merged = mergeSettings(fromFile, envOverrides(env), opts.flags ?? {});
   const r = configSchema.safeParse(merged);
