@@ -279,7 +279,17 @@ export const SENSITIVE_MEMBERS: readonly string[] = ${JSON.stringify([...sensiti
 export const TARGET_PREFIX = ${JSON.stringify(model.metadata.targetPrefix)};
 `;
 
-writeFileSync(join(root, "src/protocol/generated/model.ts"), out);
-console.log(
-  `wrote src/protocol/generated/model.ts: ${ops.length} operations, ${functions.length} shape validators, ${patterns.size} patterns`,
-);
+const target = join(root, "src/protocol/generated/model.ts");
+if (process.argv.includes("--check")) {
+  // Used by the unit tests: the committed file must be what this script generates.
+  if (readFileSync(target, "utf8") !== out) {
+    console.error("src/protocol/generated/model.ts is out of date: run `npm run gen`");
+    process.exit(1);
+  }
+  console.log("src/protocol/generated/model.ts is up to date");
+} else {
+  writeFileSync(target, out);
+  console.log(
+    `wrote src/protocol/generated/model.ts: ${ops.length} operations, ${functions.length} shape validators, ${patterns.size} patterns`,
+  );
+}
