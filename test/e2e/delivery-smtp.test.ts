@@ -9,7 +9,13 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePool, PASSWORD } from "../helpers/fixtures.js";
 import { type DevMessage, startServer, type TestServer } from "../helpers/server.js";
-import { makeCert, type ReceivedMail, startSmtpServer, type TestCert, type TestSmtpServer } from "../helpers/smtp.js";
+import {
+  makeCert,
+  type ReceivedMail,
+  startSmtpServer,
+  type TestCert,
+  type TestSmtpServer,
+} from "../helpers/smtp.js";
 
 const FROM = "Cognate Test <no-reply@cognate.test>";
 const FAST_OUTBOX = { baseDelayMs: 40, maxDelayMs: 200, pollMs: 50, maxAttempts: 4, leaseSeconds: 5 };
@@ -25,7 +31,8 @@ async function settled(
   for (;;) {
     const m = await s.inbox.latest({ username });
     if (m && done(m)) return m;
-    if (Date.now() > until) throw new Error(`inbox: ${username}: not settled: ${JSON.stringify(m?.delivery)}`);
+    if (Date.now() > until)
+      throw new Error(`inbox: ${username}: not settled: ${JSON.stringify(m?.delivery)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -96,7 +103,13 @@ describe("SMTP with STARTTLS and AUTH", () => {
     expect(m.parsed.messageId).toBe(`<${record.id}@cognate.test>`);
     expect(m.messageId).toBe(record.id);
     // The emailed code is the one that confirms.
-    await s.sdk.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: "ada", ConfirmationCode: codeIn(m.parsed.text) }));
+    await s.sdk.send(
+      new ConfirmSignUpCommand({
+        ClientId: clientId,
+        Username: "ada",
+        ConfirmationCode: codeIn(m.parsed.text),
+      }),
+    );
   });
 
   it("sends a new email with a new code on ResendConfirmationCode; only the new code confirms", async () => {
@@ -111,7 +124,11 @@ describe("SMTP with STARTTLS and AUTH", () => {
     );
     await settled(s, "bert", (m) => m.delivery.status === "sent");
     await s.sdk.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: "bert" }));
-    const resent = await settled(s, "bert", (m) => m.triggerSource === "CustomMessage_ResendCode" && m.delivery.status === "sent");
+    const resent = await settled(
+      s,
+      "bert",
+      (m) => m.triggerSource === "CustomMessage_ResendCode" && m.delivery.status === "sent",
+    );
     const mails = smtp.to("bert@example.com");
     expect(mails).toHaveLength(2);
     const [first, second] = mails.map((m) => codeIn(m.parsed.text));
@@ -120,10 +137,14 @@ describe("SMTP with STARTTLS and AUTH", () => {
     expect(mails[0]?.messageId).not.toBe(resent.id);
     if (first !== second) {
       await expect(
-        s.sdk.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: "bert", ConfirmationCode: first })),
+        s.sdk.send(
+          new ConfirmSignUpCommand({ ClientId: clientId, Username: "bert", ConfirmationCode: first }),
+        ),
       ).rejects.toMatchObject({ name: "ExpiredCodeException" });
     }
-    await s.sdk.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: "bert", ConfirmationCode: second }));
+    await s.sdk.send(
+      new ConfirmSignUpCommand({ ClientId: clientId, Username: "bert", ConfirmationCode: second }),
+    );
   });
 
   it("honours a DEVELOPER pool's From, ReplyToEmailAddress and SourceArn, and a COGNITO_DEFAULT pool's SourceArn address", async () => {
@@ -134,7 +155,10 @@ describe("SMTP with STARTTLS and AUTH", () => {
         From: "Example Support <support@example.org>",
         ReplyToEmailAddress: "help@example.org",
       },
-      VerificationMessageTemplate: { EmailSubject: "Welcome, here is your code", EmailMessage: "Code: {####}" },
+      VerificationMessageTemplate: {
+        EmailSubject: "Welcome, here is your code",
+        EmailMessage: "Code: {####}",
+      },
     });
     await s.sdk.send(
       new SignUpCommand({
@@ -167,7 +191,9 @@ describe("SMTP with STARTTLS and AUTH", () => {
       }),
     );
     await settled(s, "dora", (x) => x.delivery.status === "sent");
-    expect(smtp.to("dora@example.com")[0]?.parsed.from?.value).toEqual([{ address: "notify@example.net", name: "" }]);
+    expect(smtp.to("dora@example.com")[0]?.parsed.from?.value).toEqual([
+      { address: "notify@example.net", name: "" },
+    ]);
   });
 
   it("sends HTML templates as HTML with a text part derived from them (link mode keeps the link)", async () => {

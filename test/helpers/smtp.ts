@@ -165,7 +165,9 @@ export async function startSmtpServer(opts: SmtpServerOptions = {}): Promise<Tes
   // Errors on client sockets (a client going away) are not the test's business.
   server.on("error", () => {});
   const port = (server.server.address() as AddressInfo).port;
-  const auth = opts.auth ? `${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.pass)}@` : "";
+  const auth = opts.auth
+    ? `${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.pass)}@`
+    : "";
   return {
     port,
     url: (scheme = opts.secure ? "smtps" : "smtp") => `${scheme}://${auth}127.0.0.1:${port}`,
