@@ -1,6 +1,7 @@
 // The composition root: configuration → store → transports → triggers → HTTP.
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { setTimeout as delay } from "node:timers/promises";
 import type { DestinationStream, Logger } from "pino";
 import { OutboxDispatcher } from "./adapters/delivery/dispatcher.js";
 import { TransportGate } from "./adapters/delivery/gate.js";
@@ -11,7 +12,7 @@ import { unconfiguredTriggers } from "./adapters/triggers/unconfigured.js";
 import type { ServerConfig } from "./config/config.js";
 import { cryptoRandom, type Random } from "./domain/ids.js";
 import { DEV_COST, PRODUCTION_COST } from "./domain/passwords.js";
-import { createHttpServer } from "./http/server.js";
+import { createHttpServer, InFlight } from "./http/server.js";
 import { createLogger } from "./logging.js";
 import type { Deps } from "./operations/deps.js";
 import { operationMap } from "./operations/registry.js";
@@ -19,7 +20,8 @@ import { Directory } from "./operations/shared/directory.js";
 import { type Clock, systemClock } from "./ports/clock.js";
 import type { Transport } from "./ports/transport.js";
 import type { Triggers } from "./ports/triggers.js";
-import { type Authenticator, acceptAll, Dispatcher } from "./protocol/dispatch.js";
+import { adminAuthenticator, publicLimiter, warnWithoutAccessKeys } from "./protocol/admission.js";
+import { type Authenticator, Dispatcher } from "./protocol/dispatch.js";
 import { type SeedResult, seed } from "./seed.js";
 
 export interface StartOptions {
@@ -106,12 +108,19 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       delivery: gate,
       triggers: opts.triggers ?? unconfiguredTriggers,
     };
-    const dispatcher = new Dispatcher(operationMap(), deps, opts.authenticator ?? acceptAll);
+    const dispatcher = new Dispatcher(
+      operationMap(),
+      deps,
+      opts.authenticator ?? adminAuthenticator(config, store, clock),
+      publicLimiter(config, clock),
+    );
+    await warnWithoutAccessKeys(config, store, log);
+    const inFlight = new InFlight();
     const server = createHttpServer({
       dispatcher,
       deps,
       log,
-      options: { bodyLimitBytes: config.bodyLimitBytes, devInbox },
+      options: { bodyLimitBytes: config.bodyLimitBytes, devInbox, timeouts: config.timeouts, inFlight },
     });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -129,10 +138,20 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
     let closing: Promise<void> | null = null;
     const close = () => {
       closing ??= (async () => {
+        // Graceful: stop accepting, let in-flight requests finish (each keep-alive connection
+        // is closed once its request is answered), cut what is left after the grace period.
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
+          const idle = setInterval(() => server.closeIdleConnections(), 25);
+          const cut = setTimeout(() => server.closeAllConnections(), config.timeouts.shutdownMs);
+          server.close(() => {
+            clearInterval(idle);
+            clearTimeout(cut);
+            resolve();
+          });
           server.closeIdleConnections();
         });
+        // A handler whose client went away may still be writing: the store stays open for it.
+        await Promise.race([inFlight.idle(), delay(config.timeouts.shutdownMs, undefined, { ref: false })]);
         await outbox.stop();
         await delivery.close();
         await store.close();

@@ -3,12 +3,14 @@
 import { parseArgs } from "node:util";
 import { ConfigError, ENV_VARIABLES, loadConfig, setPath } from "../config/config.js";
 import { startCognate } from "../main.js";
+import { keysCommand } from "./keys.js";
 import { messagesCommand } from "./messages.js";
 
 const USAGE = `Usage: cognate <command> [options]
 
 Commands:
   serve      Start the server (default)
+  keys       Create, list and revoke the access keys of admin calls in production (cognate keys --help)
   messages   List outgoing messages and their delivery status (cognate messages --help)
   help       Show this help
 
@@ -131,6 +133,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case "serve":
         return await serve(rest);
+      case "keys":
+        return await keysCommand(rest);
       case "messages":
         return await messagesCommand(rest, process.stdout);
       case "help":

@@ -43,6 +43,34 @@ const limits = z
     codeMaxFailedAttempts: z.number().int().min(1).default(20),
     /** Requests per second per pool for the unauthenticated user operations; 0 = off. */
     poolRequestsPerSecond: z.number().int().min(0).default(0),
+    /**
+     * Requests per second per source IP for the unauthenticated operations, per node; 0 = off.
+     * Default: off in dev mode, 20 in production.
+     */
+    ipRequestsPerSecond: z.number().min(0).optional(),
+    /** Burst above that rate one IP may use (the token bucket's size). Default: 2 × the rate. */
+    ipBurst: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+/** A SigV4 access key allowed to call the admin operations in production mode. */
+const accessKey = z
+  .object({
+    accessKeyId: z.string().regex(/^[A-Za-z0-9]{16,128}$/, "must be 16..128 letters and digits"),
+    secretAccessKey: z.string().min(16, "must be at least 16 characters"),
+  })
+  .strict();
+
+const timeouts = z
+  .object({
+    /** A client must send its request headers within this long (slow-client guard). */
+    headersMs: z.number().int().min(100).default(10_000),
+    /** ...and the whole request within this long. */
+    requestMs: z.number().int().min(100).default(30_000),
+    /** An idle keep-alive connection is closed after this long. */
+    keepAliveMs: z.number().int().min(100).default(5_000),
+    /** On SIGTERM, in-flight requests get this long to finish before connections are cut. */
+    shutdownMs: z.number().int().min(0).default(10_000),
   })
   .strict();
 
@@ -192,6 +220,9 @@ export const configSchema = z
     /** Seconds a configuration cache entry (pools, clients) may be served before re-reading. */
     configCacheSeconds: z.number().min(0).default(1),
     limits: limits.default(limits.parse({})),
+    /** Access keys for SigV4 (production mode), besides those made with `cognate keys create`. */
+    credentials: z.array(accessKey).default([]),
+    timeouts: timeouts.default(timeouts.parse({})),
     /** scrypt cost; defaults to a cheap one in dev mode and OWASP's in production. */
     passwordHashing: passwordHashing.optional(),
     seed: z

@@ -194,6 +194,10 @@ export function createHttpServer(a: {
         },
         "request",
       );
+      // In production the Date header tells SigV4 clients the time signatures are checked
+      // against (the injected clock); the SDKs correct their own from it after "Signature
+      // expired". Dev mode checks no signature and keeps Node's real-time Date.
+      if (deps.config.mode === "production") res.setHeader("Date", new Date(deps.clock.now()).toUTCString());
       sendApi(res, requestId, r);
       return;
     }

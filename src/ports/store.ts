@@ -264,6 +264,26 @@ export interface MetaRepo {
   setIfAbsent(key: string, value: string): Promise<string>;
 }
 
+/** A SigV4 access key that may call the admin operations in production mode. */
+export interface AccessKeyRecord {
+  accessKeyId: string;
+  /** The secret access key in plain: sealed at rest by the store adapter. */
+  secretAccessKey: string;
+  description: string | null;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface AccessKeyRepo {
+  create(key: AccessKeyRecord): Promise<void>;
+  /** The key whatever its state (revoked keys included); callers check `revokedAt`. */
+  get(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
+  /** Every key, oldest first. */
+  list(): Promise<AccessKeyRecord[]>;
+  /** Marks the key revoked; false when there is no such key or it is revoked already. */
+  revoke(accessKeyId: string, now: number): Promise<boolean>;
+}
+
 export interface StoreTx {
   readonly pools: PoolRepo;
   readonly clients: ClientRepo;
@@ -274,6 +294,7 @@ export interface StoreTx {
   readonly outbox: OutboxRepo;
   readonly events: AuthEventRepo;
   readonly meta: MetaRepo;
+  readonly accessKeys: AccessKeyRepo;
 }
 
 export interface Store {

@@ -13,6 +13,8 @@ export interface ApiRequest {
   headers: Record<string, string | string[] | undefined>;
   method: string;
   path: string;
+  /** The request target as received (path and query, still encoded), for SigV4. */
+  rawUrl?: string;
 }
 
 export interface ApiResponse {
@@ -27,10 +29,16 @@ export interface ApiResponse {
 /** Verifies (or, in dev mode, accepts) the caller of a SigV4 operation. */
 export interface Authenticator {
   /** Returns the verified access key id, or undefined when not checked; throws ServiceError. */
-  authenticate(req: ApiRequest, operation: string): string | undefined;
+  authenticate(req: ApiRequest, operation: string): string | undefined | Promise<string | undefined>;
 }
 
 export const acceptAll: Authenticator = { authenticate: () => undefined };
+
+/** Admission control for the unauthenticated operations (src/protocol/ipLimiter.ts). */
+export interface PublicLimiter {
+  /** False when the caller at `sourceIp` is over its rate. */
+  allow(sourceIp: string): boolean;
+}
 
 const TARGET_DOT = `${TARGET_PREFIX}.`;
 const MAX_JSON_DEPTH = 64;
@@ -70,11 +78,13 @@ export class Dispatcher {
   readonly #ops: ReadonlyMap<string, Operation>;
   readonly #deps: Deps;
   readonly #auth: Authenticator;
+  readonly #limiter: PublicLimiter | undefined;
 
-  constructor(ops: ReadonlyMap<string, Operation>, deps: Deps, auth: Authenticator) {
+  constructor(ops: ReadonlyMap<string, Operation>, deps: Deps, auth: Authenticator, limiter?: PublicLimiter) {
     this.#ops = ops;
     this.#deps = deps;
     this.#auth = auth;
+    this.#limiter = limiter;
   }
 
   /** Resolves the operation named by X-Amz-Target, or throws UnknownOperationException. */
@@ -103,12 +113,17 @@ export class Dispatcher {
       const model = MODEL_OPERATIONS[name];
       const op = this.#ops.get(name);
       if (!model) fail("UnknownOperationException", `Unknown operation ${name}`);
+      // Authentication comes before anything about the operation or its input, as on AWS.
+      if (model.auth === "sigv4") ctx.accessKeyId = await this.#auth.authenticate(req, name);
+      else if (this.#limiter && !this.#limiter.allow(ctx.sourceIp)) {
+        // Answered directly: every public operation may be throttled, modeled or not.
+        return errorResponse(new ServiceError("TooManyRequestsException", messages.tooManyRequests), name);
+      }
       if (!op) {
         fail("InvalidParameterException", `Cognate does not support the ${name} operation yet.`, {
           reasonCode: "UNSUPPORTED_OPERATION",
         });
       }
-      if (model.auth === "sigv4") ctx.accessKeyId = this.#auth.authenticate(req, name);
       const text = req.body.toString("utf8");
       if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
         fail("SerializationException", `JSON nesting deeper than ${MAX_JSON_DEPTH} levels`);

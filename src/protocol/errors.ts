@@ -11,8 +11,10 @@ export const PROTOCOL_ERRORS = {
   SerializationException: 400,
   UnknownOperationException: 400,
   RequestEntityTooLargeException: 413,
-  // SigV4 verification (production mode) answers with these, as AWS front ends do.
-  MissingAuthenticationTokenException: 403,
+  // SigV4 verification (production mode) answers with these, as AWS front ends do. Coral's
+  // JSON services send all of them with 400 (a DynamoDB request without any Authorization
+  // header gets "400 … MissingAuthenticationTokenException").
+  MissingAuthenticationTokenException: 400,
   IncompleteSignatureException: 400,
   InvalidSignatureException: 400,
   UnrecognizedClientException: 400,

@@ -95,6 +95,16 @@ export interface AuthEventsTable {
   user_agent: string | null;
 }
 
+/** SigV4 access keys for the admin operations in production mode (migration 0002). */
+export interface AccessKeysTable {
+  access_key_id: string;
+  /** The secret, sealed with the server secret: SigV4 needs it in plain to recompute. */
+  secret: string;
+  description: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
 export interface DB {
   meta: MetaTable;
   user_pools: UserPoolsTable;
@@ -105,6 +115,7 @@ export interface DB {
   limits: LimitsTable;
   outbox: OutboxTable;
   auth_events: AuthEventsTable;
+  access_keys: AccessKeysTable;
 }
 
 export type Engine = "sqlite" | "postgres";
@@ -256,6 +267,18 @@ function migrations(engine: Engine): Record<string, Migration> {
           .createIndex("auth_events_by_user")
           .on("auth_events")
           .columns(["pool_id", "username", "created_at"])
+          .execute();
+      },
+    },
+    "0002_access_keys": {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable("access_keys")
+          .addColumn("access_key_id", "text", (c) => c.primaryKey())
+          .addColumn("secret", "text", (c) => c.notNull())
+          .addColumn("description", "text")
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("revoked_at", "bigint")
           .execute();
       },
     },

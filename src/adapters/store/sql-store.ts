@@ -4,6 +4,8 @@
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import type { PoolConfig } from "../../domain/pool.js";
 import type {
+  AccessKeyRecord,
+  AccessKeyRepo,
   AliasKind,
   AliasRecord,
   AliasRepo,
@@ -84,6 +86,7 @@ class Repos implements StoreTx {
   readonly outbox: OutboxRepo;
   readonly events: AuthEventRepo;
   readonly meta: MetaRepo;
+  readonly accessKeys: AccessKeyRepo;
 
   constructor(db: Exec, engine: Engine, box: SecretBox) {
     const pg = engine === "postgres";
@@ -607,6 +610,55 @@ class Repos implements StoreTx {
           .where("key", "=", key)
           .executeTakeFirstOrThrow();
         return r.value;
+      },
+    };
+
+    const toAccessKey = (r: Selectable<DB["access_keys"]>): AccessKeyRecord => ({
+      accessKeyId: r.access_key_id,
+      secretAccessKey: box.open(r.secret),
+      description: r.description,
+      createdAt: num(r.created_at),
+      revokedAt: numOrNull(r.revoked_at),
+    });
+
+    this.accessKeys = {
+      async create(k: AccessKeyRecord) {
+        await db
+          .insertInto("access_keys")
+          .values({
+            access_key_id: k.accessKeyId,
+            secret: box.seal(k.secretAccessKey),
+            description: k.description,
+            created_at: k.createdAt,
+            revoked_at: k.revokedAt,
+          })
+          .execute();
+      },
+      async get(accessKeyId: string) {
+        const r = await db
+          .selectFrom("access_keys")
+          .selectAll()
+          .where("access_key_id", "=", accessKeyId)
+          .executeTakeFirst();
+        return r && toAccessKey(r);
+      },
+      async list() {
+        const rows = await db
+          .selectFrom("access_keys")
+          .selectAll()
+          .orderBy("created_at")
+          .orderBy("access_key_id")
+          .execute();
+        return rows.map(toAccessKey);
+      },
+      async revoke(accessKeyId: string, now: number) {
+        const r = await db
+          .updateTable("access_keys")
+          .set({ revoked_at: now })
+          .where("access_key_id", "=", accessKeyId)
+          .where("revoked_at", "is", null)
+          .executeTakeFirst();
+        return r.numUpdatedRows > 0n;
       },
     };
   }

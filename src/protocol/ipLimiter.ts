@@ -1,0 +1,69 @@
+// Per-source-IP admission control for the unauthenticated operations (SignUp, ConfirmSignUp,
+// ResendConfirmationCode, …): a token bucket per address, in this process's memory.
+//
+// It is per node on purpose: it exists to stop one address from flooding one server, costs no
+// store round trip, and needs no coordination. The quota that must hold across nodes — the
+// per-pool request rate — is counted in the store (src/operations/shared/quota.ts).
+//
+// Behind a reverse proxy every request comes from the proxy's address; then either raise the
+// rate or turn this off (0) and limit at the proxy.
+import type { Clock } from "../ports/clock.js";
+import type { PublicLimiter } from "./dispatch.js";
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export class IpRateLimiter implements PublicLimiter {
+  readonly #rate: number;
+  readonly #burst: number;
+  readonly #clock: Clock;
+  readonly #max: number;
+  readonly #buckets = new Map<string, Bucket>();
+
+  /**
+   * @param ratePerSecond tokens added per second (sustained requests per second)
+   * @param burst bucket size (requests one address may send at once)
+   * @param maxTracked addresses remembered at most; beyond that full buckets are forgotten first
+   */
+  constructor(ratePerSecond: number, burst: number, clock: Clock, maxTracked = 100_000) {
+    this.#rate = ratePerSecond;
+    this.#burst = Math.max(1, burst);
+    this.#clock = clock;
+    this.#max = maxTracked;
+  }
+
+  allow(sourceIp: string): boolean {
+    // In-process calls (the confirmation-link page) carry no address; they are limited by
+    // the per-user and per-pool limits instead.
+    if (sourceIp === "") return true;
+    const now = this.#clock.now();
+    let b = this.#buckets.get(sourceIp);
+    if (b) {
+      b.tokens = Math.min(this.#burst, b.tokens + ((now - b.at) / 1000) * this.#rate);
+      b.at = now;
+    } else {
+      if (this.#buckets.size >= this.#max) this.#sweep(now);
+      b = { tokens: this.#burst, at: now };
+      this.#buckets.set(sourceIp, b);
+    }
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+  /** Forgets addresses whose bucket has refilled (they would start full anyway). */
+  #sweep(now: number): void {
+    for (const [ip, b] of this.#buckets) {
+      if (b.tokens + ((now - b.at) / 1000) * this.#rate >= this.#burst) this.#buckets.delete(ip);
+    }
+    // Under a flood of distinct addresses nothing has refilled: start over rather than grow.
+    if (this.#buckets.size >= this.#max) this.#buckets.clear();
+  }
+
+  /** Addresses currently tracked (tests). */
+  get size(): number {
+    return this.#buckets.size;
+  }
+}
