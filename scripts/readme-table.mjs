@@ -1,0 +1,52 @@
+// The README's supported-operations table, computed from the operations registry (the
+// support matrix) and the service model. Shared by scripts/gen-readme-table.mjs, which writes
+// it into README.md, and by test/unit/readme-table.test.ts, which checks README.md is current.
+
+export const START_MARKER = "<!-- operations:start -->";
+export const END_MARKER = "<!-- operations:end -->";
+
+/** Pads every cell to its column's width, as Markdown formatters lay tables out. */
+function alignedTable(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+}
+
+/**
+ * @param {readonly { name: string }[]} ops the registry, in its order
+ * @param {Readonly<Record<string, { auth: "none" | "sigv4" }>>} model every model operation
+ * @returns {string}
+ */
+export function supportTable(ops, model) {
+  const rows = ops.map((o) => {
+    const entry = model[o.name];
+    if (!entry) throw new Error(`${o.name} is registered but not in the service model`);
+    return [`\`${o.name}\``, entry.auth === "none" ? "none (public)" : "SigV4 (admin)"];
+  });
+  const total = Object.keys(model).length;
+  return [
+    `Cognate implements ${ops.length} of the ${total} operations in the \`cognito-idp\` model. Every other`,
+    "operation answers `InvalidParameterException` (HTTP 400) naming it as not supported yet.",
+    "",
+    ...alignedTable(["Operation", "Authentication"], rows),
+  ].join("\n");
+}
+
+/** The text between the README's markers. */
+export function currentTable(readme) {
+  const i = readme.indexOf(START_MARKER);
+  const j = readme.indexOf(END_MARKER);
+  if (i < 0 || j < i) throw new Error("README.md has no operations markers");
+  return readme
+    .slice(i + START_MARKER.length, j)
+    .replace(/^\n/, "")
+    .replace(/\n$/, "");
+}
+
+/** README text with the table between the markers replaced. */
+export function withTable(readme, table) {
+  const i = readme.indexOf(START_MARKER);
+  const j = readme.indexOf(END_MARKER);
+  if (i < 0 || j < i) throw new Error("README.md has no operations markers");
+  return `${readme.slice(0, i + START_MARKER.length)}\n${table}\n${readme.slice(j)}`;
+}
