@@ -8,7 +8,8 @@ import { TransportGate } from "./adapters/delivery/gate.js";
 import { inboxTransport } from "./adapters/delivery/inbox.js";
 import { setupDelivery } from "./adapters/delivery/setup.js";
 import { type OpenedStore, openStore } from "./adapters/store/open.js";
-import { unconfiguredTriggers } from "./adapters/triggers/unconfigured.js";
+import { customSenderTransports } from "./adapters/triggers/customSender.js";
+import { LambdaTriggers } from "./adapters/triggers/service.js";
 import type { ServerConfig } from "./config/config.js";
 import { cryptoRandom, type Random } from "./domain/ids.js";
 import { DEV_COST, PRODUCTION_COST } from "./domain/passwords.js";
@@ -70,8 +71,18 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
     const devInbox = config.mode === "dev" && config.devInbox;
 
     const delivery = setupDelivery(config, () => clock.now());
+    const triggers: Triggers =
+      opts.triggers ??
+      new LambdaTriggers({
+        config: config.triggers,
+        region: config.region,
+        log: log.child({ component: "triggers" }),
+      });
     const transports = new Map<string, Transport>([[inboxTransport.name, inboxTransport]]);
     for (const t of delivery.transports) transports.set(t.name, t);
+    // CustomEmailSender / CustomSMSSender: the pool's function delivers, from the outbox.
+    for (const t of customSenderTransports({ triggers, store, region: config.region }))
+      transports.set(t.name, t);
     for (const t of opts.transports ?? []) transports.set(t.name, t);
     const outbox = new OutboxDispatcher({
       store,
@@ -106,7 +117,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       directory: new Directory(store, clock, config.configCacheSeconds),
       passwordCost: config.passwordHashing ?? (config.mode === "production" ? PRODUCTION_COST : DEV_COST),
       delivery: gate,
-      triggers: opts.triggers ?? unconfiguredTriggers,
+      triggers,
     };
     const dispatcher = new Dispatcher(
       operationMap(),
@@ -153,6 +164,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
         // A handler whose client went away may still be writing: the store stays open for it.
         await Promise.race([inFlight.idle(), delay(config.timeouts.shutdownMs, undefined, { ref: false })]);
         await outbox.stop();
+        if (triggers instanceof LambdaTriggers) triggers.close();
         await delivery.close();
         await store.close();
       })();

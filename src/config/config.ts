@@ -1,9 +1,10 @@
 // Server configuration: one file (JSON or YAML), environment variables, CLI flags — in
 // rising order of precedence — validated at start-up with messages that name the setting.
 import { readFileSync } from "node:fs";
-import { extname, resolve } from "node:path";
+import { dirname, extname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { triggersSection } from "./triggers.js";
 
 const seedClient = z
   .object({
@@ -238,6 +239,8 @@ export const configSchema = z
     sns: snsSection.optional(),
     sms: smsSection.default(smsSection.parse({})),
     outbox: outboxSection.default(outboxSection.parse({})),
+    /** Lambda triggers: where each function runs, deadlines, custom sender keys (config/triggers.ts). */
+    triggers: triggersSection.default(triggersSection.parse({})),
   })
   .strict();
 
@@ -366,6 +369,8 @@ export function loadConfig(opts: {
   const merged = mergeSettings(fromFile, envOverrides(env), opts.flags ?? {});
   const r = configSchema.safeParse(merged);
   if (!r.success) throw new ConfigError(formatIssues(r.error, file ?? "flags and environment"));
+  // Trigger modules named by relative paths live beside the config file that names them.
+  if (file && r.data.triggers.baseDir === undefined) r.data.triggers.baseDir = dirname(resolve(file));
   return r.data;
 }
 

@@ -13,7 +13,7 @@ import {
 import { chooseTarget, type DeliveryTarget, deliveryDetails } from "../domain/delivery.js";
 import { hashPassword, passwordPolicyViolation } from "../domain/passwords.js";
 import { caseInsensitive } from "../domain/pool.js";
-import { eventAttributes, preSignUpEvent } from "../domain/triggerEvents.js";
+import { eventAttributes, preSignUpAttributes, preSignUpEvent } from "../domain/triggerEvents.js";
 import type { AliasKind, UserRecord } from "../ports/store.js";
 import { fail } from "../protocol/errors.js";
 import type { Wire } from "../protocol/wire.js";
@@ -159,7 +159,7 @@ export const SignUp = defineOperation({
       const event = preSignUpEvent(
         eventContext,
         "PreSignUp_SignUp",
-        eventAttributes(user),
+        preSignUpAttributes(attributes),
         attributeMap(input.ValidationData),
         input.ClientMetadata,
       );

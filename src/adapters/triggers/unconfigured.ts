@@ -1,10 +1,12 @@
 // Trigger lookup from the pool's LambdaConfig, without any way to reach a function: a pool
 // that names a function gets UnexpectedLambdaException, as Cognito answers when it cannot
-// invoke one. The invokers (AWS Lambda API, HTTP, module) replace this.
+// invoke one. For embedding and tests that want no function ever called; the server uses
+// the invokers in service.ts.
 
 import type { PoolRecord } from "../../ports/store.js";
-import type { TriggerName, Triggers } from "../../ports/triggers.js";
+import { SenderError, type TriggerName, type Triggers } from "../../ports/triggers.js";
 import { fail } from "../../protocol/errors.js";
+import { SenderContexts } from "./senderContexts.js";
 
 export function configuredArn(pool: PoolRecord, trigger: TriggerName): string | null {
   const lc = (pool.config.LambdaConfig ?? {}) as Record<string, unknown>;
@@ -16,12 +18,20 @@ export function configuredArn(pool: PoolRecord, trigger: TriggerName): string | 
   return null;
 }
 
+const contexts = new SenderContexts();
+
 export const unconfiguredTriggers: Triggers = {
   configured: configuredArn,
   async invoke(_pool, trigger) {
     fail("UnexpectedLambdaException", `${trigger} invocation failed due to error ResourceNotFoundException`);
   },
+  async send(_pool, trigger) {
+    throw new SenderError(`${trigger}: no way to invoke functions is configured`, false);
+  },
   async encryptCode() {
     fail("UnexpectedLambdaException", "No KMS key is available to encrypt the code");
   },
+  holdSenderContext: (id, c) => contexts.hold(id, c),
+  senderContext: (id) => contexts.get(id),
+  releaseSenderContext: (id) => contexts.release(id),
 };

@@ -1,11 +1,25 @@
 // Preparing a confirmation-code message: the delivery plan, a fresh code, the pool's
 // template, the CustomMessage trigger's rewrite, the rendered outbox row and the code record.
 // Nothing is written here; the caller stores both in its transaction.
+//
+// When the pool has a custom sender for the medium (CustomEmailSender / CustomSMSSender),
+// Cognito sends nothing itself and invokes that function instead: the row then goes to the
+// custom sender transport (adapters/triggers/customSender.ts), which encrypts the code and
+// invokes the function from the outbox, and CustomMessage is not run, since the sender event
+// carries no message for it to rewrite [INF; COGNITO-BEHAVIOUR.md §10 q11].
 import type { CustomMessageTriggerEvent } from "aws-lambda";
 import { CODE_VALIDITY_MS, codeHmac, generateCode } from "../../domain/codes.js";
 import type { DeliveryTarget } from "../../domain/delivery.js";
 import { CODE_PLACEHOLDER, render, verificationTemplate } from "../../domain/templates.js";
-import { customMessageEvent, type EventContext } from "../../domain/triggerEvents.js";
+import {
+  awsSdkVersion,
+  customMessageEvent,
+  EMAIL_MESSAGE_PATTERN_TEXT,
+  type EventContext,
+  emailMessageMatchesModel,
+  senderTriggerFor,
+  senderTriggerSource,
+} from "../../domain/triggerEvents.js";
 import type { CodeRecord, OutboxMessage, PoolRecord, UserRecord } from "../../ports/store.js";
 import { fail } from "../../protocol/errors.js";
 import type { Deps } from "../deps.js";
@@ -53,12 +67,17 @@ export async function prepareCodeMessage(
     userAttributes: Record<string, string>;
   },
 ): Promise<PreparedCode> {
-  const plan = deps.delivery.plan(a.pool, a.target.medium, a.target.destination);
+  const sender = senderTriggerFor(a.target.medium);
+  const viaSender = deps.triggers.configured(a.pool, sender) !== null;
+  // A custom sender needs no transport of ours, so none has to be available.
+  const transport = viaSender
+    ? sender
+    : deps.delivery.plan(a.pool, a.target.medium, a.target.destination).transport;
   const now = deps.clock.now();
   const code = generateCode(deps.random);
   const template = verificationTemplate(a.pool.config, a.target.medium);
 
-  if (deps.triggers.configured(a.pool, "CustomMessage")) {
+  if (!viaSender && deps.triggers.configured(a.pool, "CustomMessage")) {
     const event = customMessageEvent(a.eventContext, a.triggerSource, a.userAttributes, a.clientMetadata);
     const out = (await deps.triggers.invoke(
       a.pool,
@@ -72,6 +91,12 @@ export async function prepareCodeMessage(
     } else {
       // In link mode the function may return a message with the link placeholder instead.
       const email = checkLambdaText(response.emailMessage, "emailMessage", MAX_EMAIL_CHARS, !template.link);
+      if (email !== undefined && !template.link && !emailMessageMatchesModel(email)) {
+        fail(
+          "InvalidParameterException",
+          `1 validation error detected: Value '${email}' at 'emailBody' failed to satisfy constraint: Member must satisfy regular expression pattern: ${EMAIL_MESSAGE_PATTERN_TEXT}`,
+        );
+      }
       if (email !== undefined) template.body = email;
       const subject = checkLambdaText(response.emailSubject, "emailSubject", MAX_SUBJECT_CHARS, false);
       if (subject !== undefined) template.subject = subject;
@@ -94,7 +119,9 @@ export async function prepareCodeMessage(
     failedAttempts: 0,
     consumedAt: null,
   };
-  const keepCode = deps.config.mode === "dev" && deps.config.devInbox;
+  // The dev inbox shows the code; a custom sender needs it at delivery time to encrypt it
+  // (production mode scrubs it, with the body, once delivered).
+  const keepCode = (deps.config.mode === "dev" && deps.config.devInbox) || viaSender;
   const message: OutboxMessage = {
     id: deps.random.uuid(),
     poolId: a.pool.id,
@@ -106,14 +133,22 @@ export async function prepareCodeMessage(
     subject: rendered.subject,
     body: rendered.body,
     code: keepCode ? code : null,
-    triggerSource: a.triggerSource,
+    triggerSource: viaSender ? senderTriggerSource(a.triggerSource, sender) : a.triggerSource,
     createdAt: now,
     status: "queued",
-    transport: plan.transport,
+    transport,
     attempts: 0,
     lastError: null,
     nextAttemptAt: now,
     sentAt: null,
   };
+  if (viaSender) {
+    // What the sender event needs but the row must not hold (ClientMetadata) travels in memory.
+    deps.triggers.holdSenderContext(message.id, {
+      awsSdkVersion: awsSdkVersion(a.eventContext.userAgent),
+      clientMetadata: a.clientMetadata,
+      userAttributes: a.userAttributes,
+    });
+  }
   return { code, record, message };
 }
