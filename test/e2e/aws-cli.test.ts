@@ -140,7 +140,7 @@ describe("the aws CLI and boto3", () => {
       const script = join(s.dir, "boto3_check.py");
       writeFileSync(
         script,
-        String.raw`
+        `
 import base64, hashlib, hmac, json, sys
 import boto3
 from botocore.exceptions import ClientError
