@@ -8,7 +8,7 @@ import { nameKey } from "../domain/attributes.js";
 import { PREVIOUS_CODES_KEPT } from "../domain/codes.js";
 import { chooseTarget, deliveryDetails } from "../domain/delivery.js";
 import { caseInsensitive } from "../domain/pool.js";
-import { simulatedTarget } from "../domain/simulated.js";
+import { decoyMessage, simulatedTarget } from "../domain/simulated.js";
 import { eventAttributes } from "../domain/triggerEvents.js";
 import type { PoolRecord } from "../ports/store.js";
 import { fail, messages, ServiceError } from "../protocol/errors.js";
@@ -153,13 +153,22 @@ export const ResendConfirmationCode = defineOperation({
   },
 });
 
+/** Thrown to roll back the decoy transaction of a simulated answer. */
+class DecoyRollback extends Error {}
+
 /**
  * PreventUserExistenceErrors: ENABLED, and the user does not exist or is disabled: a
- * plausible answer, counted by the same per-user limit in a transaction of similar cost, and
- * no message.
+ * plausible answer, counted by the same per-user limit, and no message.
+ *
+ * Its latency must not tell it from a real resend (test/e2e/enumeration.test.ts holds the
+ * medians within 20%), so it does the same work: the limit peek, a code with its HMAC and
+ * rendered message, and the real transaction's statements — reads, the message and the auth
+ * event written — in a transaction that is then rolled back, so nothing of it is kept or
+ * sent; the limit hit commits on its own. A pool with a CustomMessage trigger still differs
+ * by the trigger's run time: no function is invoked for a user who does not exist.
  */
 async function simulatedAnswer(
-  deps: Pick<Deps, "store" | "serverSecret" | "config">,
+  deps: Pick<Deps, "store" | "serverSecret" | "config" | "random">,
   pool: PoolRecord,
   username: string,
   windowMs: number,
@@ -167,10 +176,56 @@ async function simulatedAnswer(
 ): Promise<Output> {
   const target = simulatedTarget(deps.serverSecret, pool, username);
   if (!target) fail("InvalidParameterException", messages.noAutoVerification);
-  const key = resendLimitKey(pool.id, `?${nameKey(username, caseInsensitive(pool.config))}`);
-  const hit = await deps.store.transaction((tx) =>
-    tx.limits.hit(key, windowMs, deps.config.limits.resendPerUser, now),
-  );
+  const name = `?${nameKey(username, caseInsensitive(pool.config))}`;
+  const key = resendLimitKey(pool.id, name);
+  const limit = deps.config.limits.resendPerUser;
+  const seen = await deps.store.read.limits.peek(key, now);
+  if (seen && seen.count >= limit) fail("LimitExceededException", messages.attemptLimit);
+
+  const linkBaseUrl = deps.config.publicUrl ?? `http://${deps.config.host}:${deps.config.port}`;
+  const decoy = decoyMessage(deps.serverSecret, deps.random, pool, name, target, linkBaseUrl);
+  try {
+    await deps.store.transaction(async (tx) => {
+      await tx.users.getForUpdate(pool.id, name);
+      await tx.codes.get(pool.id, name, "SIGNUP");
+      await tx.outbox.enqueue({
+        id: deps.random.uuid(),
+        poolId: pool.id,
+        clientId: null,
+        username: name,
+        medium: target.medium,
+        attributeName: target.attributeName,
+        destination: target.destination,
+        subject: decoy.subject,
+        body: decoy.body,
+        code: null,
+        triggerSource: "CustomMessage_ResendCode",
+        createdAt: now,
+        status: "failed",
+        transport: "none",
+        attempts: 0,
+        lastError: decoy.codeHmac,
+        nextAttemptAt: now,
+        sentAt: null,
+      });
+      await tx.events.add({
+        id: deps.random.uuid(),
+        poolId: pool.id,
+        username: name,
+        clientId: null,
+        eventType: "ResendConfirmationCode",
+        createdAt: now,
+        ipAddress: null,
+        encodedData: null,
+        analyticsEndpointId: null,
+        userAgent: null,
+      });
+      throw new DecoyRollback();
+    });
+  } catch (e) {
+    if (!(e instanceof DecoyRollback)) throw e;
+  }
+  const hit = await deps.store.transaction((tx) => tx.limits.hit(key, windowMs, limit, now));
   if (!hit.allowed) fail("LimitExceededException", messages.attemptLimit);
   return { CodeDeliveryDetails: deliveryDetails(target) };
 }
