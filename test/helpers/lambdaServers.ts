@@ -16,6 +16,8 @@ export interface RecordedCall {
   name: string;
   event: Record<string, unknown>;
   context?: Record<string, unknown>;
+  /** Custom senders: the code the handler decrypted. */
+  decrypted?: string;
 }
 export function triggerCalls(name?: string): RecordedCall[] {
   const all = (globalThis as { __cognateTriggerCalls?: RecordedCall[] }).__cognateTriggerCalls ?? [];
