@@ -2,6 +2,7 @@
 // link page, and a health check. Everything protocol-specific lives in protocol/dispatch.ts.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import type { RequestContext } from "../operations/define.js";
 import type { Deps } from "../operations/deps.js";
@@ -280,5 +281,16 @@ export function createHttpServer(a: {
         .finally(() => options.inFlight?.leave());
     },
   );
+  // Node times out slow headers and slow bodies, but not a connection that sends nothing at
+  // all: such a socket is dropped when no request has arrived on it within headersMs.
+  const served = new WeakSet<Socket>();
+  server.on("request", (req: IncomingMessage) => served.add(req.socket));
+  server.on("connection", (socket: Socket) => {
+    const timer = setTimeout(() => {
+      if (!served.has(socket)) socket.destroy();
+    }, t.headersMs);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
+  });
   return server;
 }
