@@ -25,7 +25,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as handlers from "../fixtures/triggers/handlers.mjs";
 import { makePool, PASSWORD } from "../helpers/fixtures.js";
 import { type FakeKms, startFakeKms } from "../helpers/lambdaKms.js";
-import { clearTriggerCalls, type LambdaApi, startLambdaApi, triggerCalls } from "../helpers/lambdaServers.js";
+import {
+  clearTriggerCalls,
+  type Handler,
+  type LambdaApi,
+  startHandlerServer,
+  startLambdaApi,
+  triggerCalls,
+} from "../helpers/lambdaServers.js";
 import { type DevMessage, startServer, type TestServer } from "../helpers/server.js";
 
 const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
@@ -81,21 +88,54 @@ async function decryptWith(keyring: KeyringNode, ciphertext: unknown) {
   return { code: plaintext.toString("utf8"), header: messageHeader };
 }
 
-describe("custom sender triggers with a raw AES dev key (module invoker)", () => {
+const SECRET = "custom-sender-hmac-secret-01";
+const SENDERS: Record<string, [Handler, string]> = {
+  "email-sender": [handlers.customEmailSender, "customEmailSender"],
+  "sms-sender": [handlers.customSmsSender, "customSmsSender"],
+  "custom-message": [handlers.customMessage, "customMessage"],
+};
+const via: {
+  name: string;
+  start(): Promise<{ triggers: Record<string, unknown>; close(): Promise<void> }>;
+}[] = [
+  {
+    name: "module invoker",
+    async start() {
+      const functions: Record<string, string> = {};
+      for (const [fn, [, exp]] of Object.entries(SENDERS)) {
+        functions[arn(fn)] = `module:test/fixtures/triggers/handlers.mjs#${exp}`;
+      }
+      functions[arn("missing-sender")] = "module:test/fixtures/triggers/no-such-sender.mjs";
+      return { triggers: { baseDir: process.cwd(), functions }, close: async () => {} };
+    },
+  },
+  {
+    name: "HTTP invoker",
+    async start() {
+      const routes: Record<string, Handler> = {};
+      for (const [fn, [h]] of Object.entries(SENDERS)) routes[`/${fn}`] = h;
+      const server = await startHandlerServer(SECRET, routes);
+      const functions: Record<string, string> = {};
+      for (const fn of [...Object.keys(SENDERS), "missing-sender"])
+        functions[arn(fn)] = `${server.url}/${fn}`;
+      return { triggers: { http: { hmacSecret: SECRET }, functions }, close: () => server.close() };
+    },
+  },
+];
+
+describe.each(via)("custom sender triggers with a raw AES dev key ($name)", (setup) => {
   let s: TestServer;
+  let stopFunctions: () => Promise<void>;
   const logs = new LogCapture();
   beforeAll(async () => {
+    const started = await setup.start();
+    stopFunctions = started.close;
     s = await startServer(
       {
         configCacheSeconds: 0,
         logLevel: "debug",
         triggers: {
-          baseDir: process.cwd(),
-          functions: {
-            [arn("email-sender")]: "module:test/fixtures/triggers/handlers.mjs#customEmailSender",
-            [arn("sms-sender")]: "module:test/fixtures/triggers/handlers.mjs#customSmsSender",
-            [arn("custom-message")]: "module:test/fixtures/triggers/handlers.mjs#customMessage",
-          },
+          ...started.triggers,
           customSenderKeys: {
             [RAW_KEY_ID]: {
               rawAesKeyBase64: RAW_KEY.toString("base64"),
@@ -108,7 +148,10 @@ describe("custom sender triggers with a raw AES dev key (module invoker)", () =>
       { logStream: logs, outbox: { baseDelayMs: 20, maxDelayMs: 50, pollMs: 50, maxAttempts: 3 } },
     );
   });
-  afterAll(() => s.close());
+  afterAll(async () => {
+    await s.close();
+    await stopFunctions();
+  });
   beforeEach(() => clearTriggerCalls());
 
   const senderPool = (extra: Record<string, unknown> = {}) =>
@@ -239,7 +282,12 @@ describe("custom sender triggers with a raw AES dev key (module invoker)", () =>
     expect((await s.inbox.latest({ username: "slow", userPoolId: poolId }))?.delivery.status).toBe("queued");
     await delivered(s, { username: "slow", userPoolId: poolId });
     clearTriggerCalls();
-    await signUp(clientId, "dev", { email: "dev@example.com" }, { mode: "throw-once", key: "dev" });
+    await signUp(
+      clientId,
+      "dev",
+      { email: "dev@example.com" },
+      { mode: "throw-once", key: `dev-${setup.name}` },
+    );
     const m = await delivered(s, { username: "dev", userPoolId: poolId });
     expect(m.delivery.attempts).toBe(2);
     expect(triggerCalls("CustomEmailSender")).toHaveLength(2);
@@ -252,6 +300,21 @@ describe("custom sender triggers with a raw AES dev key (module invoker)", () =>
     );
     expect(logs.text).toContain("Could not send ****** to the user");
     expect(logs.text).not.toContain(`Could not send ${failed.code}`);
+  });
+
+  it("a sender that does not exist: the message fails at once", async () => {
+    const { poolId, clientId } = await makePool(s.sdk, {
+      LambdaConfig: {
+        CustomEmailSender: { LambdaVersion: "V1_0", LambdaArn: arn("missing-sender") },
+        KMSKeyID: RAW_KEY_ID,
+      },
+    });
+    await signUp(clientId, "gone", { email: "gone@example.com" });
+    const m = await delivered(s, { username: "gone", userPoolId: poolId }, "failed");
+    expect(m.delivery.attempts).toBe(1);
+    expect(m.delivery.lastError).toBe(
+      "CustomEmailSender invocation failed due to error ResourceNotFoundException",
+    );
   });
 
   it("a pool without KMSKeyID: the message fails; the API answer is unaffected", async () => {
