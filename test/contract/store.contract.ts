@@ -849,6 +849,35 @@ export function storeContract(
       });
     });
 
+    describe("access keys", () => {
+      it("creates, reads back, lists oldest first and revokes once", async () => {
+        const base = `AKID${randomBytes(6).toString("hex").toUpperCase()}`;
+        const k1 = {
+          accessKeyId: `${base}A`,
+          secretAccessKey: randomBytes(20).toString("base64"),
+          description: "ci",
+          createdAt: 1_000,
+          revokedAt: null,
+        };
+        const k2 = { ...k1, accessKeyId: `${base}B`, description: null, createdAt: 2_000 };
+        await store.transaction((tx) => tx.accessKeys.create(k2));
+        await store.transaction((tx) => tx.accessKeys.create(k1));
+        expect(await store.read.accessKeys.get(k1.accessKeyId)).toEqual(k1);
+        expect(await store.read.accessKeys.get(`${base}C`)).toBeUndefined();
+        const mine = (await store.read.accessKeys.list()).filter((k) => k.accessKeyId.startsWith(base));
+        expect(mine).toEqual([k1, k2]);
+        await expect(
+          store.transaction((tx) => tx.accessKeys.create({ ...k1, secretAccessKey: "other" })),
+        ).rejects.toThrow();
+
+        expect(await store.transaction((tx) => tx.accessKeys.revoke(k1.accessKeyId, 5_000))).toBe(true);
+        expect(await store.transaction((tx) => tx.accessKeys.revoke(k1.accessKeyId, 6_000))).toBe(false);
+        expect(await store.transaction((tx) => tx.accessKeys.revoke(`${base}C`, 6_000))).toBe(false);
+        expect(await store.read.accessKeys.get(k1.accessKeyId)).toEqual({ ...k1, revokedAt: 5_000 });
+        expect((await store.read.accessKeys.get(k2.accessKeyId))?.revokedAt).toBeNull();
+      });
+    });
+
     describe("transactions", () => {
       it("returns the function's value once committed", async () => {
         const id = uniquePoolId();
