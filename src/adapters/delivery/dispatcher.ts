@@ -5,8 +5,10 @@
 // delivery is at least once, and the message id lets receivers drop duplicates.
 import type { Logger } from "pino";
 import type { Clock } from "../../ports/clock.js";
-import type { OutboxMessage, Store } from "../../ports/store.js";
+import type { OutboxMessage, PoolRecord, Store } from "../../ports/store.js";
 import { PermanentDeliveryError, type Transport } from "../../ports/transport.js";
+
+type Outcome = Parameters<Store["read"]["outbox"]["settle"]>[1];
 
 export interface DispatcherOptions {
   /** Attempts before a message is marked failed. */
@@ -104,12 +106,34 @@ export class OutboxDispatcher {
         return;
       }
       if (batch.length === 0) return;
-      await Promise.all(batch.map((m) => this.#deliver(m)));
+      // One pool lookup per pool per batch, and one transaction for all the outcomes: under
+      // load a batch is large, and per-message reads and commits were what slowed it.
+      const pools = new Map<string, Promise<PoolRecord | undefined>>();
+      const pool = (id: string) => {
+        let p = pools.get(id);
+        if (!p) {
+          p = this.#store.read.pools.get(id);
+          pools.set(id, p);
+        }
+        return p;
+      };
+      const outcomes = await Promise.all(batch.map((m) => this.#deliver(m, pool)));
+      try {
+        await this.#store.transaction(async (tx) => {
+          for (const [id, outcome] of outcomes) await tx.outbox.settle(id, outcome);
+        });
+      } catch (e) {
+        // The leases will lapse and the messages be tried again: at least once.
+        this.#log.error({ err: e }, "outbox: cannot record delivery outcomes");
+      }
       if (this.#stopped) return;
     }
   }
 
-  async #deliver(m: OutboxMessage): Promise<void> {
+  async #deliver(
+    m: OutboxMessage,
+    poolOf: (id: string) => Promise<PoolRecord | undefined>,
+  ): Promise<[string, Outcome]> {
     const attempts = m.attempts + 1;
     const transport = this.#transports.get(m.transport);
     let error: unknown = null;
@@ -117,14 +141,14 @@ export class OutboxDispatcher {
       error = new PermanentDeliveryError(`no transport named "${m.transport}" is configured`);
     } else {
       try {
-        const pool = await this.#store.read.pools.get(m.poolId);
+        const pool = await poolOf(m.poolId);
         await transport.send(m, pool);
       } catch (e) {
         error = e;
       }
     }
     const now = this.#clock.now();
-    let outcome: Parameters<Store["read"]["outbox"]["settle"]>[1];
+    let outcome: Outcome;
     if (error === null) {
       if (this.#opts.logCodes) {
         this.#log.info(
@@ -167,12 +191,7 @@ export class OutboxDispatcher {
       };
       if (!permanent) this.#schedule(Math.min(jittered, this.#opts.pollMs));
     }
-    try {
-      await this.#store.transaction((tx) => tx.outbox.settle(m.id, outcome));
-    } catch (e) {
-      // The lease will lapse and the message be tried again: at least once.
-      this.#log.error({ err: e, messageId: m.id }, "outbox: cannot record delivery outcome");
-    }
+    return [m.id, outcome];
   }
 
   /** Stops polling and waits for the current round to finish. */
