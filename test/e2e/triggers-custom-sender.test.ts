@@ -244,7 +244,7 @@ describe.each(via)("custom sender triggers with a raw AES dev key ($name)", (set
       new ResendConfirmationCodeCommand({
         ClientId: clientId,
         Username: "ben",
-        ClientMetadata: { lang: "de" },
+        ClientMetadata: { lang: "de", marker: "cm-sender-5d1e" },
       }),
     );
     const m = await delivered(s, { username: "ben", userPoolId: poolId });
@@ -252,7 +252,10 @@ describe.each(via)("custom sender triggers with a raw AES dev key ($name)", (set
     const event = lastCall("CustomEmailSender").event;
     expect(event.triggerSource).toBe("CustomEmailSender_ResendCode");
     const request = event.request as Record<string, unknown>;
-    expect(request.clientMetadata).toStrictEqual({ lang: "de" });
+    expect(request.clientMetadata).toStrictEqual({ lang: "de", marker: "cm-sender-5d1e" });
+    // Handed over in memory: in no table, in no log line.
+    expect(await s.dumpTables()).not.toContain("cm-sender-5d1e");
+    expect(logs.text).not.toContain("cm-sender-5d1e");
     const { code } = await decryptWith(rawKeyring(), request.code);
     expect(code).not.toBe(first);
     await s.sdk.send(

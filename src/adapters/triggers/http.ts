@@ -28,12 +28,26 @@ function errorCode(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** The URL without any user:password part, for logs. */
+function shown(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    return u.href;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
 export class HttpInvoker implements Invoker {
   readonly #url: string;
+  readonly #shown: string;
   readonly #secret: string;
 
   constructor(url: string, secret: string) {
     this.#url = url;
+    this.#shown = shown(url);
     this.#secret = secret;
   }
 
@@ -65,7 +79,7 @@ export class HttpInvoker implements Invoker {
       return {
         kind: "not-invoked",
         code: "ServiceException",
-        detail: `POST ${this.#url} failed: ${errorCode(e)}`,
+        detail: `POST ${this.#shown} failed: ${errorCode(e)}`,
         retry: true,
       };
     }
@@ -74,7 +88,7 @@ export class HttpInvoker implements Invoker {
       if (headers.has("x-amz-function-error")) return { kind: "function-error", ...parseFunctionError(text) };
       return { kind: "ok", payload: text };
     }
-    const detail = `POST ${this.#url} answered ${status}`;
+    const detail = `POST ${this.#shown} answered ${status}`;
     if (status === 404)
       return { kind: "not-invoked", code: "ResourceNotFoundException", detail, retry: false };
     if (status === 401 || status === 403) {
