@@ -7,6 +7,7 @@ import {
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/config.js";
 import { makePool, PASSWORD } from "../helpers/fixtures.js";
 import { type DevMessage, startServer, type TestServer } from "../helpers/server.js";
 import {
@@ -363,5 +364,63 @@ describe("SMTP over implicit TLS (smtps://), and bad credentials", () => {
       await untrusted.close();
       await wrongPass.close();
     }
+  });
+});
+
+describe("production mode with SMTP from the environment", () => {
+  let smtp: TestSmtpServer;
+  let s: TestServer;
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    // COGNATE_SMTP_URL and COGNATE_EMAIL_FROM land in the nested email section.
+    const fromEnv = loadConfig({
+      env: { COGNATE_SMTP_URL: smtp.url(), COGNATE_EMAIL_FROM: "Prod <codes@prod.test>" },
+    });
+    expect(fromEnv.email.smtpUrl).toBe(smtp.url());
+    s = await startServer({
+      mode: "production",
+      email: fromEnv.email,
+      outbox: FAST_OUTBOX,
+      seed: {
+        pools: [
+          {
+            PoolName: "prod",
+            Id: "us-east-1_ProdMail1",
+            AutoVerifiedAttributes: ["email"],
+            Clients: [{ ClientName: "web", ClientId: "prodmailclient1" }],
+          },
+        ],
+      },
+    });
+  });
+  afterAll(async () => {
+    await s?.close();
+    await smtp?.close();
+  });
+
+  it("emails the code, then forgets the body (no code at rest once sent)", async () => {
+    await s.sdk.send(
+      new SignUpCommand({
+        ClientId: "prodmailclient1",
+        Username: "vera",
+        Password: PASSWORD,
+        UserAttributes: [{ Name: "email", Value: "vera@example.com" }],
+      }),
+    );
+    const [mail] = await smtp.waitFor(1);
+    expect(mail?.parsed.from?.value).toEqual([{ address: "codes@prod.test", name: "Prod" }]);
+    const code = codeIn(mail?.parsed.text);
+    const until = Date.now() + 5000;
+    let rows = await s.app.store.store.read.outbox.list({});
+    while (rows[0]?.status !== "sent" && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 25));
+      rows = await s.app.store.store.read.outbox.list({});
+    }
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: "sent", transport: "smtp", attempts: 1, body: "", code: null });
+    expect(JSON.stringify(rows[0])).not.toContain(code);
+    await s.sdk.send(
+      new ConfirmSignUpCommand({ ClientId: "prodmailclient1", Username: "vera", ConfirmationCode: code }),
+    );
   });
 });
