@@ -37,7 +37,7 @@ const FUNCTIONS: Record<string, [Handler, string]> = {
   // The same PreSignUp code behind a short deadline.
   "slow-pre-signup": [handlers.preSignUp, "preSignUp"],
 };
-const SHORT_DEADLINE_MS = 300;
+const SHORT_DEADLINE_MS = 500;
 
 interface Setup {
   name: string;
