@@ -220,6 +220,8 @@ export const configSchema = z
       .default(1024 * 1024),
     /** Seconds a configuration cache entry (pools, clients) may be served before re-reading. */
     configCacheSeconds: z.number().min(0).default(1),
+    /** PostgreSQL connections per node (only with a postgres:// --db). */
+    pgPoolSize: z.number().int().min(1).max(1000).default(10),
     limits: limits.default(limits.parse({})),
     /** Access keys for SigV4 (production mode), besides those made with `cognate keys create`. */
     credentials: z.array(accessKey).default([]),
