@@ -11,23 +11,25 @@
 //
 // The KMS keyring reaches KMS at a configurable endpoint (a local KMS for development); a
 // raw AES key configured for the KMSKeyID replaces KMS entirely, with the same message format.
-import {
-  AlgorithmSuiteIdentifier,
-  buildClient,
-  CommitmentPolicy,
-  type KeyringNode,
-  KmsKeyringNode,
-  type KmsNodeClientSupplier,
-  RawAesKeyringNode,
-  RawAesWrappingSuiteIdentifier,
-} from "@aws-crypto/client-node";
-import { KMS } from "@aws-sdk/client-kms";
+import type { KeyringNode, KmsNodeClientSupplier } from "@aws-crypto/client-node";
+import type { KMS } from "@aws-sdk/client-kms";
 import type { AwsServiceConfig, RawAesKeyConfig } from "../../config/triggers.js";
 import type { PoolRecord } from "../../ports/store.js";
 import { arnRegion } from "./invoker.js";
 import { awsClientConfig } from "./lambda.js";
 
-const { encrypt } = buildClient(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
+// The Encryption SDK and the KMS client take about a second to load: only servers whose pools
+// use custom senders pay for them, on the first code, not at start-up.
+async function load() {
+  const [esdk, kms] = await Promise.all([import("@aws-crypto/client-node"), import("@aws-sdk/client-kms")]);
+  return {
+    esdk,
+    KMS: kms.KMS,
+    encrypt: esdk.buildClient(esdk.CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT).encrypt,
+  };
+}
+type Loaded = Awaited<ReturnType<typeof load>>;
+let loading: Promise<Loaded> | null = null;
 
 /** The pool cannot have codes encrypted (no KMSKeyID): retrying will not help. */
 export class NoKeyError extends Error {
@@ -41,6 +43,7 @@ export class CodeCrypto {
   readonly #rawKeys: Readonly<Record<string, RawAesKeyConfig>>;
   readonly #defaultRegion: string;
   readonly #keyrings = new Map<string, KeyringNode>();
+  readonly #kmsClients = new Map<string, KMS>();
 
   constructor(kms: AwsServiceConfig, rawKeys: Record<string, RawAesKeyConfig>, defaultRegion: string) {
     this.#kms = kms;
@@ -48,9 +51,10 @@ export class CodeCrypto {
     this.#defaultRegion = defaultRegion;
   }
 
-  #keyring(keyId: string): KeyringNode {
+  #keyring(lib: Loaded, keyId: string): KeyringNode {
     let k = this.#keyrings.get(keyId);
     if (k) return k;
+    const { RawAesKeyringNode, RawAesWrappingSuiteIdentifier, KmsKeyringNode } = lib.esdk;
     const raw = this.#rawKeys[keyId];
     if (raw) {
       const key = Buffer.from(raw.rawAesKeyBase64, "base64");
@@ -68,15 +72,14 @@ export class CodeCrypto {
       });
     } else {
       const fallbackRegion = this.#kms.region ?? arnRegion(keyId) ?? this.#defaultRegion;
-      const clients = new Map<string, KMS>();
       // The keyring asks for a client for the region in the key ARN (none for an alias
       // name); ours carry the configured endpoint and credentials.
       const clientProvider = (region: string) => {
         const r = this.#kms.region ?? (region || fallbackRegion);
-        let c = clients.get(r);
+        let c = this.#kmsClients.get(r);
         if (!c) {
-          c = new KMS({ ...awsClientConfig(this.#kms, r), maxAttempts: 2 });
-          clients.set(r, c);
+          c = new lib.KMS({ ...awsClientConfig(this.#kms, r), maxAttempts: 2 });
+          this.#kmsClients.set(r, c);
         }
         return c;
       };
@@ -97,10 +100,18 @@ export class CodeCrypto {
     if (typeof keyId !== "string" || keyId === "") {
       throw new NoKeyError(`pool ${pool.id} has a custom sender trigger but no LambdaConfig.KMSKeyID`);
     }
-    const { result } = await encrypt(this.#keyring(keyId), Buffer.from(code, "utf8"), {
+    loading ??= load();
+    const lib = await loading;
+    const { result } = await lib.encrypt(this.#keyring(lib, keyId), Buffer.from(code, "utf8"), {
       encryptionContext: { [ENCRYPTION_CONTEXT_POOL_KEY]: pool.id },
-      suiteId: AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384,
+      suiteId: lib.esdk.AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384,
     });
     return result.toString("base64");
+  }
+
+  close(): void {
+    for (const c of this.#kmsClients.values()) c.destroy();
+    this.#kmsClients.clear();
+    this.#keyrings.clear();
   }
 }

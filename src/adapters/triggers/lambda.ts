@@ -3,7 +3,7 @@
 // endpoint. A function that throws comes back as HTTP 200 with `X-Amz-Function-Error` and
 // {errorMessage, errorType}; Lambda API errors (ResourceNotFoundException, AccessDenied…,
 // TooManyRequests…) are reported with their code, as Cognito names them.
-import { InvokeCommand, LambdaClient, type LambdaClientConfig } from "@aws-sdk/client-lambda";
+import type { LambdaClient, LambdaClientConfig } from "@aws-sdk/client-lambda";
 import type { AwsServiceConfig } from "../../config/triggers.js";
 import {
   arnRegion,
@@ -41,6 +41,9 @@ export function awsClientConfig(
   return out;
 }
 
+// The Lambda client takes a while to load: servers that never call the Invoke API skip it.
+let sdk: Promise<typeof import("@aws-sdk/client-lambda")> | null = null;
+
 export class LambdaInvoker implements Invoker {
   readonly #config: AwsServiceConfig;
   readonly #defaultRegion: string;
@@ -52,22 +55,24 @@ export class LambdaInvoker implements Invoker {
   }
 
   /** One client per region: a function lives in the region its ARN names. */
-  #client(arn: string): LambdaClient {
+  #client(lib: typeof import("@aws-sdk/client-lambda"), arn: string): LambdaClient {
     const region = this.#config.region ?? arnRegion(arn) ?? this.#defaultRegion;
     let c = this.#clients.get(region);
     if (!c) {
       // Retries are ours (Cognito's attempts), not the SDK's.
-      c = new LambdaClient({ ...awsClientConfig(this.#config, region), maxAttempts: 1 });
+      c = new lib.LambdaClient({ ...awsClientConfig(this.#config, region), maxAttempts: 1 });
       this.#clients.set(region, c);
     }
     return c;
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeOutcome> {
+    sdk ??= import("@aws-sdk/client-lambda");
+    const lib = await sdk;
     const signal = AbortSignal.timeout(req.timeoutMs);
     try {
-      const out = await this.#client(req.arn).send(
-        new InvokeCommand({
+      const out = await this.#client(lib, req.arn).send(
+        new lib.InvokeCommand({
           FunctionName: req.arn,
           InvocationType: "RequestResponse",
           Payload: Buffer.from(req.payload, "utf8"),

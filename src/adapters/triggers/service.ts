@@ -191,5 +191,6 @@ export class LambdaTriggers implements Triggers {
   close(): void {
     for (const i of this.#invokers.values()) i.close?.();
     this.#invokers.clear();
+    this.#crypto.close();
   }
 }
