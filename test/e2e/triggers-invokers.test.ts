@@ -25,6 +25,7 @@ import {
   triggerCalls,
 } from "../helpers/lambdaServers.js";
 import { startServer, type TestServer } from "../helpers/server.js";
+import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp.js";
 
 const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 const SECRET = "the-right-hmac-secret-0001";
@@ -297,5 +298,58 @@ describe("invokers", () => {
     expect(await s.dumpTables()).not.toContain(marker);
     expect(logs.text).toContain("trigger answered");
     expect(logs.text).not.toContain(marker);
+  });
+});
+
+describe("a CustomMessage rewrite is what the mail server receives", () => {
+  let smtp: TestSmtpServer;
+  let http: HandlerServer;
+  let s: TestServer;
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    http = await startHandlerServer(SECRET, { "/custom-message": handlers.customMessage });
+    s = await startServer({
+      configCacheSeconds: 0,
+      email: { smtpUrl: smtp.url(), from: "codes@cognate.test" },
+      outbox: { baseDelayMs: 20, maxDelayMs: 50 },
+      triggers: {
+        http: { hmacSecret: SECRET },
+        functions: { [arn("custom-message")]: `${http.url}/custom-message` },
+      },
+    });
+  });
+  afterAll(async () => {
+    await s.close();
+    await http.close();
+    await smtp.close();
+  });
+
+  it("ResendConfirmationCode with clientMetadata: the French email arrives over SMTP, and its code confirms", async () => {
+    const { clientId } = await makePool(s.sdk, { LambdaConfig: { CustomMessage: arn("custom-message") } });
+    await s.sdk.send(
+      new SignUpCommand({
+        ClientId: clientId,
+        Username: "rene",
+        Password: PASSWORD,
+        UserAttributes: [{ Name: "email", Value: "rene@example.com" }],
+      }),
+    );
+    await s.sdk.send(
+      new ResendConfirmationCodeCommand({
+        ClientId: clientId,
+        Username: "rene",
+        ClientMetadata: { template: "fr" },
+      }),
+    );
+    const [signUpMail, resendMail] = await smtp.waitFor(2);
+    expect(signUpMail?.parsed.subject).toMatch(/^Welcome to us-east-1_/);
+    expect(resendMail?.envelope.to).toEqual(["rene@example.com"]);
+    expect(resendMail?.parsed.subject).toBe("Votre code de confirmation");
+    const text = resendMail?.parsed.text?.trim() ?? "";
+    const code = /votre code est (\d{6})\.$/.exec(text)?.[1];
+    expect(text).toBe(`Bonjour rene@example.com, votre code est ${code}.`);
+    await s.sdk.send(
+      new ConfirmSignUpCommand({ ClientId: clientId, Username: "rene", ConfirmationCode: code ?? "" }),
+    );
   });
 });
