@@ -1,6 +1,7 @@
 // The `cognate` command as users run it: the built bin/cognate.js in a child process.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -11,6 +12,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { computeSecretHash } from "../../src/domain/secretHash.js";
+import { ensureBuilt } from "../helpers/child.js";
 import { PASSWORD } from "../helpers/fixtures.js";
 import { sdkClient } from "../helpers/server.js";
 
@@ -98,9 +100,10 @@ describe("the cognate command", () => {
   let dir: string;
 
   beforeAll(() => {
-    // The command runs the compiled code: build it once, as `npm start` would.
-    const b = spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8", timeout: 170_000 });
-    if (b.status !== 0) throw new Error(`npm run build failed:\n${b.stdout}\n${b.stderr}`);
+    // The command runs the compiled code: build it (as `npm start` would) unless dist/ is
+    // already newer than src/. The shared helper serialises builds between test files, so
+    // no other test's child starts from a half-written dist/.
+    ensureBuilt();
     dir = mkdtempSync(join(tmpdir(), "cognate-cli-"));
   }, 180_000);
 
@@ -166,6 +169,20 @@ describe("the cognate command", () => {
     const command = runCli(["frobnicate"]);
     expect(command.code).toBe(2);
     expect(command.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  it("a port in use stops start-up with a non-zero exit and the reason", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const r = runCli(["serve", "--port", String(port), "--db", ":memory:", "--log-level", "silent"]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain("EADDRINUSE");
+      expect(r.stdout).not.toContain("listening");
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
   });
 
   it("help prints the usage and exits 0", () => {
