@@ -80,7 +80,9 @@ export function buildSchema(requested: readonly Wire<SchemaAttributeType>[] | un
   const seen = new Set<string>();
   let custom = 0;
   for (const attr of requested ?? []) {
-    const name = attr.Name ?? "";
+    // The model leaves Name optional, but an attribute without one cannot be addressed.
+    if (!attr.Name) fail("InvalidParameterException", "Every attribute in Schema needs a Name.");
+    const name = attr.Name;
     if (seen.has(name)) fail("InvalidParameterException", `Duplicate attribute name ${name} in schema.`);
     seen.add(name);
     if (STANDARD_NAMES.has(name)) {

@@ -177,6 +177,16 @@ describe("control plane through the AWS SDK", () => {
         "All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes",
       );
       await expectError(
+        s.sdk.send(new CreateUserPoolCommand({ PoolName: "x", Schema: [{ AttributeDataType: "String" }] })),
+        "InvalidParameterException",
+        "Every attribute in Schema needs a Name.",
+      );
+      await expectError(
+        s.sdk.send(new CreateUserPoolCommand({ PoolName: "x", Schema: [{ Name: "sub", Mutable: true }] })),
+        "InvalidParameterException",
+        "sub attribute cannot be modified.",
+      );
+      await expectError(
         s.sdk.send(new CreateUserPoolCommand({ PoolName: "" })),
         "InvalidParameterException",
         /^2 validation errors detected: Value '' at 'poolName' failed to satisfy constraint: Member must have length greater than or equal to 1/,
