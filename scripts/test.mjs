@@ -10,7 +10,10 @@ const extra = process.argv.slice(2);
 const pg = process.env.COGNATE_TEST_POSTGRES_URL;
 const run = (label, args, env = {}) => {
   console.log(`\n== ${label}`);
-  const r = spawnSync("npx", ["vitest", "run", ...args], { stdio: "inherit", env: { ...process.env, ...env } });
+  const r = spawnSync("npx", ["vitest", "run", ...args], {
+    stdio: "inherit",
+    env: { ...process.env, ...env },
+  });
   return r.status ?? 1;
 };
 

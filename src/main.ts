@@ -64,7 +64,10 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
   const log = opts.logger ?? createLogger(config.logLevel, config.mode, opts.logStream);
   const clock = opts.clock ?? systemClock;
   const random = opts.random ?? cryptoRandom;
-  const opened = await openStore(config.db, { serverSecret: config.serverSecret, poolSize: config.pgPoolSize });
+  const opened = await openStore(config.db, {
+    serverSecret: config.serverSecret,
+    poolSize: config.pgPoolSize,
+  });
   const { store } = opened;
   try {
     const seeded = await seed(config, store, clock, random);
