@@ -1,7 +1,11 @@
 import { expect } from "vitest";
 
 /** Awaits a rejected SDK call and checks its wire error name and exact message. */
-export async function expectError(p: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
+export async function expectError(
+  p: Promise<unknown>,
+  name: string,
+  message?: string | RegExp,
+): Promise<void> {
   let err: unknown;
   try {
     await p;
