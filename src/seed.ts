@@ -1,9 +1,11 @@
 // Seeding pools and clients from configuration, with fixed ids and secrets for tests and
 // reproducible setups. Idempotent: a seeded pool or client that exists is brought back in
 // line with the configuration; nothing else is touched.
+
+import { createHash } from "node:crypto";
 import type { CreateUserPoolRequest } from "@aws-sdk/client-cognito-identity-provider";
 import type { ServerConfig } from "./config/config.js";
-import { newClientId, newClientSecret, newPoolId, type Random } from "./domain/ids.js";
+import { newClientSecret, type Random } from "./domain/ids.js";
 import { createPoolConfig } from "./domain/pool.js";
 import { clientSettings } from "./operations/shared/clients.js";
 import type { Clock } from "./ports/clock.js";
@@ -12,6 +14,25 @@ import type { Wire } from "./protocol/wire.js";
 
 export interface SeedResult {
   pools: { id: string; name: string; clients: { id: string; name: string; secret: string | null }[] }[];
+}
+
+/**
+ * A seed without a fixed id gets one derived from its name, so that restarting on the same
+ * database finds the pool (or client) again instead of creating another.
+ */
+function derived(text: string, alphabet: string, length: number): string {
+  const h = createHash("sha256").update(text).digest();
+  let out = "";
+  for (let i = 0; i < length; i++) out += alphabet[(h[i] ?? 0) % alphabet.length];
+  return out;
+}
+
+export function seededPoolId(region: string, poolName: string): string {
+  return `${region}_${derived(`pool\u0000${poolName}`, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", 9)}`;
+}
+
+export function seededClientId(poolId: string, clientName: string): string {
+  return derived(`client\u0000${poolId}\u0000${clientName}`, "0123456789abcdefghijklmnopqrstuvwxyz", 26);
 }
 
 export async function seed(
@@ -27,7 +48,7 @@ export async function seed(
       PoolName,
       ...(settings as Omit<Wire<CreateUserPoolRequest>, "PoolName">),
     });
-    const id = Id ?? newPoolId(random, config.region);
+    const id = Id ?? seededPoolId(config.region, PoolName);
     const now = clock.now();
     const seeded: SeedResult["pools"][number] = { id, name: PoolName, clients: [] };
     await store.transaction(async (tx) => {
@@ -45,7 +66,7 @@ export async function seed(
       }
       for (const c of Clients) {
         const { ClientId, ClientSecret, ClientName, GenerateSecret, ...rest } = c;
-        const clientId = ClientId ?? newClientId(random);
+        const clientId = ClientId ?? seededClientId(id, ClientName);
         const current = await tx.clients.get(clientId);
         if (current && current.poolId !== id) {
           throw new Error(`seed: client ${clientId} already belongs to pool ${current.poolId}`);

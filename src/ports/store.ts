@@ -167,6 +167,11 @@ export interface ClientRepo {
 export interface UserRepo {
   /** Atomic: inserts unless the (case-folded) username exists; false when it does. */
   createIfAbsent(user: UserRecord, usernameKey: string): Promise<boolean>;
+  /**
+   * Bulk import (benchmarks, imports): inserts many new users in few statements. Fails the
+   * transaction if any username or sub exists.
+   */
+  insertMany(users: readonly { user: UserRecord; usernameKey: string }[]): Promise<void>;
   get(poolId: string, usernameKey: string): Promise<UserRecord | undefined>;
   getBySub(poolId: string, sub: string): Promise<UserRecord | undefined>;
   /**
@@ -194,6 +199,8 @@ export interface CodeRepo {
   get(poolId: string, username: string, purpose: CodePurpose): Promise<CodeRecord | undefined>;
   /** Replaces the current code (the old one joins `previous`). */
   put(code: CodeRecord): Promise<void>;
+  /** Bulk form of `put` for new codes (no existing row for the user and purpose). */
+  putMany(codes: readonly CodeRecord[]): Promise<void>;
   /**
    * Atomic: counts one failed attempt, unless `maxFailed` is already reached. Returns the
    * count after the call, or null when the guard refused (the code is locked).

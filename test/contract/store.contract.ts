@@ -388,6 +388,32 @@ export function storeContract(
         expect(await names(2, "bob")).toEqual(["carol", "dave"]);
         expect(await names(2, "dave")).toEqual([]);
       });
+
+      it("bulk-imports users and their codes in one transaction, or nothing on a duplicate", async () => {
+        const p = await newPool();
+        const many = Array.from({ length: 1203 }, (_, i) =>
+          userRecord(p, `bulk${i}`, { sub: `sub-${p}-${i}` }),
+        );
+        await store.transaction(async (tx) => {
+          await tx.users.insertMany(many.map((user) => ({ user, usernameKey: user.username })));
+          await tx.codes.putMany(many.map((u) => codeRecord(p, u.username)));
+        });
+        expect(await store.read.pools.countUsers(p)).toBe(1203);
+        expect(await store.read.users.get(p, "bulk1202")).toEqual(many[1202]);
+        expect((await store.read.codes.get(p, "bulk700", "SIGNUP"))?.codeHmac).toBe(
+          codeRecord(p, "bulk700").codeHmac,
+        );
+        const clash = [
+          userRecord(p, "fresh1", { sub: `sub-${p}-fresh1` }),
+          userRecord(p, "bulk5", { sub: `sub-${p}-new5` }),
+        ];
+        await expect(
+          store.transaction((tx) =>
+            tx.users.insertMany(clash.map((user) => ({ user, usernameKey: user.username }))),
+          ),
+        ).rejects.toThrow();
+        expect(await store.read.users.get(p, "fresh1")).toBeUndefined();
+      });
     });
 
     describe("aliases", () => {

@@ -209,25 +209,34 @@ class Repos implements StoreTx {
       },
     };
 
+    const userRow = (u: UserRecord, usernameKey: string) => ({
+      pool_id: u.poolId,
+      username: u.username,
+      username_key: usernameKey,
+      sub: u.sub,
+      status: u.status,
+      enabled: u.enabled ? 1 : 0,
+      attributes: JSON.stringify(u.attributes),
+      password_hash: u.passwordHash,
+      created_at: u.createdAt,
+      updated_at: u.updatedAt,
+    });
+
     this.users = {
       async createIfAbsent(u: UserRecord, usernameKey: string) {
         const r = await db
           .insertInto("users")
-          .values({
-            pool_id: u.poolId,
-            username: u.username,
-            username_key: usernameKey,
-            sub: u.sub,
-            status: u.status,
-            enabled: u.enabled ? 1 : 0,
-            attributes: JSON.stringify(u.attributes),
-            password_hash: u.passwordHash,
-            created_at: u.createdAt,
-            updated_at: u.updatedAt,
-          })
+          .values(userRow(u, usernameKey))
           .onConflict((oc) => oc.doNothing())
           .executeTakeFirst();
         return (r.numInsertedOrUpdatedRows ?? 0n) > 0n;
+      },
+      async insertMany(users) {
+        // 10 columns a row: 500 rows stay well under both engines' bound-parameter limits.
+        for (let i = 0; i < users.length; i += BULK_ROWS) {
+          const rows = users.slice(i, i + BULK_ROWS).map((x) => userRow(x.user, x.usernameKey));
+          await db.insertInto("users").values(rows).execute();
+        }
       },
       async get(poolId: string, usernameKey: string) {
         const r = await db
@@ -375,24 +384,21 @@ class Repos implements StoreTx {
         return code;
       },
       async put(c: CodeRecord) {
-        const row = {
-          pool_id: c.poolId,
-          username: c.username,
-          purpose: c.purpose,
-          code_hmac: c.codeHmac,
-          previous: JSON.stringify(c.previous),
-          attribute_name: c.attributeName,
-          issued_at: c.issuedAt,
-          expires_at: c.expiresAt,
-          failed_attempts: c.failedAttempts,
-          consumed_at: c.consumedAt,
-        };
+        const row = codeRow(c);
         const { pool_id: _p, username: _u, purpose: _c, ...rest } = row;
         await db
           .insertInto("codes")
           .values(row)
           .onConflict((oc) => oc.columns(["pool_id", "username", "purpose"]).doUpdateSet(rest))
           .execute();
+      },
+      async putMany(codes) {
+        for (let i = 0; i < codes.length; i += BULK_ROWS) {
+          await db
+            .insertInto("codes")
+            .values(codes.slice(i, i + BULK_ROWS).map(codeRow))
+            .execute();
+        }
       },
       async addFailedAttempt(poolId: string, username: string, purpose: CodePurpose, maxFailed: number) {
         const r = await db
@@ -662,6 +668,23 @@ class Repos implements StoreTx {
       },
     };
   }
+}
+
+const BULK_ROWS = 500;
+
+function codeRow(c: CodeRecord) {
+  return {
+    pool_id: c.poolId,
+    username: c.username,
+    purpose: c.purpose,
+    code_hmac: c.codeHmac,
+    previous: JSON.stringify(c.previous),
+    attribute_name: c.attributeName,
+    issued_at: c.issuedAt,
+    expires_at: c.expiresAt,
+    failed_attempts: c.failedAttempts,
+    consumed_at: c.consumedAt,
+  };
 }
 
 function toPool(r: Selectable<DB["user_pools"]>): PoolRecord {
