@@ -168,7 +168,7 @@ class DecoyRollback extends Error {}
  * by the trigger's run time: no function is invoked for a user who does not exist.
  */
 async function simulatedAnswer(
-  deps: Pick<Deps, "store" | "serverSecret" | "config" | "random">,
+  deps: Pick<Deps, "store" | "serverSecret" | "config" | "random" | "delivery">,
   pool: PoolRecord,
   username: string,
   windowMs: number,
@@ -176,6 +176,8 @@ async function simulatedAnswer(
 ): Promise<Output> {
   const target = simulatedTarget(deps.serverSecret, pool, username);
   if (!target) fail("InvalidParameterException", messages.noAutoVerification);
+  // A real user's resend fails here when the medium cannot be delivered; so must this one.
+  deps.delivery.plan(pool, target.medium, target.destination);
   const name = `?${nameKey(username, caseInsensitive(pool.config))}`;
   const key = resendLimitKey(pool.id, name);
   const limit = deps.config.limits.resendPerUser;

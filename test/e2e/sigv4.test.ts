@@ -3,7 +3,6 @@
 // open. Clients: the AWS SDK v3 (and its own signer for hand-altered requests), boto3 and the
 // aws CLI.
 import { execFile } from "node:child_process";
-import { join } from "node:path";
 import { promisify } from "node:util";
 import {
   CreateUserPoolClientCommand,
@@ -37,7 +36,7 @@ describe("SigV4 in production mode", () => {
       configCacheSeconds: 0,
       passwordHashing: { ln: 4, r: 8, p: 1 },
     });
-    db = join(s.dir, "cognate.db");
+    db = s.db;
     const made = await runCli(["keys", "create", "--db", db, "--json", "--description", "sigv4 test"]);
     expect(made.code, made.stderr).toBe(0);
     const j = JSON.parse(made.stdout) as { AccessKeyId: string; SecretAccessKey: string };
