@@ -106,7 +106,11 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       },
     });
     // Per-pool transport choice; dev mode falls back to the inbox, production has no fallback.
-    const gate = new TransportGate(delivery.settings, () => outbox.notify());
+    const gate = new TransportGate(
+      delivery.settings,
+      () => outbox.notify(),
+      config.mode === "dev" ? log.child({ component: "outbox" }) : null,
+    );
 
     // A copy, so the listening address can complete it below.
     const effective: ServerConfig = { ...config };

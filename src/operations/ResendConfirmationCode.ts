@@ -147,7 +147,7 @@ export const ResendConfirmationCode = defineOperation({
       case "ok":
         break;
     }
-    deps.delivery.notify();
+    deps.delivery.committed([prepared.message]);
     // 11 happened in prepareCodeMessage (delivery plan); transient failures retry from the outbox.
     return { CodeDeliveryDetails: deliveryDetails(target) };
   },

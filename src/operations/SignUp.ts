@@ -250,7 +250,7 @@ export const SignUp = defineOperation({
         userAgent: ctx.userAgent ?? null,
       });
     });
-    if (prepared) deps.delivery.notify();
+    if (prepared) deps.delivery.committed([prepared.message]);
 
     const out: Wire<SignUpResponse> = { UserConfirmed: user.status === "CONFIRMED", UserSub: sub };
     if (target) out.CodeDeliveryDetails = deliveryDetails(target);

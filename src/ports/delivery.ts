@@ -1,10 +1,15 @@
 // What the operations need from message delivery. Rendering happens in the operations
 // (domain/templates.ts); sending happens later, from the outbox, through a transport.
-import type { PoolRecord } from "./store.js";
+import type { OutboxMessage, PoolRecord } from "./store.js";
 
 export interface DeliveryPlan {
   /** The transport that will carry the message (e.g. "inbox", "smtp", "ses", "sns", "http-sms"). */
   transport: string;
+  /**
+   * Recording the message is its delivery (the dev inbox): the outbox row is written as sent,
+   * and no dispatcher round trip follows.
+   */
+  recordOnly: boolean;
 }
 
 export interface DeliveryGate {
@@ -13,6 +18,6 @@ export interface DeliveryGate {
    * throws CodeDeliveryFailureException (or the Invalid*Role* errors) when it cannot be.
    */
   plan(pool: PoolRecord, medium: "EMAIL" | "SMS", destination: string): DeliveryPlan;
-  /** Called after a transaction that queued messages has committed. */
-  notify(): void;
+  /** Called with the messages a transaction wrote, once it has committed. */
+  committed(messages: readonly OutboxMessage[]): void;
 }

@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../../ports/clock.js";
 import type { OutboxMessage, PoolRecord, Store } from "../../ports/store.js";
 import { PermanentDeliveryError, type Transport } from "../../ports/transport.js";
+import { logDelivered } from "./gate.js";
 
 type Outcome = Parameters<Store["read"]["outbox"]["settle"]>[1];
 
@@ -150,18 +151,7 @@ export class OutboxDispatcher {
     const now = this.#clock.now();
     let outcome: Outcome;
     if (error === null) {
-      if (this.#opts.logCodes) {
-        this.#log.info(
-          {
-            messageId: m.id,
-            userPoolId: m.poolId,
-            username: m.username,
-            destination: m.destination,
-            code: m.code,
-          },
-          `${m.medium} for ${m.username} to ${m.destination}${m.code ? ` — code ${m.code}` : ""}`,
-        );
-      }
+      if (this.#opts.logCodes) logDelivered(this.#log, m);
       outcome = {
         status: "sent",
         attempts,

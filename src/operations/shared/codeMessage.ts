@@ -70,9 +70,10 @@ export async function prepareCodeMessage(
   const sender = senderTriggerFor(a.target.medium);
   const viaSender = deps.triggers.configured(a.pool, sender) !== null;
   // A custom sender needs no transport of ours, so none has to be available.
-  const transport = viaSender
-    ? sender
-    : deps.delivery.plan(a.pool, a.target.medium, a.target.destination).transport;
+  const plan = viaSender
+    ? { transport: sender, recordOnly: false }
+    : deps.delivery.plan(a.pool, a.target.medium, a.target.destination);
+  const transport = plan.transport;
   const now = deps.clock.now();
   const code = generateCode(deps.random);
   const template = verificationTemplate(a.pool.config, a.target.medium);
@@ -135,12 +136,13 @@ export async function prepareCodeMessage(
     code: keepCode ? code : null,
     triggerSource: viaSender ? senderTriggerSource(a.triggerSource, sender) : a.triggerSource,
     createdAt: now,
-    status: "queued",
+    // For the dev inbox, recorded is delivered: no dispatcher round trip.
+    status: plan.recordOnly ? "sent" : "queued",
     transport,
-    attempts: 0,
+    attempts: plan.recordOnly ? 1 : 0,
     lastError: null,
     nextAttemptAt: now,
-    sentAt: null,
+    sentAt: plan.recordOnly ? now : null,
   };
   if (viaSender) {
     // What the sender event needs but the row must not hold (ClientMetadata) travels in memory.
