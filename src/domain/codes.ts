@@ -4,8 +4,6 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Random } from "./ids.js";
 
 export const CODE_VALIDITY_MS = 24 * 60 * 60 * 1000; // sign-up codes: 24 hours (Cognito quota table)
-/** How many superseded codes are remembered so that they fail as "expired", not "mismatch". */
-export const PREVIOUS_CODES_KEPT = 10;
 
 export function generateCode(random: Random): string {
   return random.int(1_000_000).toString().padStart(6, "0");

@@ -151,7 +151,6 @@ export function createHttpServer(a: {
     }
 
     if (method === "POST" && req.headers["x-amz-target"] !== undefined) {
-      const rlog = log.child({ requestId });
       const body = await readBody(req, options.bodyLimitBytes);
       if (body === "too-large") {
         res.setHeader("Connection", "close");
@@ -177,24 +176,32 @@ export function createHttpServer(a: {
         path: url.pathname,
         rawUrl: req.url ?? "/",
       };
+      let rlog: Logger | undefined;
       const ctx: RequestContext = {
         requestId,
         sourceIp: req.socket.remoteAddress ?? "",
         userAgent: header(req, "x-amz-user-agent") ?? header(req, "user-agent"),
-        log: rlog,
+        // A child logger costs more than most requests' own work (pino re-applies the redaction
+        // paths): made only when something is logged.
+        get log() {
+          rlog ??= log.child({ requestId });
+          return rlog;
+        },
         accessKeyId: undefined,
       };
       const started = performance.now();
       const r = await dispatcher.handle(api, ctx);
-      rlog.debug(
-        {
-          operation: r.operation,
-          status: r.status,
-          errorType: r.errorType,
-          ms: +(performance.now() - started).toFixed(2),
-        },
-        "request",
-      );
+      if (log.isLevelEnabled("debug")) {
+        ctx.log.debug(
+          {
+            operation: r.operation,
+            status: r.status,
+            errorType: r.errorType,
+            ms: +(performance.now() - started).toFixed(2),
+          },
+          "request",
+        );
+      }
       // In production the Date header tells SigV4 clients the time signatures are checked
       // against (the injected clock); the SDKs correct their own from it after "Signature
       // expired". Dev mode checks no signature and keeps Node's real-time Date.

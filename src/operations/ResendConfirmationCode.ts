@@ -5,7 +5,6 @@ import type {
   ResendConfirmationCodeResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { nameKey } from "../domain/attributes.js";
-import { PREVIOUS_CODES_KEPT } from "../domain/codes.js";
 import { chooseTarget, deliveryDetails } from "../domain/delivery.js";
 import { caseInsensitive } from "../domain/pool.js";
 import { decoyMessage, simulatedTarget } from "../domain/simulated.js";
@@ -85,8 +84,10 @@ export const ResendConfirmationCode = defineOperation({
     // 7. Per-user limit: a cheap read first, so an over-limit caller costs no trigger call;
     //    the counting itself happens atomically in the transaction below.
     const key = resendLimitKey(pool.id, user.username);
-    const seen = await deps.store.read.limits.peek(key, now);
-    if (seen && seen.count >= limits.resendPerUser) fail("LimitExceededException", messages.attemptLimit);
+    if (invokesTrigger(deps, pool)) {
+      const seen = await deps.store.read.limits.peek(key, now);
+      if (seen && seen.count >= limits.resendPerUser) fail("LimitExceededException", messages.attemptLimit);
+    }
 
     // 8–9. A new code and its message (templates, CustomMessage trigger).
     const prepared = await prepareCodeMessage(deps, {
@@ -114,11 +115,9 @@ export const ResendConfirmationCode = defineOperation({
       if (current.status !== "UNCONFIRMED") return "confirmed" as const;
       const hit = await tx.limits.hit(key, windowMs, limits.resendPerUser, now);
       if (!hit.allowed) return "limited" as const;
-      // The code this one supersedes is read inside the transaction, so that of two
-      // concurrent resends the later one supersedes the earlier: never two valid codes.
-      const latest = await tx.codes.get(pool.id, user.username, "SIGNUP");
-      const previous = latest ? [latest.codeHmac, ...latest.previous].slice(0, PREVIOUS_CODES_KEPT) : [];
-      await tx.codes.put({ ...prepared.record, previous });
+      // The replaced code joins `previous` atomically: of two concurrent resends the later
+      // supersedes the earlier, and never are two codes valid.
+      await tx.codes.supersede(prepared.record);
       await tx.outbox.enqueue(prepared.message);
       await tx.events.add({
         id: deps.random.uuid(),
@@ -156,19 +155,28 @@ export const ResendConfirmationCode = defineOperation({
 /** Thrown to roll back the decoy transaction of a simulated answer. */
 class DecoyRollback extends Error {}
 
+/** Whether a resend for this pool runs a trigger before its transaction. */
+function invokesTrigger(deps: Pick<Deps, "triggers">, pool: PoolRecord): boolean {
+  return (
+    deps.triggers.configured(pool, "CustomMessage") !== null ||
+    deps.triggers.configured(pool, "CustomEmailSender") !== null ||
+    deps.triggers.configured(pool, "CustomSMSSender") !== null
+  );
+}
+
 /**
  * PreventUserExistenceErrors: ENABLED, and the user does not exist or is disabled: a
  * plausible answer, counted by the same per-user limit, and no message.
  *
  * Its latency must not tell it from a real resend (test/e2e/enumeration.test.ts holds the
- * medians within 20%), so it does the same work: the limit peek, a code with its HMAC and
+ * medians within 20%), so it does the same work: the limit peek (when a trigger would run), a code with its HMAC and
  * rendered message, and the real transaction's statements — reads, the message and the auth
  * event written — in a transaction that is then rolled back, so nothing of it is kept or
  * sent; the limit hit commits on its own. A pool with a CustomMessage trigger still differs
  * by the trigger's run time: no function is invoked for a user who does not exist.
  */
 async function simulatedAnswer(
-  deps: Pick<Deps, "store" | "serverSecret" | "config" | "random" | "delivery">,
+  deps: Pick<Deps, "store" | "serverSecret" | "config" | "random" | "delivery" | "triggers">,
   pool: PoolRecord,
   username: string,
   windowMs: number,
@@ -181,15 +189,18 @@ async function simulatedAnswer(
   const name = `?${nameKey(username, caseInsensitive(pool.config))}`;
   const key = resendLimitKey(pool.id, name);
   const limit = deps.config.limits.resendPerUser;
-  const seen = await deps.store.read.limits.peek(key, now);
-  if (seen && seen.count >= limit) fail("LimitExceededException", messages.attemptLimit);
+  if (invokesTrigger(deps, pool)) {
+    const seen = await deps.store.read.limits.peek(key, now);
+    if (seen && seen.count >= limit) fail("LimitExceededException", messages.attemptLimit);
+  }
 
   const linkBaseUrl = deps.config.publicUrl ?? `http://${deps.config.host}:${deps.config.port}`;
   const decoy = decoyMessage(deps.serverSecret, deps.random, pool, name, target, linkBaseUrl);
   try {
     await deps.store.transaction(async (tx) => {
       await tx.users.getForUpdate(pool.id, name);
-      await tx.codes.get(pool.id, name, "SIGNUP");
+      // Stands in for the real path's limit hit and code supersede (one read, one write).
+      await tx.limits.peek(key, now);
       await tx.outbox.enqueue({
         id: deps.random.uuid(),
         poolId: pool.id,

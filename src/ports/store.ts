@@ -197,8 +197,14 @@ export interface AliasRepo {
 
 export interface CodeRepo {
   get(poolId: string, username: string, purpose: CodePurpose): Promise<CodeRecord | undefined>;
-  /** Replaces the current code (the old one joins `previous`). */
+  /** Writes the code record as given (its `previous` included), replacing any current one. */
   put(code: CodeRecord): Promise<void>;
+  /**
+   * Atomic: makes `code` the current code; the code it replaces (if any) is prepended to
+   * `previous`, which keeps at least the last 20 superseded HMACs. `code.previous` is ignored.
+   * Of concurrent callers, each supersedes the one committed before it: never two current codes.
+   */
+  supersede(code: CodeRecord): Promise<void>;
   /** Bulk form of `put` for new codes (no existing row for the user and purpose). */
   putMany(codes: readonly CodeRecord[]): Promise<void>;
   /**

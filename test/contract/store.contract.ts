@@ -507,6 +507,37 @@ export function storeContract(
         expect(await store.read.codes.get(p, "ivan", "SIGNUP")).toBeUndefined();
       });
 
+      it("supersede keeps the replaced codes newest first; concurrent supersedes keep every one", async () => {
+        const p = await newPool();
+        await newUser(p, "sue");
+        const hmac = (i: number) => `H${String(i).padStart(42, "0")}`;
+        await store.transaction((tx) =>
+          tx.codes.supersede(codeRecord(p, "sue", { codeHmac: hmac(0), previous: ["ignored"] })),
+        );
+        expect((await store.read.codes.get(p, "sue", "SIGNUP"))?.previous).toEqual([]);
+        await store.transaction((tx) => tx.codes.addFailedAttempt(p, "sue", "SIGNUP", 10));
+        await store.transaction((tx) => tx.codes.supersede(codeRecord(p, "sue", { codeHmac: hmac(1) })));
+        const one = await store.read.codes.get(p, "sue", "SIGNUP");
+        expect(one?.codeHmac).toBe(hmac(1));
+        expect(one?.previous).toEqual([hmac(0)]);
+        expect(one?.failedAttempts).toBe(0);
+        await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            store.transaction((tx) => tx.codes.supersede(codeRecord(p, "sue", { codeHmac: hmac(i + 2) }))),
+          ),
+        );
+        const all = await store.read.codes.get(p, "sue", "SIGNUP");
+        const seen = [all?.codeHmac, ...(all?.previous ?? [])];
+        expect(new Set(seen).size).toBe(10);
+        expect([...seen].sort()).toEqual(Array.from({ length: 10 }, (_, i) => hmac(i)).sort());
+        // Bounded: older entries fall off, newest first stays.
+        for (let i = 10; i < 40; i++) {
+          await store.transaction((tx) => tx.codes.supersede(codeRecord(p, "sue", { codeHmac: hmac(i) })));
+        }
+        const bounded = await store.read.codes.get(p, "sue", "SIGNUP");
+        expect(bounded?.previous.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => hmac(38 - i)));
+      });
+
       it("counts failed attempts up to the guard, then refuses without counting", async () => {
         const p = await newPool();
         await newUser(p, "judy");

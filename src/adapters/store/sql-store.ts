@@ -31,6 +31,7 @@ import type {
   UserRepo,
   UserStatus,
 } from "../../ports/store.js";
+import { prepared } from "./prepared.js";
 import type { DB, Engine, OutboxTable, UsersTable } from "./schema.js";
 import type { SecretBox } from "./secret-box.js";
 
@@ -76,6 +77,361 @@ function toMessage(r: Selectable<OutboxTable>): OutboxMessage {
   };
 }
 
+/** Column values of a users row, in the order Q.userInsert binds them. */
+function userValues(u: UserRecord, usernameKey: string) {
+  return [
+    u.poolId,
+    u.username,
+    usernameKey,
+    u.sub,
+    u.status,
+    u.enabled ? 1 : 0,
+    JSON.stringify(u.attributes),
+    u.passwordHash,
+    u.createdAt,
+    u.updatedAt,
+  ] as const;
+}
+
+/**
+ * `codes.previous` holds superseded HMACs newest first, comma-separated, so that a single
+ * portable UPDATE can prepend one (`supersede`). Older rows hold a JSON array.
+ */
+function parsePrevious(text: string): string[] {
+  if (text.startsWith("[")) return JSON.parse(text) as string[];
+  return text === "" ? [] : text.split(",");
+}
+
+/** HMACs are 43 characters: 1,023 characters keep the newest 23 superseded codes. */
+const PREVIOUS_MAX_CHARS = 1023;
+
+function codeValues(c: CodeRecord) {
+  return [
+    c.poolId,
+    c.username,
+    c.purpose,
+    c.codeHmac,
+    c.previous.join(","),
+    c.attributeName,
+    c.issuedAt,
+    c.expiresAt,
+    c.failedAttempts,
+    c.consumedAt,
+  ] as const;
+}
+
+// The request path's queries, built once per engine (see prepared.ts).
+const Q = {
+  poolById: prepared(1, (db, _e, id: string) => db.selectFrom("user_pools").selectAll().where("id", "=", id)),
+  clientById: prepared(1, (db, _e, id: string) =>
+    db.selectFrom("user_pool_clients").selectAll().where("client_id", "=", id),
+  ),
+  userInsert: prepared(
+    10,
+    (
+      db,
+      _e,
+      pool_id: string,
+      username: string,
+      username_key: string,
+      sub: string,
+      status: string,
+      enabled: number,
+      attributes: string,
+      password_hash: string | null,
+      created_at: number,
+      updated_at: number,
+    ) =>
+      db
+        .insertInto("users")
+        .values({
+          pool_id,
+          username,
+          username_key,
+          sub,
+          status,
+          enabled,
+          attributes,
+          password_hash,
+          created_at,
+          updated_at,
+        })
+        .onConflict((oc) => oc.doNothing()),
+  ),
+  userByKey: prepared(2, (db, _e, poolId: string, key: string) =>
+    db.selectFrom("users").selectAll().where("pool_id", "=", poolId).where("username_key", "=", key),
+  ),
+  userBySub: prepared(2, (db, _e, poolId: string, sub: string) =>
+    db.selectFrom("users").selectAll().where("pool_id", "=", poolId).where("sub", "=", sub),
+  ),
+  // Row lock where the engine has them; SQLite's writers are serialised already.
+  userForUpdate: prepared(2, (db, engine, poolId: string, username: string) => {
+    const q = db
+      .selectFrom("users")
+      .selectAll()
+      .where("pool_id", "=", poolId)
+      .where("username", "=", username);
+    return engine === "postgres" ? q.forUpdate() : q;
+  }),
+  userUpdate: prepared(
+    7,
+    (
+      db,
+      _e,
+      status: string,
+      enabled: number,
+      attributes: string,
+      password_hash: string | null,
+      updated_at: number,
+      poolId: string,
+      username: string,
+    ) =>
+      db
+        .updateTable("users")
+        .set({ status, enabled, attributes, password_hash, updated_at })
+        .where("pool_id", "=", poolId)
+        .where("username", "=", username),
+  ),
+  aliasFind: prepared(3, (db, _e, poolId: string, kind: string, valueKey: string) =>
+    db
+      .selectFrom("aliases")
+      .selectAll()
+      .where("pool_id", "=", poolId)
+      .where("kind", "=", kind)
+      .where("value_key", "=", valueKey),
+  ),
+  aliasClaim: prepared(4, (db, _e, pool_id: string, kind: string, value_key: string, username: string) =>
+    db
+      .insertInto("aliases")
+      .values({ pool_id, kind, value_key, username })
+      .onConflict((oc) => oc.doNothing()),
+  ),
+  codeGet: prepared(3, (db, _e, poolId: string, username: string, purpose: string) =>
+    db
+      .selectFrom("codes")
+      .selectAll()
+      .where("pool_id", "=", poolId)
+      .where("username", "=", username)
+      .where("purpose", "=", purpose),
+  ),
+  codePut: prepared(
+    10,
+    (
+      db,
+      _e,
+      pool_id: string,
+      username: string,
+      purpose: string,
+      code_hmac: string,
+      previous: string,
+      attribute_name: string,
+      issued_at: number,
+      expires_at: number,
+      failed_attempts: number,
+      consumed_at: number | null,
+    ) =>
+      db
+        .insertInto("codes")
+        .values({
+          pool_id,
+          username,
+          purpose,
+          code_hmac,
+          previous,
+          attribute_name,
+          issued_at,
+          expires_at,
+          failed_attempts,
+          consumed_at,
+        })
+        .onConflict((oc) =>
+          oc.columns(["pool_id", "username", "purpose"]).doUpdateSet((eb) => ({
+            code_hmac: eb.ref("excluded.code_hmac"),
+            previous: eb.ref("excluded.previous"),
+            attribute_name: eb.ref("excluded.attribute_name"),
+            issued_at: eb.ref("excluded.issued_at"),
+            expires_at: eb.ref("excluded.expires_at"),
+            failed_attempts: eb.ref("excluded.failed_attempts"),
+            consumed_at: eb.ref("excluded.consumed_at"),
+          })),
+        ),
+  ),
+  // As codePut, but the replaced code's HMAC is prepended to `previous` in the same statement.
+  codeSupersede: prepared(
+    10,
+    (
+      db,
+      _e,
+      pool_id: string,
+      username: string,
+      purpose: string,
+      code_hmac: string,
+      previous: string,
+      attribute_name: string,
+      issued_at: number,
+      expires_at: number,
+      failed_attempts: number,
+      consumed_at: number | null,
+    ) =>
+      db
+        .insertInto("codes")
+        .values({
+          pool_id,
+          username,
+          purpose,
+          code_hmac,
+          previous,
+          attribute_name,
+          issued_at,
+          expires_at,
+          failed_attempts,
+          consumed_at,
+        })
+        .onConflict((oc) =>
+          oc.columns(["pool_id", "username", "purpose"]).doUpdateSet((eb) => ({
+            code_hmac: eb.ref("excluded.code_hmac"),
+            previous: sql<string>`CASE WHEN codes.previous = '' OR codes.previous = '[]' THEN codes.code_hmac ELSE substr(codes.code_hmac || ',' || codes.previous, 1, ${sql.lit(PREVIOUS_MAX_CHARS)}) END`,
+            attribute_name: eb.ref("excluded.attribute_name"),
+            issued_at: eb.ref("excluded.issued_at"),
+            expires_at: eb.ref("excluded.expires_at"),
+            failed_attempts: eb.ref("excluded.failed_attempts"),
+            consumed_at: eb.ref("excluded.consumed_at"),
+          })),
+        ),
+  ),
+  codeFail: prepared(4, (db, _e, poolId: string, username: string, purpose: string, maxFailed: number) =>
+    db
+      .updateTable("codes")
+      .set({ failed_attempts: sql<number>`failed_attempts + 1` })
+      .where("pool_id", "=", poolId)
+      .where("username", "=", username)
+      .where("purpose", "=", purpose)
+      .where("failed_attempts", "<", maxFailed)
+      .returning("failed_attempts"),
+  ),
+  codeConsume: prepared(
+    6,
+    (
+      db,
+      _e,
+      now: number,
+      poolId: string,
+      username: string,
+      purpose: string,
+      codeHmac: string,
+      notAfter: number,
+    ) =>
+      db
+        .updateTable("codes")
+        .set({ consumed_at: now })
+        .where("pool_id", "=", poolId)
+        .where("username", "=", username)
+        .where("purpose", "=", purpose)
+        .where("code_hmac", "=", codeHmac)
+        .where("consumed_at", "is", null)
+        .where("expires_at", ">", notAfter),
+  ),
+  codeDelete: prepared(3, (db, _e, poolId: string, username: string, purpose: string) =>
+    db
+      .deleteFrom("codes")
+      .where("pool_id", "=", poolId)
+      .where("username", "=", username)
+      .where("purpose", "=", purpose),
+  ),
+  limitPeek: prepared(1, (db, _e, key: string) => db.selectFrom("limits").selectAll().where("key", "=", key)),
+  // One statement: start a window, count within it, or refuse without counting.
+  limitHit: prepared(4, (db, _e, key: string, end: number, now: number, max: number) =>
+    db
+      .insertInto("limits")
+      .values({ key, window_end: end, count: 1 })
+      .onConflict((oc) =>
+        oc
+          .column("key")
+          .doUpdateSet({
+            count: sql<number>`CASE WHEN limits.window_end <= ${now} THEN 1 ELSE limits.count + 1 END`,
+            window_end: sql<number>`CASE WHEN limits.window_end <= ${now} THEN ${end} ELSE limits.window_end END`,
+          })
+          .where((eb) => eb.or([eb("limits.window_end", "<=", now), eb("limits.count", "<", max)])),
+      )
+      .returning(["count", "window_end"]),
+  ),
+  outboxInsert: prepared(
+    18,
+    (
+      db,
+      _e,
+      id: string,
+      pool_id: string,
+      client_id: string | null,
+      username: string,
+      medium: string,
+      attribute_name: string,
+      destination: string,
+      subject: string | null,
+      body: string,
+      code: string | null,
+      trigger_source: string,
+      created_at: number,
+      status: string,
+      transport: string,
+      attempts: number,
+      last_error: string | null,
+      next_attempt_at: number,
+      sent_at: number | null,
+    ) =>
+      db.insertInto("outbox").values({
+        id,
+        pool_id,
+        client_id,
+        username,
+        medium,
+        attribute_name,
+        destination,
+        subject,
+        body,
+        code,
+        trigger_source,
+        created_at,
+        status,
+        transport,
+        attempts,
+        last_error,
+        next_attempt_at,
+        sent_at,
+        claimed_by: null,
+        claimed_until: null,
+      }),
+  ),
+  eventInsert: prepared(
+    10,
+    (
+      db,
+      _e,
+      id: string,
+      pool_id: string,
+      username: string,
+      client_id: string | null,
+      event_type: string,
+      created_at: number,
+      ip_address: string | null,
+      encoded_data: string | null,
+      analytics_endpoint_id: string | null,
+      user_agent: string | null,
+    ) =>
+      db.insertInto("auth_events").values({
+        id,
+        pool_id,
+        username,
+        client_id,
+        event_type,
+        created_at,
+        ip_address,
+        encoded_data,
+        analytics_endpoint_id,
+        user_agent,
+      }),
+  ),
+};
 class Repos implements StoreTx {
   readonly pools: PoolRepo;
   readonly clients: ClientRepo;
@@ -105,7 +461,7 @@ class Repos implements StoreTx {
           .execute();
       },
       async get(id: string) {
-        const r = await db.selectFrom("user_pools").selectAll().where("id", "=", id).executeTakeFirst();
+        const r = await Q.poolById.first(db, engine, id);
         return r && toPool(r);
       },
       async update(p: PoolRecord) {
@@ -169,11 +525,7 @@ class Repos implements StoreTx {
           .execute();
       },
       async get(clientId: string) {
-        const r = await db
-          .selectFrom("user_pool_clients")
-          .selectAll()
-          .where("client_id", "=", clientId)
-          .executeTakeFirst();
+        const r = await Q.clientById.first(db, engine, clientId);
         return r && toClient(r);
       },
       async update(c: ClientRecord) {
@@ -224,12 +576,8 @@ class Repos implements StoreTx {
 
     this.users = {
       async createIfAbsent(u: UserRecord, usernameKey: string) {
-        const r = await db
-          .insertInto("users")
-          .values(userRow(u, usernameKey))
-          .onConflict((oc) => oc.doNothing())
-          .executeTakeFirst();
-        return (r.numInsertedOrUpdatedRows ?? 0n) > 0n;
+        const r = await Q.userInsert.run(db, engine, ...userValues(u, usernameKey));
+        return (r.numAffectedRows ?? 0n) > 0n;
       },
       async insertMany(users) {
         // 10 columns a row: 500 rows stay well under both engines' bound-parameter limits.
@@ -239,46 +587,29 @@ class Repos implements StoreTx {
         }
       },
       async get(poolId: string, usernameKey: string) {
-        const r = await db
-          .selectFrom("users")
-          .selectAll()
-          .where("pool_id", "=", poolId)
-          .where("username_key", "=", usernameKey)
-          .executeTakeFirst();
+        const r = await Q.userByKey.first(db, engine, poolId, usernameKey);
         return r && toUser(r);
       },
       async getBySub(poolId: string, sub: string) {
-        const r = await db
-          .selectFrom("users")
-          .selectAll()
-          .where("pool_id", "=", poolId)
-          .where("sub", "=", sub)
-          .executeTakeFirst();
+        const r = await Q.userBySub.first(db, engine, poolId, sub);
         return r && toUser(r);
       },
       async getForUpdate(poolId: string, username: string) {
-        let q = db
-          .selectFrom("users")
-          .selectAll()
-          .where("pool_id", "=", poolId)
-          .where("username", "=", username);
-        if (pg) q = q.forUpdate();
-        const r = await q.executeTakeFirst();
+        const r = await Q.userForUpdate.first(db, engine, poolId, username);
         return r && toUser(r);
       },
       async update(u: UserRecord) {
-        await db
-          .updateTable("users")
-          .set({
-            status: u.status,
-            enabled: u.enabled ? 1 : 0,
-            attributes: JSON.stringify(u.attributes),
-            password_hash: u.passwordHash,
-            updated_at: u.updatedAt,
-          })
-          .where("pool_id", "=", u.poolId)
-          .where("username", "=", u.username)
-          .execute();
+        await Q.userUpdate.run(
+          db,
+          engine,
+          u.status,
+          u.enabled ? 1 : 0,
+          JSON.stringify(u.attributes),
+          u.passwordHash,
+          u.updatedAt,
+          u.poolId,
+          u.username,
+        );
       },
       async delete(poolId: string, username: string) {
         const r = await db
@@ -302,24 +633,14 @@ class Repos implements StoreTx {
 
     this.aliases = {
       async find(poolId: string, kind: AliasKind, valueKey: string) {
-        const r = await db
-          .selectFrom("aliases")
-          .selectAll()
-          .where("pool_id", "=", poolId)
-          .where("kind", "=", kind)
-          .where("value_key", "=", valueKey)
-          .executeTakeFirst();
+        const r = await Q.aliasFind.first(db, engine, poolId, kind, valueKey);
         return (
           r && { poolId: r.pool_id, kind: r.kind as AliasKind, valueKey: r.value_key, username: r.username }
         );
       },
       async claim(a: AliasRecord) {
-        const r = await db
-          .insertInto("aliases")
-          .values({ pool_id: a.poolId, kind: a.kind, value_key: a.valueKey, username: a.username })
-          .onConflict((oc) => oc.doNothing())
-          .executeTakeFirst();
-        if ((r.numInsertedOrUpdatedRows ?? 0n) > 0n) return true;
+        const r = await Q.aliasClaim.run(db, engine, a.poolId, a.kind, a.valueKey, a.username);
+        if ((r.numAffectedRows ?? 0n) > 0n) return true;
         const holder = await this.find(a.poolId, a.kind, a.valueKey);
         return holder?.username === a.username;
       },
@@ -361,20 +682,14 @@ class Repos implements StoreTx {
 
     this.codes = {
       async get(poolId: string, username: string, purpose: CodePurpose) {
-        const r = await db
-          .selectFrom("codes")
-          .selectAll()
-          .where("pool_id", "=", poolId)
-          .where("username", "=", username)
-          .where("purpose", "=", purpose)
-          .executeTakeFirst();
+        const r = await Q.codeGet.first(db, engine, poolId, username, purpose);
         if (!r) return undefined;
         const code: CodeRecord = {
           poolId: r.pool_id,
           username: r.username,
           purpose: r.purpose as CodePurpose,
           codeHmac: r.code_hmac,
-          previous: JSON.parse(r.previous) as string[],
+          previous: parsePrevious(r.previous),
           attributeName: r.attribute_name,
           issuedAt: num(r.issued_at),
           expiresAt: num(r.expires_at),
@@ -384,13 +699,10 @@ class Repos implements StoreTx {
         return code;
       },
       async put(c: CodeRecord) {
-        const row = codeRow(c);
-        const { pool_id: _p, username: _u, purpose: _c, ...rest } = row;
-        await db
-          .insertInto("codes")
-          .values(row)
-          .onConflict((oc) => oc.columns(["pool_id", "username", "purpose"]).doUpdateSet(rest))
-          .execute();
+        await Q.codePut.run(db, engine, ...codeValues(c));
+      },
+      async supersede(c: CodeRecord) {
+        await Q.codeSupersede.run(db, engine, ...codeValues({ ...c, previous: [] }));
       },
       async putMany(codes) {
         for (let i = 0; i < codes.length; i += BULK_ROWS) {
@@ -401,42 +713,20 @@ class Repos implements StoreTx {
         }
       },
       async addFailedAttempt(poolId: string, username: string, purpose: CodePurpose, maxFailed: number) {
-        const r = await db
-          .updateTable("codes")
-          .set({ failed_attempts: sql<number>`failed_attempts + 1` })
-          .where("pool_id", "=", poolId)
-          .where("username", "=", username)
-          .where("purpose", "=", purpose)
-          .where("failed_attempts", "<", maxFailed)
-          .returning("failed_attempts")
-          .executeTakeFirst();
+        const r = await Q.codeFail.first(db, engine, poolId, username, purpose, maxFailed);
         return r ? num(r.failed_attempts) : null;
       },
       async consume(poolId: string, username: string, purpose: CodePurpose, codeHmac: string, now: number) {
-        const r = await db
-          .updateTable("codes")
-          .set({ consumed_at: now })
-          .where("pool_id", "=", poolId)
-          .where("username", "=", username)
-          .where("purpose", "=", purpose)
-          .where("code_hmac", "=", codeHmac)
-          .where("consumed_at", "is", null)
-          .where("expires_at", ">", now)
-          .executeTakeFirst();
-        return r.numUpdatedRows > 0n;
+        const r = await Q.codeConsume.run(db, engine, now, poolId, username, purpose, codeHmac, now);
+        return (r.numAffectedRows ?? 0n) > 0n;
       },
       async delete(poolId: string, username: string, purpose: CodePurpose) {
-        await db
-          .deleteFrom("codes")
-          .where("pool_id", "=", poolId)
-          .where("username", "=", username)
-          .where("purpose", "=", purpose)
-          .execute();
+        await Q.codeDelete.run(db, engine, poolId, username, purpose);
       },
     };
 
     const peek = async (key: string, now: number): Promise<LimitResult | undefined> => {
-      const r = await db.selectFrom("limits").selectAll().where("key", "=", key).executeTakeFirst();
+      const r = await Q.limitPeek.first(db, engine, key);
       if (!r || num(r.window_end) <= now) return undefined;
       return { allowed: true, count: num(r.count), resetAt: num(r.window_end) };
     };
@@ -445,21 +735,7 @@ class Repos implements StoreTx {
       async hit(key: string, windowMs: number, max: number, now: number) {
         if (max <= 0) return { allowed: false, count: 0, resetAt: now + windowMs };
         const end = now + windowMs;
-        // One statement: start a window, count within it, or refuse without counting.
-        const r = await db
-          .insertInto("limits")
-          .values({ key, window_end: end, count: 1 })
-          .onConflict((oc) =>
-            oc
-              .column("key")
-              .doUpdateSet({
-                count: sql<number>`CASE WHEN limits.window_end <= ${now} THEN 1 ELSE limits.count + 1 END`,
-                window_end: sql<number>`CASE WHEN limits.window_end <= ${now} THEN ${end} ELSE limits.window_end END`,
-              })
-              .where((eb) => eb.or([eb("limits.window_end", "<=", now), eb("limits.count", "<", max)])),
-          )
-          .returning(["count", "window_end"])
-          .executeTakeFirst();
+        const r = await Q.limitHit.first(db, engine, key, end, now, max);
         if (r) return { allowed: true, count: num(r.count), resetAt: num(r.window_end) };
         const current = await peek(key, now);
         return { allowed: false, count: current?.count ?? max, resetAt: current?.resetAt ?? end };
@@ -469,31 +745,28 @@ class Repos implements StoreTx {
 
     this.outbox = {
       async enqueue(m: OutboxMessage) {
-        await db
-          .insertInto("outbox")
-          .values({
-            id: m.id,
-            pool_id: m.poolId,
-            client_id: m.clientId,
-            username: m.username,
-            medium: m.medium,
-            attribute_name: m.attributeName,
-            destination: m.destination,
-            subject: m.subject,
-            body: m.body,
-            code: m.code,
-            trigger_source: m.triggerSource,
-            created_at: m.createdAt,
-            status: m.status,
-            transport: m.transport,
-            attempts: m.attempts,
-            last_error: m.lastError,
-            next_attempt_at: m.nextAttemptAt,
-            sent_at: m.sentAt,
-            claimed_by: null,
-            claimed_until: null,
-          })
-          .execute();
+        await Q.outboxInsert.run(
+          db,
+          engine,
+          m.id,
+          m.poolId,
+          m.clientId,
+          m.username,
+          m.medium,
+          m.attributeName,
+          m.destination,
+          m.subject,
+          m.body,
+          m.code,
+          m.triggerSource,
+          m.createdAt,
+          m.status,
+          m.transport,
+          m.attempts,
+          m.lastError,
+          m.nextAttemptAt,
+          m.sentAt,
+        );
       },
       async list(f: MessageFilter) {
         let q = db
@@ -559,21 +832,20 @@ class Repos implements StoreTx {
 
     this.events = {
       async add(e: AuthEventRecord) {
-        await db
-          .insertInto("auth_events")
-          .values({
-            id: e.id,
-            pool_id: e.poolId,
-            username: e.username,
-            client_id: e.clientId,
-            event_type: e.eventType,
-            created_at: e.createdAt,
-            ip_address: e.ipAddress,
-            encoded_data: e.encodedData,
-            analytics_endpoint_id: e.analyticsEndpointId,
-            user_agent: e.userAgent,
-          })
-          .execute();
+        await Q.eventInsert.run(
+          db,
+          engine,
+          e.id,
+          e.poolId,
+          e.username,
+          e.clientId,
+          e.eventType,
+          e.createdAt,
+          e.ipAddress,
+          e.encodedData,
+          e.analyticsEndpointId,
+          e.userAgent,
+        );
       },
       async listForUser(poolId: string, username: string, limit: number) {
         const rows = await db
