@@ -1,9 +1,11 @@
 // AdminConfirmSignUp — confirms a user without a code (SigV4). It does not verify the
 // user's email or phone (observed: "This will confirm the account BUT NOT the email/device").
+
 import type {
   AdminConfirmSignUpRequest,
   AdminConfirmSignUpResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { timeOrderedId } from "../domain/ids.js";
 import { CLIENT_ID_NOT_APPLICABLE, eventAttributes, postConfirmationEvent } from "../domain/triggerEvents.js";
 import type { UserRecord } from "../ports/store.js";
 import { fail, messages } from "../protocol/errors.js";
@@ -46,7 +48,7 @@ export const AdminConfirmSignUp = defineOperation({
       await tx.codes.delete(pool.id, user.username, "SIGNUP");
       await claimAliases(tx, pool, confirmed, true, now);
       await tx.events.add({
-        id: deps.random.uuid(),
+        id: timeOrderedId(deps.random, now),
         poolId: pool.id,
         username: user.username,
         clientId: null,

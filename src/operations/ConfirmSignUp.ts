@@ -1,6 +1,8 @@
 // ConfirmSignUp — confirms a user with the code sent at sign-up or resend (auth: none).
+
 import type { ConfirmSignUpRequest, ConfirmSignUpResponse } from "@aws-sdk/client-cognito-identity-provider";
 import { classifyCode, codeHmac } from "../domain/codes.js";
+import { timeOrderedId } from "../domain/ids.js";
 import { eventAttributes, postConfirmationEvent } from "../domain/triggerEvents.js";
 import type { UserRecord } from "../ports/store.js";
 import { fail, messages } from "../protocol/errors.js";
@@ -119,7 +121,7 @@ export const ConfirmSignUp = defineOperation({
       await tx.users.update(confirmed);
       await claimAliases(tx, pool, confirmed, force, now);
       await tx.events.add({
-        id: deps.random.uuid(),
+        id: timeOrderedId(deps.random, now),
         poolId: pool.id,
         username: user.username,
         clientId,

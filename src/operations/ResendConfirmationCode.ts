@@ -1,11 +1,13 @@
 // ResendConfirmationCode — sends a new sign-up confirmation code to an unconfirmed user
 // (auth: none). The steps follow PRODUCT.md "Behaviour spec: ResendConfirmationCode".
+
 import type {
   ResendConfirmationCodeRequest,
   ResendConfirmationCodeResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { nameKey } from "../domain/attributes.js";
 import { chooseTarget, deliveryDetails } from "../domain/delivery.js";
+import { timeOrderedId } from "../domain/ids.js";
 import { caseInsensitive } from "../domain/pool.js";
 import { decoyMessage, simulatedTarget } from "../domain/simulated.js";
 import { eventAttributes } from "../domain/triggerEvents.js";
@@ -120,7 +122,7 @@ export const ResendConfirmationCode = defineOperation({
       await tx.codes.supersede(prepared.record);
       await tx.outbox.enqueue(prepared.message);
       await tx.events.add({
-        id: deps.random.uuid(),
+        id: timeOrderedId(deps.random, now),
         poolId: pool.id,
         username: user.username,
         clientId,
@@ -202,7 +204,7 @@ async function simulatedAnswer(
       // Stands in for the real path's limit hit and code supersede (one read, one write).
       await tx.limits.peek(key, now);
       await tx.outbox.enqueue({
-        id: deps.random.uuid(),
+        id: timeOrderedId(deps.random, now),
         poolId: pool.id,
         clientId: null,
         username: name,
@@ -222,7 +224,7 @@ async function simulatedAnswer(
         sentAt: null,
       });
       await tx.events.add({
-        id: deps.random.uuid(),
+        id: timeOrderedId(deps.random, now),
         poolId: pool.id,
         username: name,
         clientId: null,

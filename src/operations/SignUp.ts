@@ -1,5 +1,6 @@
 // SignUp — registers a user in the app client's pool and sends a confirmation code when the
 // pool auto-verifies an attribute the user has (auth: none).
+
 import type { SignUpRequest, SignUpResponse } from "@aws-sdk/client-cognito-identity-provider";
 import type { PreSignUpTriggerEvent } from "aws-lambda";
 import {
@@ -11,6 +12,7 @@ import {
   validateNewUserAttributes,
 } from "../domain/attributes.js";
 import { chooseTarget, type DeliveryTarget, deliveryDetails } from "../domain/delivery.js";
+import { timeOrderedId } from "../domain/ids.js";
 import { hashPassword, passwordPolicyViolation } from "../domain/passwords.js";
 import { caseInsensitive } from "../domain/pool.js";
 import { eventAttributes, preSignUpAttributes, preSignUpEvent } from "../domain/triggerEvents.js";
@@ -238,7 +240,7 @@ export const SignUp = defineOperation({
         await tx.outbox.enqueue(prepared.message);
       }
       await tx.events.add({
-        id: deps.random.uuid(),
+        id: timeOrderedId(deps.random, now),
         poolId: pool.id,
         username,
         clientId,

@@ -14,6 +14,20 @@ import type { DB, Engine } from "./schema.js";
 
 type Exec = Kysely<DB> | Transaction<DB>;
 
+/** Runs SQL text at once on the connection the caller holds (SQLite: synchronous). */
+export type Direct = (sql: string, params: readonly unknown[]) => QueryResult<unknown>;
+
+/**
+ * Where a prepared query runs: a Kysely instance or transaction, and — for SQLite — a direct
+ * path to its statement cache that skips Kysely's executor (the transaction's connection is
+ * the single writer the caller already holds, or the reader).
+ */
+export interface Target {
+  db: Exec;
+  engine: Engine;
+  direct: Direct | null;
+}
+
 interface Compiled {
   sql: string;
   /** For each bound parameter: the argument index it comes from, or -1 for a constant. */
@@ -51,18 +65,25 @@ export class Prepared<A extends unknown[], R> {
     return c;
   }
 
-  run(db: Exec, engine: Engine, ...args: A): Promise<QueryResult<R>> {
-    const c = this.#compiled(db, engine);
+  run(t: Target, ...args: A): Promise<QueryResult<R>> {
+    const c = this.#compiled(t.db, t.engine);
     const params = c.order.map((o, i) => (o >= 0 ? args[o] : c.constants[i]));
-    return db.executeQuery(CompiledQuery.raw(c.sql, params) as CompiledQuery<R>);
+    if (t.direct) {
+      try {
+        return Promise.resolve(t.direct(c.sql, params) as QueryResult<R>);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return t.db.executeQuery(CompiledQuery.raw(c.sql, params) as CompiledQuery<R>);
   }
 
-  async rows(db: Exec, engine: Engine, ...args: A): Promise<R[]> {
-    return (await this.run(db, engine, ...args)).rows;
+  async rows(t: Target, ...args: A): Promise<R[]> {
+    return (await this.run(t, ...args)).rows;
   }
 
-  async first(db: Exec, engine: Engine, ...args: A): Promise<R | undefined> {
-    return (await this.run(db, engine, ...args)).rows[0];
+  async first(t: Target, ...args: A): Promise<R | undefined> {
+    return (await this.run(t, ...args)).rows[0];
   }
 }
 

@@ -1,7 +1,7 @@
 // The one SQL implementation of the store port, for every engine Kysely speaks to us in
 // (SQLite and PostgreSQL). Engine differences are confined to `forUpdate` (row locks) and
 // `skipLocked` (outbox claims), which SQLite does not need: its writers are serialised.
-import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { PoolConfig } from "../../domain/pool.js";
 import type {
   AccessKeyRecord,
@@ -31,11 +31,9 @@ import type {
   UserRepo,
   UserStatus,
 } from "../../ports/store.js";
-import { prepared } from "./prepared.js";
+import { type Direct, prepared, type Target } from "./prepared.js";
 import type { DB, Engine, OutboxTable, UsersTable } from "./schema.js";
 import type { SecretBox } from "./secret-box.js";
-
-type Exec = Kysely<DB> | Transaction<DB>;
 
 const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
@@ -444,7 +442,9 @@ class Repos implements StoreTx {
   readonly meta: MetaRepo;
   readonly accessKeys: AccessKeyRepo;
 
-  constructor(db: Exec, engine: Engine, box: SecretBox) {
+  constructor(t: Target, box: SecretBox) {
+    const db = t.db;
+    const engine = t.engine;
     const pg = engine === "postgres";
 
     this.pools = {
@@ -461,7 +461,7 @@ class Repos implements StoreTx {
           .execute();
       },
       async get(id: string) {
-        const r = await Q.poolById.first(db, engine, id);
+        const r = await Q.poolById.first(t, id);
         return r && toPool(r);
       },
       async update(p: PoolRecord) {
@@ -525,7 +525,7 @@ class Repos implements StoreTx {
           .execute();
       },
       async get(clientId: string) {
-        const r = await Q.clientById.first(db, engine, clientId);
+        const r = await Q.clientById.first(t, clientId);
         return r && toClient(r);
       },
       async update(c: ClientRecord) {
@@ -576,7 +576,7 @@ class Repos implements StoreTx {
 
     this.users = {
       async createIfAbsent(u: UserRecord, usernameKey: string) {
-        const r = await Q.userInsert.run(db, engine, ...userValues(u, usernameKey));
+        const r = await Q.userInsert.run(t, ...userValues(u, usernameKey));
         return (r.numAffectedRows ?? 0n) > 0n;
       },
       async insertMany(users) {
@@ -587,21 +587,20 @@ class Repos implements StoreTx {
         }
       },
       async get(poolId: string, usernameKey: string) {
-        const r = await Q.userByKey.first(db, engine, poolId, usernameKey);
+        const r = await Q.userByKey.first(t, poolId, usernameKey);
         return r && toUser(r);
       },
       async getBySub(poolId: string, sub: string) {
-        const r = await Q.userBySub.first(db, engine, poolId, sub);
+        const r = await Q.userBySub.first(t, poolId, sub);
         return r && toUser(r);
       },
       async getForUpdate(poolId: string, username: string) {
-        const r = await Q.userForUpdate.first(db, engine, poolId, username);
+        const r = await Q.userForUpdate.first(t, poolId, username);
         return r && toUser(r);
       },
       async update(u: UserRecord) {
         await Q.userUpdate.run(
-          db,
-          engine,
+          t,
           u.status,
           u.enabled ? 1 : 0,
           JSON.stringify(u.attributes),
@@ -633,13 +632,13 @@ class Repos implements StoreTx {
 
     this.aliases = {
       async find(poolId: string, kind: AliasKind, valueKey: string) {
-        const r = await Q.aliasFind.first(db, engine, poolId, kind, valueKey);
+        const r = await Q.aliasFind.first(t, poolId, kind, valueKey);
         return (
           r && { poolId: r.pool_id, kind: r.kind as AliasKind, valueKey: r.value_key, username: r.username }
         );
       },
       async claim(a: AliasRecord) {
-        const r = await Q.aliasClaim.run(db, engine, a.poolId, a.kind, a.valueKey, a.username);
+        const r = await Q.aliasClaim.run(t, a.poolId, a.kind, a.valueKey, a.username);
         if ((r.numAffectedRows ?? 0n) > 0n) return true;
         const holder = await this.find(a.poolId, a.kind, a.valueKey);
         return holder?.username === a.username;
@@ -682,7 +681,7 @@ class Repos implements StoreTx {
 
     this.codes = {
       async get(poolId: string, username: string, purpose: CodePurpose) {
-        const r = await Q.codeGet.first(db, engine, poolId, username, purpose);
+        const r = await Q.codeGet.first(t, poolId, username, purpose);
         if (!r) return undefined;
         const code: CodeRecord = {
           poolId: r.pool_id,
@@ -699,10 +698,10 @@ class Repos implements StoreTx {
         return code;
       },
       async put(c: CodeRecord) {
-        await Q.codePut.run(db, engine, ...codeValues(c));
+        await Q.codePut.run(t, ...codeValues(c));
       },
       async supersede(c: CodeRecord) {
-        await Q.codeSupersede.run(db, engine, ...codeValues({ ...c, previous: [] }));
+        await Q.codeSupersede.run(t, ...codeValues({ ...c, previous: [] }));
       },
       async putMany(codes) {
         for (let i = 0; i < codes.length; i += BULK_ROWS) {
@@ -713,20 +712,20 @@ class Repos implements StoreTx {
         }
       },
       async addFailedAttempt(poolId: string, username: string, purpose: CodePurpose, maxFailed: number) {
-        const r = await Q.codeFail.first(db, engine, poolId, username, purpose, maxFailed);
+        const r = await Q.codeFail.first(t, poolId, username, purpose, maxFailed);
         return r ? num(r.failed_attempts) : null;
       },
       async consume(poolId: string, username: string, purpose: CodePurpose, codeHmac: string, now: number) {
-        const r = await Q.codeConsume.run(db, engine, now, poolId, username, purpose, codeHmac, now);
+        const r = await Q.codeConsume.run(t, now, poolId, username, purpose, codeHmac, now);
         return (r.numAffectedRows ?? 0n) > 0n;
       },
       async delete(poolId: string, username: string, purpose: CodePurpose) {
-        await Q.codeDelete.run(db, engine, poolId, username, purpose);
+        await Q.codeDelete.run(t, poolId, username, purpose);
       },
     };
 
     const peek = async (key: string, now: number): Promise<LimitResult | undefined> => {
-      const r = await Q.limitPeek.first(db, engine, key);
+      const r = await Q.limitPeek.first(t, key);
       if (!r || num(r.window_end) <= now) return undefined;
       return { allowed: true, count: num(r.count), resetAt: num(r.window_end) };
     };
@@ -735,7 +734,7 @@ class Repos implements StoreTx {
       async hit(key: string, windowMs: number, max: number, now: number) {
         if (max <= 0) return { allowed: false, count: 0, resetAt: now + windowMs };
         const end = now + windowMs;
-        const r = await Q.limitHit.first(db, engine, key, end, now, max);
+        const r = await Q.limitHit.first(t, key, end, now, max);
         if (r) return { allowed: true, count: num(r.count), resetAt: num(r.window_end) };
         const current = await peek(key, now);
         return { allowed: false, count: current?.count ?? max, resetAt: current?.resetAt ?? end };
@@ -746,8 +745,7 @@ class Repos implements StoreTx {
     this.outbox = {
       async enqueue(m: OutboxMessage) {
         await Q.outboxInsert.run(
-          db,
-          engine,
+          t,
           m.id,
           m.poolId,
           m.clientId,
@@ -833,8 +831,7 @@ class Repos implements StoreTx {
     this.events = {
       async add(e: AuthEventRecord) {
         await Q.eventInsert.run(
-          db,
-          engine,
+          t,
           e.id,
           e.poolId,
           e.username,
@@ -973,7 +970,7 @@ export class SqlStore implements Store {
   readonly read: StoreTx;
   readonly dialect: Engine;
   readonly #writer: Kysely<DB>;
-  readonly #reader: Kysely<DB>;
+  readonly #writerDirect: Direct | null;
   readonly #box: SecretBox;
   readonly #onClose: () => Promise<void>;
 
@@ -981,19 +978,29 @@ export class SqlStore implements Store {
     engine: Engine;
     writer: Kysely<DB>;
     reader: Kysely<DB>;
+    /** SQLite: run prepared SQL on the writer connection a transaction holds, or the reader. */
+    writerDirect?: Direct | null;
+    readerDirect?: Direct | null;
     box: SecretBox;
     onClose: () => Promise<void>;
   }) {
     this.dialect = opts.engine;
     this.#writer = opts.writer;
-    this.#reader = opts.reader;
+    this.#writerDirect = opts.writerDirect ?? null;
     this.#box = opts.box;
     this.#onClose = opts.onClose;
-    this.read = new Repos(this.#reader, opts.engine, opts.box);
+    this.read = new Repos(
+      { db: opts.reader, engine: opts.engine, direct: opts.readerDirect ?? null },
+      opts.box,
+    );
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.#writer.transaction().execute((trx) => fn(new Repos(trx, this.dialect, this.#box)));
+    return this.#writer
+      .transaction()
+      .execute((trx) =>
+        fn(new Repos({ db: trx, engine: this.dialect, direct: this.#writerDirect }, this.#box)),
+      );
   }
 
   close(): Promise<void> {

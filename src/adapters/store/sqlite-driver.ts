@@ -46,7 +46,10 @@ class StatementCache {
   }
 }
 
-function run(cache: StatementCache, q: CompiledQuery): QueryResult<unknown> {
+function run(
+  cache: StatementCache,
+  q: { sql: string; parameters: readonly unknown[] },
+): QueryResult<unknown> {
   const stmt = cache.get(q.sql);
   const params = q.parameters as unknown[];
   if (stmt.reader) return { rows: stmt.all(...params) as unknown[] };
@@ -100,6 +103,11 @@ export class GroupCommitDriver implements Driver {
     this.#db = db;
     this.#cache = new StatementCache(db);
     this.#opts = opts;
+  }
+
+  /** The writer's statements, for code that holds the writer (inside a transaction). */
+  get statements(): StatementCache {
+    return this.#cache;
   }
 
   async init(): Promise<void> {}
@@ -214,6 +222,10 @@ class ReaderDriver implements Driver {
     this.#db = db;
     this.#conn = new Connection(new StatementCache(db));
   }
+
+  get statements(): StatementCache {
+    return this.#conn.cache;
+  }
   async init(): Promise<void> {}
   async acquireConnection(): Promise<DatabaseConnection> {
     return this.#conn;
@@ -238,10 +250,22 @@ function dialect(driver: Driver): Dialect {
   };
 }
 
-export function writerDialect(db: Database.Database, opts: GroupCommitOptions): Dialect {
-  return dialect(new GroupCommitDriver(db, opts));
+/** Runs SQL text at once on a connection's statement cache (the caller holds the connection). */
+export type DirectRun = (sql: string, parameters: readonly unknown[]) => QueryResult<unknown>;
+
+function direct(cache: StatementCache): DirectRun {
+  return (sql, parameters) => run(cache, { sql, parameters });
 }
 
-export function readerDialect(db: Database.Database): Dialect {
-  return dialect(new ReaderDriver(db));
+export function writerDialect(
+  db: Database.Database,
+  opts: GroupCommitOptions,
+): { dialect: Dialect; direct: DirectRun } {
+  const driver = new GroupCommitDriver(db, opts);
+  return { dialect: dialect(driver), direct: direct(driver.statements) };
+}
+
+export function readerDialect(db: Database.Database): { dialect: Dialect; direct: DirectRun } {
+  const driver = new ReaderDriver(db);
+  return { dialect: dialect(driver), direct: direct(driver.statements) };
 }

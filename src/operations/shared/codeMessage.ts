@@ -7,9 +7,11 @@
 // custom sender transport (adapters/triggers/customSender.ts), which encrypts the code and
 // invokes the function from the outbox, and CustomMessage is not run, since the sender event
 // carries no message for it to rewrite [INF; COGNITO-BEHAVIOUR.md §10 q11].
+
 import type { CustomMessageTriggerEvent } from "aws-lambda";
 import { CODE_VALIDITY_MS, codeHmac, generateCode } from "../../domain/codes.js";
 import type { DeliveryTarget } from "../../domain/delivery.js";
+import { timeOrderedId } from "../../domain/ids.js";
 import { CODE_PLACEHOLDER, render, verificationTemplate } from "../../domain/templates.js";
 import {
   awsSdkVersion,
@@ -124,7 +126,7 @@ export async function prepareCodeMessage(
   // (production mode scrubs it, with the body, once delivered).
   const keepCode = (deps.config.mode === "dev" && deps.config.devInbox) || viaSender;
   const message: OutboxMessage = {
-    id: deps.random.uuid(),
+    id: timeOrderedId(deps.random, now),
     poolId: a.pool.id,
     clientId: a.clientId,
     username: a.user.username,
