@@ -1,6 +1,7 @@
 // The composition root: configuration → store → transports → triggers → HTTP.
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { availableParallelism } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import type { DestinationStream, Logger } from "pino";
 import { OutboxDispatcher } from "./adapters/delivery/dispatcher.js";
@@ -12,7 +13,7 @@ import { customSenderTransports } from "./adapters/triggers/customSender.js";
 import { LambdaTriggers } from "./adapters/triggers/service.js";
 import type { ServerConfig } from "./config/config.js";
 import { cryptoRandom, type Random } from "./domain/ids.js";
-import { DEV_COST, PRODUCTION_COST } from "./domain/passwords.js";
+import { DEV_COST, HashGate, PRODUCTION_COST } from "./domain/passwords.js";
 import { createHttpServer, InFlight } from "./http/server.js";
 import { createLogger } from "./logging.js";
 import type { Deps } from "./operations/deps.js";
@@ -123,6 +124,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       logger: log,
       directory: new Directory(store, clock, config.configCacheSeconds),
       passwordCost: config.passwordHashing ?? (config.mode === "production" ? PRODUCTION_COST : DEV_COST),
+      hashGate: new HashGate(config.passwordHashingConcurrency ?? Math.max(1, availableParallelism() - 1)),
       delivery: gate,
       triggers,
     };

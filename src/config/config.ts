@@ -228,6 +228,8 @@ export const configSchema = z
     timeouts: timeouts.default(timeouts.parse({})),
     /** scrypt cost; defaults to a cheap one in dev mode and OWASP's in production. */
     passwordHashing: passwordHashing.optional(),
+    /** Password hashes computed at once; default: the machine's cores less one (at least 1). */
+    passwordHashingConcurrency: z.number().int().min(1).max(64).optional(),
     seed: z
       .object({ pools: z.array(seedPool).default([]) })
       .strict()

@@ -13,8 +13,12 @@ export interface ScryptCost {
 
 /** OWASP's scrypt recommendation (N=2^17, r=8, p=1): the production default. */
 export const PRODUCTION_COST: ScryptCost = { ln: 17, r: 8, p: 1 };
-/** Cheap but still salted and slow-hash shaped: the dev default, so test suites stay fast. */
-export const DEV_COST: ScryptCost = { ln: 10, r: 8, p: 1 };
+/**
+ * The dev default: still scrypt and still salted (so stored hashes have the production
+ * format and verify the same way), at a cost (N=2^4) that lets a test suite or a burst of
+ * sign-ups run at full speed. Never for real passwords: production uses PRODUCTION_COST.
+ */
+export const DEV_COST: ScryptCost = { ln: 4, r: 8, p: 1 };
 
 const KEY_LENGTH = 32;
 
@@ -29,6 +33,29 @@ function derive(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffe
       (err, key) => (err ? reject(err) : resolve(key)),
     );
   });
+}
+
+/**
+ * Limits how many hashes run at once. A production-cost hash keeps a core busy for a few
+ * hundred milliseconds; libuv's pool would run four at a time and leave the event loop no
+ * core, so every other request would slow down behind sign-ups. By default hashing gets all
+ * cores but one.
+ */
+export class HashGate {
+  #running = 0;
+  readonly #queue: (() => void)[] = [];
+  constructor(readonly concurrency: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#running >= this.concurrency) await new Promise<void>((resolve) => this.#queue.push(resolve));
+    else this.#running++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.#queue.shift();
+      if (next) next();
+      else this.#running--;
+    }
+  }
 }
 
 /** `$scrypt$ln=17,r=8,p=1$<salt>$<hash>` (base64, no padding). */

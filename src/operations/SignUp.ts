@@ -65,6 +65,7 @@ export const SignUp = defineOperation({
       | "delivery"
       | "triggers"
       | "passwordCost"
+      | "hashGate"
     >,
     input: SignUpRequest,
     ctx,
@@ -216,7 +217,9 @@ export const SignUp = defineOperation({
     }
 
     // The slow hash runs on the thread pool, outside any transaction.
-    if (password !== undefined) user.passwordHash = await hashPassword(password, deps.passwordCost);
+    if (password !== undefined) {
+      user.passwordHash = await deps.hashGate.run(() => hashPassword(password, deps.passwordCost));
+    }
 
     await deps.store.transaction(async (tx) => {
       if (!(await tx.users.createIfAbsent(user, nameKey(username, ci)))) {

@@ -3,7 +3,7 @@
 import type { Logger } from "pino";
 import type { ServerConfig } from "../config/config.js";
 import type { Random } from "../domain/ids.js";
-import type { ScryptCost } from "../domain/passwords.js";
+import type { HashGate, ScryptCost } from "../domain/passwords.js";
 import type { Clock } from "../ports/clock.js";
 import type { DeliveryGate } from "../ports/delivery.js";
 import type { Store } from "../ports/store.js";
@@ -21,6 +21,8 @@ export interface Deps {
   /** Cached pool and app-client lookups. */
   directory: Directory;
   passwordCost: ScryptCost;
+  /** How many password hashes may run at once (they are CPU-bound, off the event loop). */
+  hashGate: HashGate;
   /** Checks, before anything is written, that a message can be delivered; wakes the outbox. */
   delivery: DeliveryGate;
   triggers: Triggers;

@@ -156,6 +156,64 @@ const Q = {
         })
         .onConflict((oc) => oc.doNothing()),
   ),
+  userInsertStrict: prepared(
+    10,
+    (
+      db,
+      _e,
+      pool_id: string,
+      username: string,
+      username_key: string,
+      sub: string,
+      status: string,
+      enabled: number,
+      attributes: string,
+      password_hash: string | null,
+      created_at: number,
+      updated_at: number,
+    ) =>
+      db.insertInto("users").values({
+        pool_id,
+        username,
+        username_key,
+        sub,
+        status,
+        enabled,
+        attributes,
+        password_hash,
+        created_at,
+        updated_at,
+      }),
+  ),
+  codeInsertStrict: prepared(
+    10,
+    (
+      db,
+      _e,
+      pool_id: string,
+      username: string,
+      purpose: string,
+      code_hmac: string,
+      previous: string,
+      attribute_name: string,
+      issued_at: number,
+      expires_at: number,
+      failed_attempts: number,
+      consumed_at: number | null,
+    ) =>
+      db.insertInto("codes").values({
+        pool_id,
+        username,
+        purpose,
+        code_hmac,
+        previous,
+        attribute_name,
+        issued_at,
+        expires_at,
+        failed_attempts,
+        consumed_at,
+      }),
+  ),
   userByKey: prepared(2, (db, _e, poolId: string, key: string) =>
     db.selectFrom("users").selectAll().where("pool_id", "=", poolId).where("username_key", "=", key),
   ),
@@ -580,7 +638,12 @@ class Repos implements StoreTx {
         return (r.numAffectedRows ?? 0n) > 0n;
       },
       async insertMany(users) {
-        // 10 columns a row: 500 rows stay well under both engines' bound-parameter limits.
+        // In-process SQLite: one prepared statement per row beats building big statements.
+        if (t.direct) {
+          for (const x of users) await Q.userInsertStrict.run(t, ...userValues(x.user, x.usernameKey));
+          return;
+        }
+        // A server round trip per statement: 500 rows (5,000 parameters) at a time.
         for (let i = 0; i < users.length; i += BULK_ROWS) {
           const rows = users.slice(i, i + BULK_ROWS).map((x) => userRow(x.user, x.usernameKey));
           await db.insertInto("users").values(rows).execute();
@@ -704,6 +767,10 @@ class Repos implements StoreTx {
         await Q.codeSupersede.run(t, ...codeValues({ ...c, previous: [] }));
       },
       async putMany(codes) {
+        if (t.direct) {
+          for (const c of codes) await Q.codeInsertStrict.run(t, ...codeValues(c));
+          return;
+        }
         for (let i = 0; i < codes.length; i += BULK_ROWS) {
           await db
             .insertInto("codes")

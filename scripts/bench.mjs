@@ -1,0 +1,628 @@
+#!/usr/bin/env node
+// `npm run bench` — Cognate under load, next to the machine's ceiling and the open-source
+// peers, in one run. See README "Benchmarks".
+//
+//   node scripts/bench.mjs [--duration 5] [--connections 32] [--scale 1000,100000,1000000]
+//                          [--db postgres://…] [--no-peers] [--only resend,confirm-wrong,…]
+//                          [--json bench-results/latest.json]
+//
+// Every figure comes from autocannon (this process) driving a server in another process over
+// loopback. Cognate runs as `cognate serve` on a SQLite file with durable commits
+// (synchronous=FULL, group commit) unless --db names PostgreSQL.
+import { spawn, spawnSync } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: "string", default: "5" },
+    connections: { type: "string", default: "32" },
+    scale: { type: "string", default: "1000,100000,1000000" },
+    users: { type: "string", default: "20000" },
+    db: { type: "string" },
+    nodes: { type: "string", default: "1" },
+    "no-peers": { type: "boolean", default: false },
+    only: { type: "string" },
+    json: { type: "string", default: join(root, "bench-results", "latest.json") },
+    "production-hash": { type: "boolean", default: true },
+  },
+});
+const DURATION = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+// On PostgreSQL the scale runs are opt-in (--scale): loading a million rows takes a while.
+const SCALES = (args.db && !process.argv.some((a) => a.startsWith("--scale")) ? "" : args.scale)
+  .split(",")
+  .filter(Boolean)
+  .map((s) => Number(s));
+const ONLY = args.only ? new Set(args.only.split(",")) : null;
+const NODES = Number(args.nodes);
+if (NODES > 1 && !args.db) {
+  console.error("--nodes > 1 needs a shared database: --db postgres://…");
+  process.exit(2);
+}
+const want = (name) => !ONLY || ONLY.has(name);
+const TARGET = "AWSCognitoIdentityProviderService.";
+const PASSWORD = "Corr3ct-Horse!";
+const SERVER_SECRET = Buffer.alloc(32, 7).toString("base64");
+
+if (!existsSync(join(root, "dist", "main.js"))) {
+  console.log("building…");
+  spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
+}
+const { openStore } = await import(join(root, "dist/adapters/store/open.js"));
+const { codeHmac } = await import(join(root, "dist/domain/codes.js"));
+
+// ---------------------------------------------------------------------------------------
+// Processes
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+async function waitForPort(port, proc, ms = 30_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (proc.exitCode !== null) throw new Error(`process exited with ${proc.exitCode}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/`, { method: "GET" }).then(
+      () => true,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listening on ${port}`);
+}
+
+function rssMb(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return Math.round(kb / 1024);
+  } catch {
+    return null;
+  }
+}
+
+async function stop(proc) {
+  if (proc.exitCode !== null) return;
+  proc.kill("SIGTERM");
+  const t = setTimeout(() => proc.kill("SIGKILL"), 5000);
+  await new Promise((r) => proc.once("exit", r));
+  clearTimeout(t);
+}
+
+async function startCeiling() {
+  const port = await freePort();
+  const code = `
+    const body = JSON.stringify({CodeDeliveryDetails:{AttributeName:"email",DeliveryMedium:"EMAIL",Destination:"u***@e***.com"}});
+    require("node:http").createServer((req, res) => {
+      req.on("data", () => {});
+      req.on("end", () => {
+        res.writeHead(200, {"Content-Type": "application/x-amz-json-1.1", "Content-Length": Buffer.byteLength(body), "x-amzn-RequestId": "00000000-0000-4000-8000-000000000000"});
+        res.end(body);
+      });
+    }).listen(${port}, "127.0.0.1");`;
+  const proc = spawn(process.execPath, ["-e", code], { stdio: "ignore" });
+  await waitForPort(port, proc);
+  return { name: "node:http ceiling", port, proc };
+}
+
+async function startCognate(dir, extra = {}) {
+  const port = await freePort();
+  const db = args.db ?? join(dir, "cognate.db");
+  const config = {
+    logLevel: "warn",
+    serverSecret: SERVER_SECRET,
+    limits: { resendPerUser: 1e9, confirmPerUser: 1e9, codeMaxFailedAttempts: 1e9 },
+    ...extra,
+  };
+  const cfgPath = join(dir, `config-${port}.json`);
+  writeFileSync(cfgPath, JSON.stringify(config));
+  const proc = spawn(
+    process.execPath,
+    [join(root, "bin/cognate.js"), "serve", "--port", String(port), "--db", db, "--config", cfgPath],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  await waitForPort(port, proc);
+  return { name: "cognate", port, proc, db };
+}
+
+async function startCognitoLocal(dir) {
+  const bin = join(root, "bench", "peers", "node_modules", "cognito-local", "lib", "bin", "start.js");
+  if (!existsSync(bin)) {
+    // The peer is a dependency of the benchmark only: installed here, on demand.
+    console.log("  (installing cognito-local into bench/peers for the comparison…)");
+    const r = spawnSync("npm", ["ci", "--prefix", join(root, "bench", "peers"), "--no-audit", "--no-fund"], {
+      stdio: "ignore",
+    });
+    if (r.status !== 0 || !existsSync(bin)) return null;
+  }
+  const port = await freePort();
+  const cwd = join(dir, `cognito-local-${port}`);
+  mkdirSync(cwd, { recursive: true });
+  const proc = spawn(process.execPath, [bin], {
+    cwd,
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1" },
+    stdio: "ignore",
+  });
+  await waitForPort(port, proc);
+  return { name: "cognito-local", port, proc };
+}
+
+async function startMoto() {
+  const probe = spawnSync("python3", ["-c", "import moto.server"], { stdio: "ignore" });
+  if (probe.status !== 0) return null;
+  const port = await freePort();
+  const proc = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
+    stdio: "ignore",
+  });
+  await waitForPort(port, proc, 60_000);
+  return { name: "moto", port, proc, closesConnections: true };
+}
+
+// ---------------------------------------------------------------------------------------
+// API helpers (setup only; the load itself is autocannon's)
+
+async function call(port, op, body) {
+  const r = await fetch(`http://127.0.0.1:${port}/`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": TARGET + op,
+      // moto routes on the SigV4 credential scope; a dummy header tells it the service.
+      authorization:
+        "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0",
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  const json = text ? JSON.parse(text) : {};
+  if (r.status !== 200) throw new Error(`${op} → ${r.status} ${text.slice(0, 200)}`);
+  return json;
+}
+
+async function makePool(port) {
+  const p = await call(port, "CreateUserPool", {
+    PoolName: `bench-${Date.now()}`,
+    AutoVerifiedAttributes: ["email"],
+  });
+  const poolId = p.UserPool.Id;
+  const c = await call(port, "CreateUserPoolClient", { UserPoolId: poolId, ClientName: "bench" });
+  return { poolId, clientId: c.UserPoolClient.ClientId };
+}
+
+/** Loads unconfirmed users (with a known code "123456" each) straight through the store. */
+async function bulkLoad(db, poolId, count, prefix = "u") {
+  const { store, serverSecret } = await openStore(db, { serverSecret: SERVER_SECRET });
+  const t0 = performance.now();
+  const now = Date.now();
+  const BATCH = 2000;
+  try {
+    for (let i = 0; i < count; i += BATCH) {
+      const users = [];
+      const codes = [];
+      for (let j = i; j < Math.min(count, i + BATCH); j++) {
+        const username = `${prefix}${j}`;
+        users.push({
+          user: {
+            poolId,
+            username,
+            sub: randomUUID(),
+            status: "UNCONFIRMED",
+            enabled: true,
+            attributes: { email: `${username}@example.com`, email_verified: "false" },
+            passwordHash: null,
+            createdAt: now,
+            updatedAt: now,
+          },
+          usernameKey: username,
+        });
+        codes.push({
+          poolId,
+          username,
+          purpose: "SIGNUP",
+          codeHmac: codeHmac(serverSecret, poolId, username, "SIGNUP", "123456"),
+          previous: [],
+          attributeName: "email",
+          issuedAt: now,
+          expiresAt: now + 24 * 3600_000,
+          failedAttempts: 0,
+          consumedAt: null,
+        });
+      }
+      await store.transaction(async (tx) => {
+        await tx.users.insertMany(users);
+        await tx.codes.putMany(codes);
+      });
+    }
+  } finally {
+    await store.close();
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+// ---------------------------------------------------------------------------------------
+// Load
+
+/** Drives several nodes at once (connections split between them) and sums their figures. */
+async function loadAll(servers, spec) {
+  if (servers.length === 1) return load(servers[0], spec);
+  const per = Math.max(1, Math.round(CONNECTIONS / servers.length));
+  const parts = await Promise.all(
+    servers.map((srv, k) => {
+      const requests = spec.requests ? (i) => spec.requests(i * servers.length + k) : undefined;
+      return load(srv, { ...spec, requests, connections: per });
+    }),
+  );
+  const errors = {};
+  for (const p of parts) for (const [t, n] of Object.entries(p.errors)) errors[t] = (errors[t] ?? 0) + n;
+  return {
+    rps: parts.reduce((a, p) => a + p.rps, 0),
+    p50: Math.max(...parts.map((p) => p.p50)),
+    p99: Math.max(...parts.map((p) => p.p99)),
+    max: Math.max(...parts.map((p) => p.max)),
+    total: parts.reduce((a, p) => a + p.total, 0),
+    errors,
+    rssMb: parts.reduce((a, p) => a + (p.rssMb ?? 0), 0),
+  };
+}
+
+/**
+ * For servers that close the connection after every response (moto's Werkzeug server does),
+ * which autocannon does not reconnect promptly: the same fixed-concurrency load with fetch,
+ * one connection per request.
+ */
+async function loadReconnecting(server, { op, body, requests, connections = CONNECTIONS }) {
+  const types = {};
+  const latencies = [];
+  let n = 0;
+  const until = performance.now() + DURATION * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < until) {
+        const t = performance.now();
+        const r = await fetch(`http://127.0.0.1:${server.port}/`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/x-amz-json-1.1",
+            "x-amz-target": TARGET + op,
+            authorization:
+              "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0",
+          },
+          body: JSON.stringify(requests ? requests(n++) : body),
+        });
+        const text = await r.text();
+        latencies.push(performance.now() - t);
+        if (r.status !== 200) {
+          let ty = `HTTP ${r.status}`;
+          try {
+            ty = String(JSON.parse(text).__type ?? ty);
+          } catch {}
+          types[ty] = (types[ty] ?? 0) + 1;
+        }
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const q = (x) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(x * latencies.length))] ?? 0);
+  return {
+    rps: Math.round(latencies.length / DURATION),
+    p50: q(0.5),
+    p99: q(0.99),
+    max: Math.round(latencies.at(-1) ?? 0),
+    total: latencies.length,
+    errors: types,
+    rssMb: rssMb(server.proc.pid),
+  };
+}
+
+async function load(server, spec) {
+  return server.closesConnections ? loadReconnecting(server, spec) : loadKeepAlive(server, spec);
+}
+
+async function loadKeepAlive(
+  server,
+  { op, body, requests, connections = CONNECTIONS, warmup = true, seconds = DURATION },
+) {
+  const types = {};
+  let n = 0;
+  if (warmup) {
+    // One second first, not counted: JIT, page cache and connection set-up settle.
+    await loadKeepAlive(server, {
+      op,
+      body,
+      requests: requests ? (i) => requests(1_000_000_000 + i) : undefined,
+      connections,
+      warmup: false,
+      seconds: 1,
+    });
+  }
+  const onResponse = (status, resBody) => {
+    if (status !== 200) {
+      let t = `HTTP ${status}`;
+      try {
+        const j = JSON.parse(resBody);
+        t = String(j.__type ?? j.code ?? t)
+          .split("#")
+          .pop()
+          .split(":")[0];
+      } catch {}
+      types[t] = (types[t] ?? 0) + 1;
+    }
+  };
+  const result = await autocannon({
+    url: `http://127.0.0.1:${server.port}`,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: "POST",
+        path: "/",
+        headers: {
+          "content-type": "application/x-amz-json-1.1",
+          "x-amz-target": TARGET + op,
+          authorization:
+            "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0",
+        },
+        setupRequest: (req) => ({ ...req, body: JSON.stringify(requests ? requests(n++) : body) }),
+        onResponse,
+      },
+    ],
+  });
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    total: result.requests.total,
+    errors: types,
+    rssMb: rssMb(server.proc.pid),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+
+const rows = [];
+const report = (row) => {
+  rows.push(row);
+  const e = Object.entries(row.errors ?? {})
+    .map(([k, v]) => `${k}:${v}`)
+    .join(" ");
+  console.log(
+    `${row.server.padEnd(26)} ${row.scenario.padEnd(30)} ${String(row.rps ?? "-").padStart(7)} req/s  p50 ${String(row.p50 ?? "-").padStart(4)} ms  p99 ${String(row.p99 ?? "-").padStart(4)} ms  max ${String(row.max ?? "-").padStart(5)} ms  rss ${String(row.rssMb ?? "-").padStart(4)} MB  ${row.note ?? ""}${e ? ` errors ${e}` : ""}`,
+  );
+};
+
+const dir = mkdtempSync(join(tmpdir(), "cognate-bench-"));
+const started = Date.now();
+console.log(
+  `Cognate benchmark — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; ` +
+    `autocannon ${CONNECTIONS} connections × ${DURATION}s per figure${args.db ? `; db ${new URL(args.db).protocol}` : "; db SQLite file"}`,
+);
+
+try {
+  // 1. The ceiling: a node:http server answering fixed JSON.
+  const ceiling = await startCeiling();
+  const ceil = await load(ceiling, { op: "ResendConfirmationCode", body: { ClientId: "x", Username: "u1" } });
+  report({ server: ceiling.name, scenario: "fixed JSON", ...ceil });
+  await stop(ceiling.proc);
+
+  // 2. Cognate.
+  const cognate = await startCognate(dir);
+  const nodes = [cognate];
+  for (let k = 1; k < NODES; k++) nodes.push(await startCognate(dir));
+  const label = NODES > 1 ? `cognate × ${NODES} nodes` : "cognate";
+  const { poolId, clientId } = await makePool(cognate.port);
+  const USERS = Number(args.users);
+  const loadSecs = await bulkLoad(cognate.db, poolId, USERS);
+  console.log(`  (bulk-loaded ${USERS} unconfirmed users in ${loadSecs.toFixed(1)} s)`);
+  const ratio = (r) => `${Math.round((r.rps / ceil.rps) * 100)}% of ceiling`;
+  if (want("resend")) {
+    const r = await loadAll(nodes, {
+      op: "ResendConfirmationCode",
+      requests: (i) => ({ ClientId: clientId, Username: `u${i % USERS}` }),
+    });
+    report({ server: label, scenario: "ResendConfirmationCode", ...r, note: ratio(r) });
+  }
+  if (want("confirm-wrong")) {
+    const r = await load(cognate, {
+      op: "ConfirmSignUp",
+      requests: (i) => ({ ClientId: clientId, Username: `u${i % USERS}`, ConfirmationCode: "000000" }),
+    });
+    report({ server: "cognate", scenario: "ConfirmSignUp (wrong code)", ...r, note: ratio(r) });
+  }
+  if (want("confirm-right")) {
+    // Each user confirms once: load enough users that the run never runs out.
+    const fresh = await makePool(cognate.port);
+    const n = 200_000;
+    await bulkLoad(cognate.db, fresh.poolId, n, "c");
+    const r = await load(cognate, {
+      op: "ConfirmSignUp",
+      requests: (i) => ({ ClientId: fresh.clientId, Username: `c${i % n}`, ConfirmationCode: "123456" }),
+    });
+    report({ server: "cognate", scenario: "ConfirmSignUp (right code)", ...r, note: ratio(r) });
+  }
+  if (want("signup")) {
+    const tag = Date.now().toString(36);
+    const r = await load(cognate, {
+      op: "SignUp",
+      requests: (i) => ({
+        ClientId: clientId,
+        Username: `s${tag}${i}`,
+        Password: PASSWORD,
+        UserAttributes: [{ Name: "email", Value: `s${tag}${i}@example.com` }],
+      }),
+    });
+    report({ server: "cognate", scenario: "SignUp (dev hash, scrypt 2^4)", ...r, note: ratio(r) });
+  }
+  if (want("describe")) {
+    const r = await load(cognate, {
+      op: "DescribeUserPoolClient",
+      body: { UserPoolId: poolId, ClientId: clientId },
+    });
+    report({ server: "cognate", scenario: "DescribeUserPoolClient", ...r, note: ratio(r) });
+  }
+  for (const n of nodes) await stop(n.proc);
+
+  // SignUp with the production hash, and Resend's p99 while SignUp load runs beside it.
+  if (want("signup-prod") && args["production-hash"]) {
+    const prod = await startCognate(dir, { passwordHashing: { ln: 17, r: 8, p: 1 } });
+    const pc = await makePool(prod.port);
+    await bulkLoad(prod.db, pc.poolId, 5000);
+    const tag = Date.now().toString(36);
+    const resendSpec = {
+      op: "ResendConfirmationCode",
+      requests: (i) => ({ ClientId: pc.clientId, Username: `u${i % 5000}` }),
+    };
+    // A production hash takes a few hundred ms of one core: 4 connections keep the thread
+    // pool busy without queueing requests past autocannon's timeout.
+    const signupSpec = (prefix) => ({
+      op: "SignUp",
+      connections: 4,
+      requests: (i) => ({
+        ClientId: pc.clientId,
+        Username: `${prefix}${tag}${i}`,
+        Password: PASSWORD,
+        UserAttributes: [{ Name: "email", Value: `${prefix}${tag}${i}@example.com` }],
+      }),
+    });
+    const alone = await load(prod, resendSpec);
+    report({ server: "cognate", scenario: "Resend, alone (prod server)", ...alone });
+    const r = await load(prod, signupSpec("p"));
+    report({ server: "cognate", scenario: "SignUp (prod hash, scrypt 2^17)", ...r, note: "4 connections" });
+    // The server is still hashing what was in flight when the load stopped; let it finish.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // Resend again while a production-hash SignUp load runs beside it: hashing runs on the
+    // thread pool, so the event loop (and Resend's latency) should barely notice.
+    const [beside] = await Promise.all([load(prod, resendSpec), load(prod, signupSpec("q"))]);
+    report({ server: "cognate", scenario: "Resend, beside prod SignUp", ...beside });
+    await stop(prod.proc);
+  }
+
+  // 3. Scale: the Resend figure as the pool grows.
+  if (want("scale")) {
+    for (const size of SCALES) {
+      const sdir = join(dir, `scale-${size}`);
+      mkdirSync(sdir);
+      const srv = await startCognate(sdir);
+      const sp = await makePool(srv.port);
+      const secs = await bulkLoad(srv.db, sp.poolId, size);
+      // Restart so the figure includes opening a database of that size.
+      await stop(srv.proc);
+      const again = await startCognate(sdir);
+      const r = await load(again, {
+        op: "ResendConfirmationCode",
+        requests: (i) => ({ ClientId: sp.clientId, Username: `u${(i * 7919) % size}` }),
+      });
+      report({
+        server: "cognate",
+        scenario: `Resend, ${size.toLocaleString("en")} users`,
+        ...r,
+        note: `loaded in ${secs.toFixed(1)} s`,
+      });
+      await stop(again.proc);
+      rmSync(sdir, { recursive: true, force: true });
+    }
+  }
+
+  // 4. Peers, where installed.
+  if (!args["no-peers"]) {
+    for (const start of [startCognitoLocal, startMoto]) {
+      const peer = await start(dir).catch((e) => {
+        console.log(`  (${start.name}: ${e.message})`);
+        return null;
+      });
+      if (!peer) {
+        console.log(
+          `  (${start === startMoto ? "moto" : "cognito-local"} not installed: skipped — see README "Benchmarks")`,
+        );
+        continue;
+      }
+      const { clientId: pcid } = await makePool(peer.port);
+      const N = 500;
+      for (let i = 0; i < N; i++) {
+        await call(peer.port, "SignUp", {
+          ClientId: pcid,
+          // Email-shaped: cognito-local's pools sign users in with their email by default.
+          Username: `u${i}@example.com`,
+          Password: PASSWORD,
+          UserAttributes: [{ Name: "email", Value: `u${i}@example.com` }],
+        });
+      }
+      const resend = await load(peer, {
+        op: "ResendConfirmationCode",
+        requests: (i) => ({ ClientId: pcid, Username: `u${i % N}@example.com` }),
+      });
+      report({
+        server: peer.name,
+        scenario: "ResendConfirmationCode",
+        ...resend,
+        note:
+          Object.values(resend.errors).reduce((a, b) => a + b, 0) >= resend.total * 0.9
+            ? "not implemented by this peer: every call failed"
+            : "",
+      });
+      const wrong = await load(peer, {
+        op: "ConfirmSignUp",
+        requests: (i) => ({ ClientId: pcid, Username: `u${i % N}@example.com`, ConfirmationCode: "000000" }),
+      });
+      report({
+        server: peer.name,
+        scenario: "ConfirmSignUp (wrong code)",
+        ...wrong,
+        note: peer.name === "moto" ? "moto accepts any code" : "",
+      });
+      const tag = Date.now().toString(36);
+      const su = await load(peer, {
+        op: "SignUp",
+        requests: (i) => ({
+          ClientId: pcid,
+          Username: `s${tag}${i}@example.com`,
+          Password: PASSWORD,
+          UserAttributes: [{ Name: "email", Value: `s${tag}${i}@example.com` }],
+        }),
+      });
+      report({ server: peer.name, scenario: "SignUp", ...su });
+      await stop(peer.proc);
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const out = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    model: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  connections: CONNECTIONS,
+  durationSeconds: DURATION,
+  db: args.db ? "postgres" : "sqlite",
+  elapsedSeconds: Math.round((Date.now() - started) / 1000),
+  rows,
+};
+mkdirSync(dirname(args.json), { recursive: true });
+writeFileSync(args.json, `${JSON.stringify(out, null, 2)}\n`);
+console.log(`\nwrote ${args.json} (${out.elapsedSeconds} s)`);
+void createHmac;
