@@ -103,6 +103,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
         batchSize: 64,
         logCodes: config.mode === "dev",
         scrubDelivered: config.mode === "production",
+        retentionMs: Math.round(config.outbox.retentionHours * 3_600_000),
         ...opts.outbox,
       },
     });

@@ -191,6 +191,8 @@ const outboxSection = z
     leaseSeconds: z.number().min(0.1).default(60),
     /** How often an idle node looks for due retries and lapsed claims. */
     pollMs: z.number().int().min(10).default(1000),
+    /** Sent messages are deleted this long after sending (failed ones are kept). 0 = keep all. */
+    retentionHours: z.number().min(0).default(7 * 24),
   })
   .strict();
 

@@ -239,6 +239,8 @@ export interface LimitRepo {
   hit(key: string, windowMs: number, max: number, now: number): Promise<LimitResult>;
   /** Reads a counter without counting. */
   peek(key: string, now: number): Promise<LimitResult | undefined>;
+  /** Deletes counters whose window ended before `before`; returns how many. */
+  prune(before: number): Promise<number>;
 }
 
 export interface OutboxRepo {
@@ -246,6 +248,8 @@ export interface OutboxRepo {
   list(filter: MessageFilter): Promise<OutboxMessage[]>;
   get(id: string): Promise<OutboxMessage | undefined>;
   clear(): Promise<number>;
+  /** Deletes sent messages sent before `before` (failed and queued ones stay); returns how many. */
+  prune(before: number): Promise<number>;
   /**
    * Atomic: claims up to `limit` queued messages due at `now` for `owner` until `leaseUntil`
    * (a message whose lease lapsed can be claimed again).

@@ -662,6 +662,31 @@ export function storeContract(
       });
     });
 
+    describe("housekeeping", () => {
+      it("prunes sent messages sent before a time, and limit windows that ended before it; nothing else", async () => {
+        const p = await newPool();
+        const oldSent = message(p, { status: "sent", sentAt: 1 });
+        const newSent = message(p, { status: "sent", sentAt: 3 });
+        const oldFailed = message(p, { status: "failed", sentAt: null });
+        const queued = message(p);
+        for (const m of [oldSent, newSent, oldFailed, queued])
+          await store.transaction((tx) => tx.outbox.enqueue(m));
+        expect(await store.transaction((tx) => tx.outbox.prune(2))).toBe(1);
+        const left = (await store.read.outbox.list({ userPoolId: p })).map((m) => m.id);
+        expect(left).toEqual([newSent.id, oldFailed.id, queued.id]);
+
+        const gone = `test|prune|${randomUUID()}`;
+        const kept = `test|prune|${randomUUID()}`;
+        await store.transaction(async (tx) => {
+          await tx.limits.hit(gone, 4, 5, 1); // window ends at 5
+          await tx.limits.hit(kept, 1_000_000_000, 5, 1);
+        });
+        expect(await store.transaction((tx) => tx.limits.prune(6))).toBeGreaterThanOrEqual(1);
+        expect(await store.read.limits.peek(gone, 0)).toBeUndefined();
+        expect((await store.read.limits.peek(kept, 2))?.count).toBe(1);
+      });
+    });
+
     describe("outbox", () => {
       it("lists oldest first (or newest first), with every filter alone and combined", async () => {
         const p = await newPool();

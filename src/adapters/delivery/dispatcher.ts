@@ -26,6 +26,8 @@ export interface DispatcherOptions {
   logCodes: boolean;
   /** Production mode: forget body and code once delivered. */
   scrubDelivered: boolean;
+  /** Sent messages older than this are deleted (0 keeps them); expired limit counters too. */
+  retentionMs: number;
 }
 
 export class OutboxDispatcher {
@@ -40,6 +42,7 @@ export class OutboxDispatcher {
   #running: Promise<void> | null = null;
   #again = false;
   #stopped = false;
+  #lastHousekeeping = 0;
 
   constructor(a: {
     store: Store;
@@ -69,16 +72,36 @@ export class OutboxDispatcher {
       this.#again = true;
       return;
     }
-    this.#running = this.#drain().finally(() => {
-      this.#running = null;
-      if (this.#stopped) return;
-      if (this.#again) {
-        this.#again = false;
-        this.notify();
-      } else {
-        this.#schedule(this.#opts.pollMs);
-      }
-    });
+    this.#running = this.#drain()
+      .then(() => this.#housekeep())
+      .finally(() => {
+        this.#running = null;
+        if (this.#stopped) return;
+        if (this.#again) {
+          this.#again = false;
+          this.notify();
+        } else {
+          this.#schedule(this.#opts.pollMs);
+        }
+      });
+  }
+
+  /**
+   * Once a minute: deletes sent messages past the retention time and expired limit
+   * counters, so tables the request path writes to stay the size of the recent traffic.
+   */
+  async #housekeep(): Promise<void> {
+    const now = this.#clock.now();
+    if (now - this.#lastHousekeeping < 60_000) return;
+    this.#lastHousekeeping = now;
+    try {
+      await this.#store.transaction(async (tx) => {
+        if (this.#opts.retentionMs > 0) await tx.outbox.prune(now - this.#opts.retentionMs);
+        await tx.limits.prune(now);
+      });
+    } catch (e) {
+      this.#log.warn({ err: e }, "outbox: housekeeping failed");
+    }
   }
 
   /** Wakes up in `ms` unless a wake-up is already due sooner. */

@@ -807,6 +807,10 @@ class Repos implements StoreTx {
         return { allowed: false, count: current?.count ?? max, resetAt: current?.resetAt ?? end };
       },
       peek,
+      async prune(before: number) {
+        const r = await db.deleteFrom("limits").where("window_end", "<", before).executeTakeFirst();
+        return Number(r.numDeletedRows);
+      },
     };
 
     this.outbox = {
@@ -853,6 +857,14 @@ class Repos implements StoreTx {
       async get(id: string) {
         const r = await db.selectFrom("outbox").selectAll().where("id", "=", id).executeTakeFirst();
         return r && toMessage(r);
+      },
+      async prune(before: number) {
+        const r = await db
+          .deleteFrom("outbox")
+          .where("status", "=", "sent")
+          .where("sent_at", "<", before)
+          .executeTakeFirst();
+        return Number(r.numDeletedRows);
       },
       async clear() {
         const r = await db.deleteFrom("outbox").executeTakeFirst();
