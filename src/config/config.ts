@@ -192,7 +192,10 @@ const outboxSection = z
     /** How often an idle node looks for due retries and lapsed claims. */
     pollMs: z.number().int().min(10).default(1000),
     /** Sent messages are deleted this long after sending (failed ones are kept). 0 = keep all. */
-    retentionHours: z.number().min(0).default(7 * 24),
+    retentionHours: z
+      .number()
+      .min(0)
+      .default(7 * 24),
   })
   .strict();
 
