@@ -13,7 +13,7 @@ import { customSenderTransports } from "./adapters/triggers/customSender.js";
 import { LambdaTriggers } from "./adapters/triggers/service.js";
 import type { ServerConfig } from "./config/config.js";
 import { cryptoRandom, type Random } from "./domain/ids.js";
-import { DEV_COST, HashGate, PRODUCTION_COST } from "./domain/passwords.js";
+import { DEV_COST, HashGate, PRODUCTION_COST, type ScryptCost } from "./domain/passwords.js";
 import { createHttpServer, InFlight } from "./http/server.js";
 import { createLogger } from "./logging.js";
 import type { Deps } from "./operations/deps.js";
@@ -59,6 +59,14 @@ export interface Cognate {
   delivery: string;
   /** Stops accepting requests, lets in-flight ones finish, stops the outbox, closes the store. */
   close(): Promise<void>;
+}
+
+/**
+ * Expensive hashes (N ≥ 2^13, a millisecond or more each) get every core but one, so sign-up
+ * bursts leave the event loop a core; cheap ones (the dev default) are not worth queueing.
+ */
+function defaultHashConcurrency(cost: ScryptCost): number {
+  return cost.ln >= 13 ? Math.max(1, availableParallelism() - 1) : 64;
 }
 
 export async function startCognate(config: ServerConfig, opts: StartOptions = {}): Promise<Cognate> {
@@ -116,6 +124,8 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
 
     // A copy, so the listening address can complete it below.
     const effective: ServerConfig = { ...config };
+    const passwordCost =
+      config.passwordHashing ?? (config.mode === "production" ? PRODUCTION_COST : DEV_COST);
     const deps: Deps = {
       config: effective,
       store,
@@ -124,8 +134,8 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       random,
       logger: log,
       directory: new Directory(store, clock, config.configCacheSeconds),
-      passwordCost: config.passwordHashing ?? (config.mode === "production" ? PRODUCTION_COST : DEV_COST),
-      hashGate: new HashGate(config.passwordHashingConcurrency ?? Math.max(1, availableParallelism() - 1)),
+      passwordCost,
+      hashGate: new HashGate(config.passwordHashingConcurrency ?? defaultHashConcurrency(passwordCost)),
       delivery: gate,
       triggers,
     };
