@@ -1,7 +1,14 @@
 // The one SQL implementation of the store port, for every engine Kysely speaks to us in
 // (SQLite and PostgreSQL). Engine differences are confined to `forUpdate` (row locks) and
 // `skipLocked` (outbox claims), which SQLite does not need: its writers are serialised.
-import { type Kysely, type Selectable, sql } from "kysely";
+import {
+  type ExpressionBuilder,
+  type Kysely,
+  type OnConflictDatabase,
+  type OnConflictTables,
+  type Selectable,
+  sql,
+} from "kysely";
 import type { PoolConfig } from "../../domain/pool.js";
 import type {
   AccessKeyRecord,
@@ -118,102 +125,107 @@ function codeValues(c: CodeRecord) {
   ] as const;
 }
 
+type UserColumns = ReturnType<typeof userValues>;
+type CodeColumns = ReturnType<typeof codeValues>;
+
+/** The one INSERT of a users row; variants add their conflict handling. */
+function insertUser(db: Target["db"], v: UserColumns) {
+  const [
+    pool_id,
+    username,
+    username_key,
+    sub,
+    status,
+    enabled,
+    attributes,
+    password_hash,
+    created_at,
+    updated_at,
+  ] = v;
+  return db.insertInto("users").values({
+    pool_id,
+    username,
+    username_key,
+    sub,
+    status,
+    enabled,
+    attributes,
+    password_hash,
+    created_at,
+    updated_at,
+  });
+}
+
+/** The one INSERT of a codes row; variants add their conflict handling. */
+function insertCode(db: Target["db"], v: CodeColumns) {
+  const [
+    pool_id,
+    username,
+    purpose,
+    code_hmac,
+    previous,
+    attribute_name,
+    issued_at,
+    expires_at,
+    failed_attempts,
+    consumed_at,
+  ] = v;
+  return db.insertInto("codes").values({
+    pool_id,
+    username,
+    purpose,
+    code_hmac,
+    previous,
+    attribute_name,
+    issued_at,
+    expires_at,
+    failed_attempts,
+    consumed_at,
+  });
+}
+
+/** What replacing a code overwrites (all but the key and `previous`). */
+function replacedCodeColumns(
+  eb: ExpressionBuilder<OnConflictDatabase<DB, "codes">, OnConflictTables<"codes">>,
+) {
+  return {
+    code_hmac: eb.ref("excluded.code_hmac"),
+    attribute_name: eb.ref("excluded.attribute_name"),
+    issued_at: eb.ref("excluded.issued_at"),
+    expires_at: eb.ref("excluded.expires_at"),
+    failed_attempts: eb.ref("excluded.failed_attempts"),
+    consumed_at: eb.ref("excluded.consumed_at"),
+  };
+}
+
 // The request path's queries, built once per engine (see prepared.ts).
 const Q = {
   poolById: prepared(1, (db, _e, id: string) => db.selectFrom("user_pools").selectAll().where("id", "=", id)),
   clientById: prepared(1, (db, _e, id: string) =>
     db.selectFrom("user_pool_clients").selectAll().where("client_id", "=", id),
   ),
-  userInsert: prepared(
-    10,
-    (
-      db,
-      _e,
-      pool_id: string,
-      username: string,
-      username_key: string,
-      sub: string,
-      status: string,
-      enabled: number,
-      attributes: string,
-      password_hash: string | null,
-      created_at: number,
-      updated_at: number,
-    ) =>
-      db
-        .insertInto("users")
-        .values({
-          pool_id,
-          username,
-          username_key,
-          sub,
-          status,
-          enabled,
-          attributes,
-          password_hash,
-          created_at,
-          updated_at,
-        })
-        .onConflict((oc) => oc.doNothing()),
+  userInsert: prepared(10, (db, _e, ...v: UserColumns) =>
+    insertUser(db, v).onConflict((oc) => oc.doNothing()),
   ),
-  userInsertStrict: prepared(
-    10,
-    (
-      db,
-      _e,
-      pool_id: string,
-      username: string,
-      username_key: string,
-      sub: string,
-      status: string,
-      enabled: number,
-      attributes: string,
-      password_hash: string | null,
-      created_at: number,
-      updated_at: number,
-    ) =>
-      db.insertInto("users").values({
-        pool_id,
-        username,
-        username_key,
-        sub,
-        status,
-        enabled,
-        attributes,
-        password_hash,
-        created_at,
-        updated_at,
-      }),
+  userInsertStrict: prepared(10, (db, _e, ...v: UserColumns) => insertUser(db, v)),
+  codePut: prepared(10, (db, _e, ...v: CodeColumns) =>
+    insertCode(db, v).onConflict((oc) =>
+      oc.columns(["pool_id", "username", "purpose"]).doUpdateSet((eb) => ({
+        ...replacedCodeColumns(eb),
+        previous: eb.ref("excluded.previous"),
+      })),
+    ),
   ),
-  codeInsertStrict: prepared(
-    10,
-    (
-      db,
-      _e,
-      pool_id: string,
-      username: string,
-      purpose: string,
-      code_hmac: string,
-      previous: string,
-      attribute_name: string,
-      issued_at: number,
-      expires_at: number,
-      failed_attempts: number,
-      consumed_at: number | null,
-    ) =>
-      db.insertInto("codes").values({
-        pool_id,
-        username,
-        purpose,
-        code_hmac,
-        previous,
-        attribute_name,
-        issued_at,
-        expires_at,
-        failed_attempts,
-        consumed_at,
-      }),
+  // As codePut, but the replaced code's HMAC is prepended to `previous` in the same statement.
+  codeSupersede: prepared(10, (db, _e, ...v: CodeColumns) =>
+    insertCode(db, v).onConflict((oc) =>
+      oc.columns(["pool_id", "username", "purpose"]).doUpdateSet((eb) => ({
+        ...replacedCodeColumns(eb),
+        previous: sql<string>`CASE WHEN codes.previous = '' OR codes.previous = '[]' THEN codes.code_hmac ELSE substr(codes.code_hmac || ',' || codes.previous, 1, ${sql.lit(PREVIOUS_MAX_CHARS)}) END`,
+      })),
+    ),
   ),
+  codeInsertStrict: prepared(10, (db, _e, ...v: CodeColumns) => insertCode(db, v)),
   userByKey: prepared(2, (db, _e, poolId: string, key: string) =>
     db.selectFrom("users").selectAll().where("pool_id", "=", poolId).where("username_key", "=", key),
   ),
@@ -269,91 +281,6 @@ const Q = {
       .where("pool_id", "=", poolId)
       .where("username", "=", username)
       .where("purpose", "=", purpose),
-  ),
-  codePut: prepared(
-    10,
-    (
-      db,
-      _e,
-      pool_id: string,
-      username: string,
-      purpose: string,
-      code_hmac: string,
-      previous: string,
-      attribute_name: string,
-      issued_at: number,
-      expires_at: number,
-      failed_attempts: number,
-      consumed_at: number | null,
-    ) =>
-      db
-        .insertInto("codes")
-        .values({
-          pool_id,
-          username,
-          purpose,
-          code_hmac,
-          previous,
-          attribute_name,
-          issued_at,
-          expires_at,
-          failed_attempts,
-          consumed_at,
-        })
-        .onConflict((oc) =>
-          oc.columns(["pool_id", "username", "purpose"]).doUpdateSet((eb) => ({
-            code_hmac: eb.ref("excluded.code_hmac"),
-            previous: eb.ref("excluded.previous"),
-            attribute_name: eb.ref("excluded.attribute_name"),
-            issued_at: eb.ref("excluded.issued_at"),
-            expires_at: eb.ref("excluded.expires_at"),
-            failed_attempts: eb.ref("excluded.failed_attempts"),
-            consumed_at: eb.ref("excluded.consumed_at"),
-          })),
-        ),
-  ),
-  // As codePut, but the replaced code's HMAC is prepended to `previous` in the same statement.
-  codeSupersede: prepared(
-    10,
-    (
-      db,
-      _e,
-      pool_id: string,
-      username: string,
-      purpose: string,
-      code_hmac: string,
-      previous: string,
-      attribute_name: string,
-      issued_at: number,
-      expires_at: number,
-      failed_attempts: number,
-      consumed_at: number | null,
-    ) =>
-      db
-        .insertInto("codes")
-        .values({
-          pool_id,
-          username,
-          purpose,
-          code_hmac,
-          previous,
-          attribute_name,
-          issued_at,
-          expires_at,
-          failed_attempts,
-          consumed_at,
-        })
-        .onConflict((oc) =>
-          oc.columns(["pool_id", "username", "purpose"]).doUpdateSet((eb) => ({
-            code_hmac: eb.ref("excluded.code_hmac"),
-            previous: sql<string>`CASE WHEN codes.previous = '' OR codes.previous = '[]' THEN codes.code_hmac ELSE substr(codes.code_hmac || ',' || codes.previous, 1, ${sql.lit(PREVIOUS_MAX_CHARS)}) END`,
-            attribute_name: eb.ref("excluded.attribute_name"),
-            issued_at: eb.ref("excluded.issued_at"),
-            expires_at: eb.ref("excluded.expires_at"),
-            failed_attempts: eb.ref("excluded.failed_attempts"),
-            consumed_at: eb.ref("excluded.consumed_at"),
-          })),
-        ),
   ),
   codeFail: prepared(4, (db, _e, poolId: string, username: string, purpose: string, maxFailed: number) =>
     db
