@@ -424,3 +424,48 @@ describe("production mode with SMTP from the environment", () => {
     );
   });
 });
+
+describe("production mode, a message refused for good", () => {
+  it("forgets the body and code of a message that failed permanently", async () => {
+    const smtp = await startSmtpServer({
+      onRecipient: (address) => (address === "gone@example.com" ? [550, "No such mailbox"] : null),
+    });
+    const s = await startServer({
+      mode: "production",
+      email: { smtpUrl: smtp.url(), from: "Prod <codes@prod.test>" },
+      outbox: FAST_OUTBOX,
+      seed: {
+        pools: [
+          {
+            PoolName: "prod",
+            Id: "us-east-1_ProdMail2",
+            AutoVerifiedAttributes: ["email"],
+            Clients: [{ ClientName: "web", ClientId: "prodmailclient2" }],
+          },
+        ],
+      },
+    });
+    try {
+      await s.sdk.send(
+        new SignUpCommand({
+          ClientId: "prodmailclient2",
+          Username: "gone",
+          Password: PASSWORD,
+          UserAttributes: [{ Name: "email", Value: "gone@example.com" }],
+        }),
+      );
+      const until = Date.now() + 5000;
+      let rows = await s.app.store.store.read.outbox.list({});
+      while (rows[0]?.status !== "failed" && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 25));
+        rows = await s.app.store.store.read.outbox.list({});
+      }
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ status: "failed", body: "", code: null });
+      expect(rows[0]?.lastError).toMatch(/550/);
+    } finally {
+      await s.close();
+      await smtp.close();
+    }
+  });
+});

@@ -200,7 +200,8 @@ export class OutboxDispatcher {
         nextAttemptAt: now + (permanent ? 0 : jittered),
         sentAt: null,
         transport: m.transport,
-        scrubBody: false,
+        // A message that will never be sent needs its code no more than a sent one does.
+        scrubBody: permanent && this.#opts.scrubDelivered,
       };
       if (!permanent) this.#schedule(Math.min(jittered, this.#opts.pollMs));
     }
