@@ -1,11 +1,4 @@
 #!/usr/bin/env node
-// Measures code delivery latency: from the moment a SignUp response reaches the client to the
-// moment the SMTP server has accepted the email with that code. A real `cognate serve`
-// process (SQLite file, durable commits) sends through --smtp-url to an SMTP server in this
-// process, so both instants are read from one clock.
-//   node scripts/delivery-latency.mjs [--messages 300] [--concurrency 1]
-// Run `npm run build` first.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +6,13 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { CognitoIdentityProviderClient, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { SMTPServer } from "smtp-server";
+// Measures code delivery latency: from the moment a SignUp response reaches the client to the
+// moment the SMTP server has accepted the email with that code. A real `cognate serve`
+// process (SQLite file, durable commits) sends through --smtp-url to an SMTP server in this
+// process, so both instants are read from one clock.
+//   node scripts/delivery-latency.mjs [--messages 300] [--concurrency 1]
+// Run `npm run build` first.
+import { serveChild } from "./lib/serve.mjs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 const { values } = parseArgs({
@@ -63,31 +63,14 @@ writeFileSync(
     },
   }),
 );
-const server = spawn(
-  process.execPath,
-  [
-    "bin/cognate.js",
-    "serve",
-    "--port",
-    "0",
-    "--db",
-    join(dir, "c.db"),
-    "--config",
-    configPath,
-    "--smtp-url",
-    `smtp://127.0.0.1:${smtpPort}`,
-  ],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
-const url = await new Promise((resolve, reject) => {
-  let out = "";
-  server.stdout.on("data", (d) => {
-    out += d;
-    const m = /listening on (http:\/\/\S+)/.exec(out);
-    if (m) resolve(m[1]);
-  });
-  server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-});
+const { server, url } = await serveChild([
+  "--db",
+  join(dir, "c.db"),
+  "--config",
+  configPath,
+  "--smtp-url",
+  `smtp://127.0.0.1:${smtpPort}`,
+]);
 
 const sdk = new CognitoIdentityProviderClient({
   endpoint: url,

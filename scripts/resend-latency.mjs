@@ -1,9 +1,4 @@
 #!/usr/bin/env node
-// Measures ResendConfirmationCode latency as a client sees it: N sequential calls through
-// the AWS SDK v3 against a real `cognate serve` process (SQLite file, durable commits).
-//   node scripts/resend-latency.mjs [--calls 1000] [--users 100]
-// Run `npm run build` first.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +10,11 @@ import {
   ResendConfirmationCodeCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+// Measures ResendConfirmationCode latency as a client sees it: N sequential calls through
+// the AWS SDK v3 against a real `cognate serve` process (SQLite file, durable commits).
+//   node scripts/resend-latency.mjs [--calls 1000] [--users 100]
+// Run `npm run build` first.
+import { serveChild } from "./lib/serve.mjs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 const { values } = parseArgs({
@@ -26,22 +26,7 @@ const users = Number(values.users);
 const dir = mkdtempSync(join(tmpdir(), "cognate-latency-"));
 const configPath = join(dir, "config.json");
 writeFileSync(configPath, JSON.stringify({ logLevel: "warn", limits: { resendPerUser: 1_000_000 } }));
-const server = spawn(
-  process.execPath,
-  ["bin/cognate.js", "serve", "--port", "0", "--db", join(dir, "c.db"), "--config", configPath],
-  {
-    stdio: ["ignore", "pipe", "inherit"],
-  },
-);
-const url = await new Promise((resolve, reject) => {
-  let out = "";
-  server.stdout.on("data", (d) => {
-    out += d;
-    const m = /listening on (http:\/\/\S+)/.exec(out);
-    if (m) resolve(m[1]);
-  });
-  server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-});
+const { server, url } = await serveChild(["--db", join(dir, "c.db"), "--config", configPath]);
 
 const sdk = new CognitoIdentityProviderClient({
   endpoint: url,
