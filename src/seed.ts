@@ -5,9 +5,9 @@
 import { createHash } from "node:crypto";
 import type { CreateUserPoolRequest } from "@aws-sdk/client-cognito-identity-provider";
 import type { ServerConfig } from "./config/config.js";
+import { clientSettings } from "./domain/clients.js";
 import { newClientSecret, type Random } from "./domain/ids.js";
 import { createPoolConfig } from "./domain/pool.js";
-import { clientSettings } from "./operations/shared/clients.js";
 import type { Clock } from "./ports/clock.js";
 import type { Store } from "./ports/store.js";
 import type { Wire } from "./protocol/wire.js";

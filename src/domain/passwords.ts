@@ -36,26 +36,12 @@ function derive(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffe
 }
 
 /**
- * Limits how many hashes run at once. A production-cost hash keeps a core busy for a few
- * hundred milliseconds; libuv's pool would run four at a time and leave the event loop no
- * core, so every other request would slow down behind sign-ups. By default hashing gets all
- * cores but one.
+ * Whether a hash at this cost is expensive: N ≥ 2^13 takes a millisecond or more of a core,
+ * so it is worth queueing, worth a cheap check before it, and counts against the caller's
+ * allowance. The dev default is not.
  */
-export class HashGate {
-  #running = 0;
-  readonly #queue: (() => void)[] = [];
-  constructor(readonly concurrency: number) {}
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#running >= this.concurrency) await new Promise<void>((resolve) => this.#queue.push(resolve));
-    else this.#running++;
-    try {
-      return await fn();
-    } finally {
-      const next = this.#queue.shift();
-      if (next) next();
-      else this.#running--;
-    }
-  }
+export function expensiveCost(cost: ScryptCost): boolean {
+  return cost.ln >= 13;
 }
 
 /** `$scrypt$ln=17,r=8,p=1$<salt>$<hash>` (base64, no padding). */

@@ -1,9 +1,9 @@
 // AdminDeleteUser — deletes a user with their codes and aliases (SigV4).
 import type { AdminDeleteUserRequest } from "@aws-sdk/client-cognito-identity-provider";
 import { fail, messages } from "../protocol/errors.js";
+import { findUser } from "../services/users.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { findUser } from "./shared/users.js";
 
 export const AdminDeleteUser = defineOperation({
   name: "AdminDeleteUser",

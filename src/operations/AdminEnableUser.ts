@@ -1,8 +1,8 @@
 // AdminEnableUser — enables a disabled user (SigV4).
 import type { AdminEnableUserRequest } from "@aws-sdk/client-cognito-identity-provider";
+import { setUserEnabled } from "../services/users.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { setUserEnabled } from "./shared/setEnabled.js";
 
 export const AdminEnableUser = defineOperation({
   name: "AdminEnableUser",

@@ -3,9 +3,9 @@ import type { AdminGetUserRequest, AdminGetUserResponse } from "@aws-sdk/client-
 import { attributeList } from "../domain/attributes.js";
 import { fail, messages } from "../protocol/errors.js";
 import { epochSeconds, type Wire } from "../protocol/wire.js";
+import { findUser } from "../services/users.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { findUser } from "./shared/users.js";
 
 export const AdminGetUser = defineOperation({
   name: "AdminGetUser",

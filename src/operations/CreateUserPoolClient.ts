@@ -3,13 +3,13 @@ import type {
   CreateUserPoolClientRequest,
   CreateUserPoolClientResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { clientSettings, describeClient } from "../domain/clients.js";
 import { newClientId, newClientSecret } from "../domain/ids.js";
 import type { ClientRecord } from "../ports/store.js";
 import { fail, messages } from "../protocol/errors.js";
 import type { Wire } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { clientSettings, describeClient } from "./shared/clients.js";
 
 export const CreateUserPoolClient = defineOperation({
   name: "CreateUserPoolClient",

@@ -3,11 +3,11 @@ import type {
   DescribeUserPoolClientRequest,
   DescribeUserPoolClientResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { describeClient } from "../domain/clients.js";
 import { fail, messages } from "../protocol/errors.js";
 import type { Wire } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { describeClient } from "./shared/clients.js";
 
 export const DescribeUserPoolClient = defineOperation({
   name: "DescribeUserPoolClient",

@@ -3,11 +3,11 @@ import type {
   ListUserPoolClientsRequest,
   ListUserPoolClientsResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { decodeToken, encodeToken } from "../domain/paging.js";
 import { fail, messages } from "../protocol/errors.js";
 import type { Wire } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { decodeToken, encodeToken } from "./shared/paging.js";
 
 export const ListUserPoolClients = defineOperation({
   name: "ListUserPoolClients",

@@ -1,9 +1,9 @@
 // ListUserPools — pools in id order, MaxResults at a time (SigV4).
 import type { ListUserPoolsRequest, ListUserPoolsResponse } from "@aws-sdk/client-cognito-identity-provider";
+import { decodeToken, encodeToken } from "../domain/paging.js";
 import { epochSeconds, type Wire } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { decodeToken, encodeToken } from "./shared/paging.js";
 
 export const ListUserPools = defineOperation({
   name: "ListUserPools",

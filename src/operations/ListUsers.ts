@@ -5,12 +5,12 @@ import type {
   UserType,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { attributeList } from "../domain/attributes.js";
+import { decodeToken, encodeToken } from "../domain/paging.js";
 import { matchesFilter, parseUserFilter } from "../domain/userFilter.js";
 import { fail } from "../protocol/errors.js";
 import { epochSeconds, type Wire } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { decodeToken, encodeToken } from "./shared/paging.js";
 
 const SCAN_PAGE = 500;
 

@@ -5,27 +5,24 @@ import type {
   ResendConfirmationCodeRequest,
   ResendConfirmationCodeResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { nameKey } from "../domain/attributes.js";
+import { limitKey } from "../domain/codePurposes.js";
 import { chooseTarget, deliveryDetails } from "../domain/delivery.js";
-import { timeOrderedId } from "../domain/ids.js";
-import { caseInsensitive } from "../domain/pool.js";
-import { decoyMessage, simulatedTarget } from "../domain/simulated.js";
-import { eventAttributes } from "../domain/triggerEvents.js";
+import { simulatedTarget } from "../domain/simulated.js";
 import type { PoolRecord } from "../ports/store.js";
 import { fail, messages, ServiceError } from "../protocol/errors.js";
 import type { Wire } from "../protocol/wire.js";
+import { authEventRecord, recordAuthEvent } from "../services/authEvents.js";
+import { issueCode, issueDecoy, saveCode } from "../services/codes.js";
+import { openPublicRequest } from "../services/publicRequest.js";
+import { findUser, simulatedName } from "../services/users.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { prepareCodeMessage } from "./shared/codeMessage.js";
-import { checkPoolQuota } from "./shared/quota.js";
-import { requireSecretHash } from "./shared/secret.js";
-import { findUser } from "./shared/users.js";
 
 type Output = Wire<ResendConfirmationCodeResponse>;
 
 /** The per-user resend counter's key (shared by real and simulated answers). */
 export function resendLimitKey(poolId: string, name: string): string {
-  return `${poolId}|resend|${name}`;
+  return limitKey("resend", poolId, name);
 }
 
 export const ResendConfirmationCode = defineOperation({
@@ -57,14 +54,13 @@ export const ResendConfirmationCode = defineOperation({
   ): Promise<Output> => {
     const username = input.Username as string;
     const clientId = input.ClientId as string;
-    // 2. The app client (and its pool).
-    const { client, pool } = await deps.directory.client(clientId);
-    // 3. SecretHash, computed over the Username exactly as sent.
-    requireSecretHash(client, username, input.SecretHash);
-    // Request-rate quota per pool (off unless configured).
-    await checkPoolQuota(deps, pool.id);
-
-    const protect = client.config.PreventUserExistenceErrors === "ENABLED";
+    // 2–3. The app client (and its pool), SecretHash over the Username exactly as sent, the
+    //      pool's request quota.
+    const { pool, protect } = await openPublicRequest(deps, {
+      clientId,
+      username,
+      secretHash: input.SecretHash,
+    });
     const limits = deps.config.limits;
     const windowMs = limits.resendWindowSeconds * 1000;
     const now = deps.clock.now();
@@ -92,46 +88,36 @@ export const ResendConfirmationCode = defineOperation({
     }
 
     // 8–9. A new code and its message (templates, CustomMessage trigger).
-    const prepared = await prepareCodeMessage(deps, {
+    const issued = await issueCode(deps, {
+      purpose: "SIGNUP",
+      source: "CustomMessage_ResendCode",
       pool,
       clientId,
       user,
       target,
-      triggerSource: "CustomMessage_ResendCode",
       clientMetadata: input.ClientMetadata,
-      userAttributes: eventAttributes(user),
-      eventContext: {
-        region: deps.config.region,
-        userPoolId: pool.id,
-        userName: user.username,
-        clientId,
-        userAgent: ctx.userAgent,
-      },
+      userAgent: ctx.userAgent,
     });
 
     // 10. One transaction: the limit hit, the new code (the old one is superseded), the
     //     outgoing message and the auth event. ClientMetadata is never stored.
     const outcome = await deps.store.transaction(async (tx) => {
       const current = await tx.users.getForUpdate(pool.id, user.username);
-      if (!current?.enabled) return "gone" as const;
+      if (!current) return "gone" as const;
+      // Read again under the lock: a user disabled since the read above is refused too.
+      if (!current.enabled) return "disabled" as const;
       if (current.status !== "UNCONFIRMED") return "confirmed" as const;
       const hit = await tx.limits.hit(key, windowMs, limits.resendPerUser, now);
       if (!hit.allowed) return "limited" as const;
-      // The replaced code joins `previous` atomically: of two concurrent resends the later
-      // supersedes the earlier, and never are two codes valid.
-      await tx.codes.supersede(prepared.record);
-      await tx.outbox.enqueue(prepared.message);
-      await tx.events.add({
-        id: timeOrderedId(deps.random, now),
+      await saveCode(tx, issued);
+      await recordAuthEvent(tx, deps, {
         poolId: pool.id,
         username: user.username,
         clientId,
         eventType: "ResendConfirmationCode",
-        createdAt: now,
-        ipAddress: input.UserContextData?.IpAddress ?? null,
-        encodedData: input.UserContextData?.EncodedData ?? null,
-        analyticsEndpointId: input.AnalyticsMetadata?.AnalyticsEndpointId ?? null,
-        userAgent: ctx.userAgent ?? null,
+        now,
+        userAgent: ctx.userAgent,
+        input,
       });
       return "ok" as const;
     });
@@ -139,6 +125,10 @@ export const ResendConfirmationCode = defineOperation({
       case "gone":
         if (protect) return simulatedAnswer(deps, pool, username, windowMs, now);
         throw new ServiceError("UserNotFoundException", messages.userNotFoundForClient);
+      case "disabled":
+        if (protect) return simulatedAnswer(deps, pool, username, windowMs, now);
+        fail("NotAuthorizedException", messages.userDisabled);
+        break;
       case "confirmed":
         fail("InvalidParameterException", messages.alreadyConfirmed);
         break;
@@ -148,8 +138,8 @@ export const ResendConfirmationCode = defineOperation({
       case "ok":
         break;
     }
-    deps.delivery.committed([prepared.message]);
-    // 11 happened in prepareCodeMessage (delivery plan); transient failures retry from the outbox.
+    deps.delivery.committed([issued.message]);
+    // 11 happened in issueCode (delivery plan); transient failures retry from the outbox.
     return { CodeDeliveryDetails: deliveryDetails(target) };
   },
 });
@@ -178,7 +168,7 @@ function invokesTrigger(deps: Pick<Deps, "triggers">, pool: PoolRecord): boolean
  * by the trigger's run time: no function is invoked for a user who does not exist.
  */
 async function simulatedAnswer(
-  deps: Pick<Deps, "store" | "serverSecret" | "config" | "random" | "delivery" | "triggers">,
+  deps: Pick<Deps, "store" | "serverSecret" | "config" | "random" | "clock" | "delivery" | "triggers">,
   pool: PoolRecord,
   username: string,
   windowMs: number,
@@ -186,55 +176,38 @@ async function simulatedAnswer(
 ): Promise<Output> {
   const target = simulatedTarget(deps.serverSecret, pool, username);
   if (!target) fail("InvalidParameterException", messages.noAutoVerification);
-  // A real user's resend fails here when the medium cannot be delivered; so must this one.
-  deps.delivery.plan(pool, target.medium, target.destination);
-  const name = `?${nameKey(username, caseInsensitive(pool.config))}`;
+  const name = simulatedName(pool, username);
   const key = resendLimitKey(pool.id, name);
   const limit = deps.config.limits.resendPerUser;
   if (invokesTrigger(deps, pool)) {
     const seen = await deps.store.read.limits.peek(key, now);
     if (seen && seen.count >= limit) fail("LimitExceededException", messages.attemptLimit);
   }
-
-  const linkBaseUrl = deps.config.publicUrl ?? `http://${deps.config.host}:${deps.config.port}`;
-  const decoy = decoyMessage(deps.serverSecret, deps.random, pool, name, target, linkBaseUrl);
+  // As issueCode would, and failing as a real user's resend does when the medium cannot be
+  // delivered.
+  const decoy = issueDecoy(deps, {
+    purpose: "SIGNUP",
+    source: "CustomMessage_ResendCode",
+    pool,
+    name,
+    target,
+  });
   try {
     await deps.store.transaction(async (tx) => {
       await tx.users.getForUpdate(pool.id, name);
       // Stands in for the real path's limit hit and code supersede (one read, one write).
       await tx.limits.peek(key, now);
-      await tx.outbox.enqueue({
-        id: timeOrderedId(deps.random, now),
-        poolId: pool.id,
-        clientId: null,
-        username: name,
-        medium: target.medium,
-        attributeName: target.attributeName,
-        destination: target.destination,
-        subject: decoy.subject,
-        body: decoy.body,
-        code: null,
-        triggerSource: "CustomMessage_ResendCode",
-        createdAt: now,
-        status: "failed",
-        transport: "none",
-        attempts: 0,
-        lastError: decoy.codeHmac,
-        nextAttemptAt: now,
-        sentAt: null,
-      });
-      await tx.events.add({
-        id: timeOrderedId(deps.random, now),
-        poolId: pool.id,
-        username: name,
-        clientId: null,
-        eventType: "ResendConfirmationCode",
-        createdAt: now,
-        ipAddress: null,
-        encodedData: null,
-        analyticsEndpointId: null,
-        userAgent: null,
-      });
+      await tx.outbox.enqueue(decoy.message);
+      await tx.events.add(
+        authEventRecord(deps, {
+          poolId: pool.id,
+          username: name,
+          clientId: null,
+          eventType: "ResendConfirmationCode",
+          now,
+          userAgent: undefined,
+        }),
+      );
       throw new DecoyRollback();
     });
   } catch (e) {

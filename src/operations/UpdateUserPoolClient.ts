@@ -4,12 +4,12 @@ import type {
   UpdateUserPoolClientRequest,
   UpdateUserPoolClientResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { clientSettings, describeClient } from "../domain/clients.js";
 import type { ClientRecord } from "../ports/store.js";
 import { fail, messages } from "../protocol/errors.js";
 import type { Wire } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { clientSettings, describeClient } from "./shared/clients.js";
 
 export const UpdateUserPoolClient = defineOperation({
   name: "UpdateUserPoolClient",

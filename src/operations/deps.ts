@@ -3,12 +3,14 @@
 import type { Logger } from "pino";
 import type { ServerConfig } from "../config/config.js";
 import type { Random } from "../domain/ids.js";
-import type { HashGate, ScryptCost } from "../domain/passwords.js";
+import type { ScryptCost } from "../domain/passwords.js";
 import type { Clock } from "../ports/clock.js";
 import type { DeliveryGate } from "../ports/delivery.js";
 import type { Store } from "../ports/store.js";
 import type { Triggers } from "../ports/triggers.js";
-import type { Directory } from "./shared/directory.js";
+import type { PublicLimiter } from "../protocol/dispatch.js";
+import type { Directory } from "../services/directory.js";
+import type { HashGate } from "../services/passwords.js";
 
 export interface Deps {
   config: ServerConfig;
@@ -23,6 +25,8 @@ export interface Deps {
   passwordCost: ScryptCost;
   /** How many password hashes may run at once (they are CPU-bound, off the event loop). */
   hashGate: HashGate;
+  /** The per-IP allowance of the public operations (unlimited when it is off). */
+  ipLimiter: PublicLimiter;
   /** Checks, before anything is written, that a message can be delivered; wakes the outbox. */
   delivery: DeliveryGate;
   triggers: Triggers;

@@ -5,9 +5,9 @@ import type {
   UpdateUserPoolClientRequest,
   UserPoolClientType,
 } from "@aws-sdk/client-cognito-identity-provider";
-import type { ClientRecord } from "../../ports/store.js";
-import { fail } from "../../protocol/errors.js";
-import { epochSeconds, type Wire } from "../../protocol/wire.js";
+import type { ClientRecord } from "../ports/store.js";
+import { fail } from "../protocol/errors.js";
+import { epochSeconds, type Wire } from "../protocol/wire.js";
 
 type Settings = Omit<
   Wire<CreateUserPoolClientRequest> & Wire<UpdateUserPoolClientRequest>,
