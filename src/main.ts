@@ -26,6 +26,7 @@ import { adminAuthenticator, publicLimiter, warnWithoutAccessKeys } from "./prot
 import { type Authenticator, Dispatcher, unlimited } from "./protocol/dispatch.js";
 import { type SeedResult, seed } from "./seed.js";
 import { Directory } from "./services/directory.js";
+import { LatencyMirror } from "./services/latency.js";
 import { HashGate } from "./services/passwords.js";
 
 export interface StartOptions {
@@ -146,6 +147,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       ipLimiter: limiter ?? unlimited,
       delivery: gate,
       triggers,
+      latency: new LatencyMirror(),
     };
     const dispatcher = new Dispatcher(
       operationMap(),

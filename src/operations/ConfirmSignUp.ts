@@ -42,10 +42,14 @@ export const ConfirmSignUp = defineOperation({
     "ForbiddenException",
   ],
   handler: async (
-    deps: Pick<Deps, "directory" | "store" | "clock" | "random" | "serverSecret" | "config" | "triggers">,
+    deps: Pick<
+      Deps,
+      "directory" | "store" | "clock" | "random" | "serverSecret" | "config" | "triggers" | "latency"
+    >,
     input: ConfirmSignUpRequest,
     ctx,
   ): Promise<Wire<ConfirmSignUpResponse>> => {
+    const started = deps.latency.now();
     const givenName = input.Username as string;
     const clientId = input.ClientId as string;
     const { pool, protect } = await openPublicRequest(deps, {
@@ -61,7 +65,7 @@ export const ConfirmSignUp = defineOperation({
         if (!found) fail("UserNotFoundException", messages.userNotFoundForClient);
         fail("NotAuthorizedException", messages.userDisabled);
       }
-      return confirmUnknown(deps, pool, givenName, input.ConfirmationCode as string, now);
+      return confirmUnknown(deps, pool, givenName, input.ConfirmationCode as string, now, started);
     }
     if (found.status !== "UNCONFIRMED") fail("NotAuthorizedException", messages.cannotConfirm(found.status));
 
@@ -124,6 +128,8 @@ export const ConfirmSignUp = defineOperation({
         fail("ExpiredCodeException", messages.codeExpired);
         break;
       case "mismatch":
+        // What an unknown name's answer is matched with.
+        deps.latency.record("ConfirmSignUp", pool.id, started);
         fail("CodeMismatchException", messages.codeMismatch);
         break;
       case "ok":
@@ -154,14 +160,17 @@ export const ConfirmSignUp = defineOperation({
  * PreventUserExistenceErrors: ENABLED, and the user does not exist or is disabled: the answer
  * of a wrong code, from a transaction of the same statements as a real user's wrong guess,
  * counted against the same per-user limit under the name given — so that neither
- * LimitExceededException at the 16th call nor the time taken tells the two apart.
+ * LimitExceededException at the 16th call nor the time taken tells the two apart (what the
+ * real guess's row reads and write cost beyond that is matched by waiting:
+ * src/services/latency.ts).
  */
 async function confirmUnknown(
-  deps: Pick<Deps, "store" | "serverSecret" | "config">,
+  deps: Pick<Deps, "store" | "serverSecret" | "config" | "latency">,
   pool: PoolRecord,
   name: string,
   code: string,
   now: number,
+  started: number,
 ): Promise<never> {
   const attempt = codeAttempt(deps, "SIGNUP", pool.id, simulatedName(pool, name), code);
   const r = await deps.store.transaction(async (tx) => {
@@ -171,5 +180,6 @@ async function confirmUnknown(
   });
   if (r.kind === "limited") fail("LimitExceededException", messages.attemptLimit);
   if (r.kind === "locked") fail("TooManyFailedAttemptsException", TOO_MANY_FAILED_ATTEMPTS);
+  await deps.latency.pad("ConfirmSignUp", pool.id, started);
   fail("CodeMismatchException", messages.codeMismatch);
 }

@@ -11,7 +11,7 @@ import { simulatedTarget } from "../domain/simulated.js";
 import type { PoolRecord } from "../ports/store.js";
 import { fail, messages, ServiceError } from "../protocol/errors.js";
 import type { Wire } from "../protocol/wire.js";
-import { authEventRecord, recordAuthEvent } from "../services/authEvents.js";
+import { recordAuthEvent } from "../services/authEvents.js";
 import { issueCode, issueDecoy, saveCode } from "../services/codes.js";
 import { openPublicRequest } from "../services/publicRequest.js";
 import { findUser, simulatedName } from "../services/users.js";
@@ -47,11 +47,20 @@ export const ResendConfirmationCode = defineOperation({
   handler: async (
     deps: Pick<
       Deps,
-      "directory" | "store" | "clock" | "random" | "serverSecret" | "config" | "delivery" | "triggers"
+      | "directory"
+      | "store"
+      | "clock"
+      | "random"
+      | "serverSecret"
+      | "config"
+      | "delivery"
+      | "triggers"
+      | "latency"
     >,
     input: ResendConfirmationCodeRequest,
     ctx,
   ): Promise<Output> => {
+    const started = deps.latency.now();
     const username = input.Username as string;
     const clientId = input.ClientId as string;
     // 2–3. The app client (and its pool), SecretHash over the Username exactly as sent, the
@@ -72,7 +81,7 @@ export const ResendConfirmationCode = defineOperation({
         if (!user) fail("UserNotFoundException", messages.userNotFoundForClient);
         fail("NotAuthorizedException", messages.userDisabled);
       }
-      return simulatedAnswer(deps, pool, username, windowMs, now);
+      return simulatedAnswer(deps, pool, username, windowMs, now, started);
     }
     // 5. Only unconfirmed users get a confirmation code.
     if (user.status !== "UNCONFIRMED") fail("InvalidParameterException", messages.alreadyConfirmed);
@@ -123,10 +132,10 @@ export const ResendConfirmationCode = defineOperation({
     });
     switch (outcome) {
       case "gone":
-        if (protect) return simulatedAnswer(deps, pool, username, windowMs, now);
+        if (protect) return simulatedAnswer(deps, pool, username, windowMs, now, started);
         throw new ServiceError("UserNotFoundException", messages.userNotFoundForClient);
       case "disabled":
-        if (protect) return simulatedAnswer(deps, pool, username, windowMs, now);
+        if (protect) return simulatedAnswer(deps, pool, username, windowMs, now, started);
         fail("NotAuthorizedException", messages.userDisabled);
         break;
       case "confirmed":
@@ -140,12 +149,11 @@ export const ResendConfirmationCode = defineOperation({
     }
     deps.delivery.committed([issued.message]);
     // 11 happened in issueCode (delivery plan); transient failures retry from the outbox.
-    return { CodeDeliveryDetails: deliveryDetails(target) };
+    const out = { CodeDeliveryDetails: deliveryDetails(target) };
+    deps.latency.record("ResendConfirmationCode", pool.id, started);
+    return out;
   },
 });
-
-/** Thrown to roll back the decoy transaction of a simulated answer. */
-class DecoyRollback extends Error {}
 
 /** Whether a resend for this pool runs a trigger before its transaction. */
 function invokesTrigger(deps: Pick<Deps, "triggers">, pool: PoolRecord): boolean {
@@ -161,18 +169,22 @@ function invokesTrigger(deps: Pick<Deps, "triggers">, pool: PoolRecord): boolean
  * plausible answer, counted by the same per-user limit, and no message.
  *
  * Its latency must not tell it from a real resend (test/e2e/enumeration.test.ts holds the
- * medians within 20%), so it does the same work: the limit peek (when a trigger would run), a code with its HMAC and
- * rendered message, and the real transaction's statements — reads, the message and the auth
- * event written — in a transaction that is then rolled back, so nothing of it is kept or
- * sent; the limit hit commits on its own. A pool with a CustomMessage trigger still differs
- * by the trigger's run time: no function is invoked for a user who does not exist.
+ * medians within 20%), so it does the same work: the limit peek (when a trigger would run), a
+ * code with its HMAC and rendered message, and one transaction of the real one's statements
+ * in which only the limit hit writes. What the real answer's writes cost beyond that is
+ * matched by waiting (src/services/latency.ts), as is a CustomMessage function's run time,
+ * since no function is invoked for a user who does not exist.
  */
 async function simulatedAnswer(
-  deps: Pick<Deps, "store" | "serverSecret" | "config" | "random" | "clock" | "delivery" | "triggers">,
+  deps: Pick<
+    Deps,
+    "store" | "serverSecret" | "config" | "random" | "clock" | "delivery" | "triggers" | "latency"
+  >,
   pool: PoolRecord,
   username: string,
   windowMs: number,
   now: number,
+  started: number,
 ): Promise<Output> {
   const target = simulatedTarget(deps.serverSecret, pool, username);
   if (!target) fail("InvalidParameterException", messages.noAutoVerification);
@@ -192,28 +204,21 @@ async function simulatedAnswer(
     name,
     target,
   });
-  try {
-    await deps.store.transaction(async (tx) => {
-      await tx.users.getForUpdate(pool.id, name);
-      // Stands in for the real path's limit hit and code supersede (one read, one write).
-      await tx.limits.peek(key, now);
-      await tx.outbox.enqueue(decoy.message);
-      await tx.events.add(
-        authEventRecord(deps, {
-          poolId: pool.id,
-          username: name,
-          clientId: null,
-          eventType: "ResendConfirmationCode",
-          now,
-          userAgent: undefined,
-        }),
-      );
-      throw new DecoyRollback();
-    });
-  } catch (e) {
-    if (!(e instanceof DecoyRollback)) throw e;
-  }
-  const hit = await deps.store.transaction((tx) => tx.limits.hit(key, windowMs, limit, now));
+  // One transaction of the real one's statements, in its order: the user read (finding
+  // nobody), the limit hit (the one write kept), then in place of the code, the message and
+  // the auth event, which must not be written, a statement on each of their tables that
+  // finds nothing.
+  const hit = await deps.store.transaction(async (tx) => {
+    await tx.users.getForUpdate(pool.id, name);
+    const counted = await tx.limits.hit(key, windowMs, limit, now);
+    if (!counted.allowed) return counted;
+    await tx.codes.addFailedAttempt(pool.id, name, decoy.record.purpose, 0);
+    await tx.codes.get(pool.id, name, decoy.record.purpose);
+    await tx.limits.peek(key, now);
+    return counted;
+  });
   if (!hit.allowed) fail("LimitExceededException", messages.attemptLimit);
-  return { CodeDeliveryDetails: deliveryDetails(target) };
+  const out = { CodeDeliveryDetails: deliveryDetails(target) };
+  await deps.latency.pad("ResendConfirmationCode", pool.id, started);
+  return out;
 }

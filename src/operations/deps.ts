@@ -10,6 +10,7 @@ import type { Store } from "../ports/store.js";
 import type { Triggers } from "../ports/triggers.js";
 import type { PublicLimiter } from "../protocol/dispatch.js";
 import type { Directory } from "../services/directory.js";
+import type { LatencyMirror } from "../services/latency.js";
 import type { HashGate } from "../services/passwords.js";
 
 export interface Deps {
@@ -30,4 +31,6 @@ export interface Deps {
   /** Checks, before anything is written, that a message can be delivered; wakes the outbox. */
   delivery: DeliveryGate;
   triggers: Triggers;
+  /** Recent durations of real answers, which simulated ones (PreventUserExistenceErrors) match. */
+  latency: LatencyMirror;
 }
