@@ -204,10 +204,10 @@ async function simulatedAnswer(
     name,
     target,
   });
-  // One transaction of the real one's statements, in its order: the user read (finding
-  // nobody), the limit hit (the one write kept), then in place of the code, the message and
-  // the auth event, which must not be written, a statement on each of their tables that
-  // finds nothing.
+  // One transaction of as many statements as the real one, in its order: the user read
+  // (finding nobody), the limit hit (the one write kept), then, in place of the code, the
+  // message and the auth event, which must not be written, three prepared statements that
+  // find nothing.
   const hit = await deps.store.transaction(async (tx) => {
     await tx.users.getForUpdate(pool.id, name);
     const counted = await tx.limits.hit(key, windowMs, limit, now);

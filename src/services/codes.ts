@@ -140,8 +140,8 @@ export async function saveCode(tx: StoreTx, issued: IssuedCode): Promise<void> {
 /**
  * The code and message a real issue would make for `name`, for a simulated answer
  * (PreventUserExistenceErrors) to cost the same work: the route, a fresh code with its HMAC,
- * the rendered row. No trigger runs for a user who does not exist. The caller must never
- * commit it: nothing of it is kept or sent.
+ * the rendered row. No trigger runs for a user who does not exist, and nothing of it is
+ * written or sent.
  */
 export function issueDecoy<P extends CodePurpose>(
   deps: IssueDeps,
