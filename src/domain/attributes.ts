@@ -87,17 +87,6 @@ export function checkRequiredAttributes(attributes: Record<string, string>, pool
   }
 }
 
-/** The sign-in name kinds a pool uses besides the username itself. */
-export function signInKinds(pool: PoolConfig): {
-  usernameAttributes: AliasKind[];
-  aliasAttributes: AliasKind[];
-} {
-  return {
-    usernameAttributes: (pool.UsernameAttributes ?? []) as AliasKind[],
-    aliasAttributes: (pool.AliasAttributes ?? []) as AliasKind[],
-  };
-}
-
 /** The stored key of a sign-in value: case-folded when the pool is case-insensitive. */
 export function nameKey(value: string, caseInsensitive: boolean): string {
   return caseInsensitive ? value.toLowerCase() : value;
