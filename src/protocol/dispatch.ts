@@ -4,7 +4,7 @@ import type { Operation, RequestContext } from "../operations/define.js";
 import type { Deps } from "../operations/deps.js";
 import { fail, messages, ServiceError, type WireErrorName } from "./errors.js";
 import { MODEL_OPERATIONS, TARGET_PREFIX } from "./generated/model.js";
-import { isPlainObject } from "./validation-runtime.js";
+import { isPlainObject } from "./validationRuntime.js";
 
 export interface ApiRequest {
   target: string | undefined;

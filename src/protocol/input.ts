@@ -4,7 +4,7 @@
 import { fail } from "./errors.js";
 import { MODEL_OPERATIONS } from "./generated/model.js";
 import type { OperationName, Operations } from "./generated/shapes.js";
-import { Ctx, SerializationFault } from "./validation-runtime.js";
+import { Ctx, SerializationFault } from "./validationRuntime.js";
 
 /** An operation's input as its handler sees it: the model's required members are present. */
 export type OperationInput<N extends OperationName> = Operations[N]["input"];
