@@ -37,7 +37,7 @@ export interface Operation {
   /** The model's error list: the dispatcher answers any other error with InternalErrorException. */
   readonly errors: readonly WireErrorName[];
   /** Validates `input` (a parsed JSON object) against the model, then runs the handler. */
-  run(deps: Deps, input: unknown, ctx: RequestContext): Promise<OperationOutput<OperationName>>;
+  run(deps: Deps, input: unknown, ctx: RequestContext): Promise<object>;
 }
 
 /** A declared operation, keeping its name's types (for tests and callers that need them). */
