@@ -136,7 +136,6 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       serverSecret: opened.serverSecret,
       clock,
       random,
-      logger: log,
       directory: new Directory(store, clock, config.configCacheSeconds),
       passwordCost,
       hashGate: new HashGate(

@@ -1,10 +1,7 @@
 // ConfirmSignUp — confirms a user with the code sent at sign-up or resend (auth: none).
-
-import type { ConfirmSignUpRequest, ConfirmSignUpResponse } from "@aws-sdk/client-cognito-identity-provider";
 import { eventAttributes, postConfirmationEvent } from "../domain/triggerEvents.js";
 import type { PoolRecord, UserRecord } from "../ports/store.js";
 import { fail, messages } from "../protocol/errors.js";
-import type { Wire } from "../protocol/wire.js";
 import { claimAliases } from "../services/aliases.js";
 import { recordAuthEvent } from "../services/authEvents.js";
 import { codeAttempt, type Redemption, redeemCode, redeemForUnknown } from "../services/codes.js";
@@ -17,41 +14,24 @@ export const TOO_MANY_FAILED_ATTEMPTS = "Too many failed attempts.";
 
 type Outcome =
   | { kind: "ok"; user: UserRecord }
-  | { kind: "status"; status: string }
+  | { kind: "status"; status: UserRecord["status"] }
   | { kind: "gone" }
   | { kind: "disabled" }
   | Exclude<Redemption, { kind: "ok" } | { kind: "taken" }>;
 
-export const ConfirmSignUp = defineOperation({
-  name: "ConfirmSignUp",
-  errors: [
-    "ResourceNotFoundException",
-    "InvalidParameterException",
-    "UnexpectedLambdaException",
-    "UserLambdaValidationException",
-    "NotAuthorizedException",
-    "TooManyFailedAttemptsException",
-    "CodeMismatchException",
-    "ExpiredCodeException",
-    "InvalidLambdaResponseException",
-    "AliasExistsException",
-    "TooManyRequestsException",
-    "LimitExceededException",
-    "UserNotFoundException",
-    "InternalErrorException",
-    "ForbiddenException",
-  ],
-  handler: async (
+export const ConfirmSignUp = defineOperation(
+  "ConfirmSignUp",
+  async (
     deps: Pick<
       Deps,
       "directory" | "store" | "clock" | "random" | "serverSecret" | "config" | "triggers" | "latency"
     >,
-    input: ConfirmSignUpRequest,
+    input,
     ctx,
-  ): Promise<Wire<ConfirmSignUpResponse>> => {
+  ) => {
     const started = deps.latency.now();
-    const givenName = input.Username as string;
-    const clientId = input.ClientId as string;
+    const givenName = input.Username;
+    const clientId = input.ClientId;
     const { pool, protect } = await openPublicRequest(deps, {
       clientId,
       username: givenName,
@@ -65,11 +45,11 @@ export const ConfirmSignUp = defineOperation({
         if (!found) fail("UserNotFoundException", messages.userNotFoundForClient);
         fail("NotAuthorizedException", messages.userDisabled);
       }
-      return confirmUnknown(deps, pool, givenName, input.ConfirmationCode as string, now, started);
+      return confirmUnknown(deps, pool, givenName, input.ConfirmationCode, now, started);
     }
     if (found.status !== "UNCONFIRMED") fail("NotAuthorizedException", messages.cannotConfirm(found.status));
 
-    const attempt = codeAttempt(deps, "SIGNUP", pool.id, found.username, input.ConfirmationCode as string);
+    const attempt = codeAttempt(deps, "SIGNUP", pool.id, found.username, input.ConfirmationCode);
     const force = input.ForceAliasCreation === true;
 
     // Wrong guesses return a result instead of throwing, so that their counting commits.
@@ -150,11 +130,11 @@ export const ConfirmSignUp = defineOperation({
         eventAttributes(outcome.user),
         input.ClientMetadata,
       );
-      await deps.triggers.invoke(pool, "PostConfirmation", event as unknown as Record<string, unknown>);
+      await deps.triggers.invoke(pool, "PostConfirmation", event);
     }
     return {};
   },
-});
+);
 
 /**
  * PreventUserExistenceErrors: ENABLED, and the user does not exist or is disabled: the answer

@@ -1,16 +1,11 @@
 // ResendConfirmationCode — sends a new sign-up confirmation code to an unconfirmed user
 // (auth: none). The steps follow PRODUCT.md "Behaviour spec: ResendConfirmationCode".
-
-import type {
-  ResendConfirmationCodeRequest,
-  ResendConfirmationCodeResponse,
-} from "@aws-sdk/client-cognito-identity-provider";
 import { limitKey } from "../domain/codePurposes.js";
 import { chooseTarget, deliveryDetails } from "../domain/delivery.js";
 import { simulatedTarget } from "../domain/simulated.js";
 import type { PoolRecord } from "../ports/store.js";
 import { fail, messages, ServiceError } from "../protocol/errors.js";
-import type { Wire } from "../protocol/wire.js";
+import type { ResendConfirmationCodeResponse } from "../protocol/generated/shapes.js";
 import { recordAuthEvent } from "../services/authEvents.js";
 import { issueCode, issueDecoy, saveCode } from "../services/codes.js";
 import { openPublicRequest } from "../services/publicRequest.js";
@@ -18,33 +13,22 @@ import { findUser, simulatedName } from "../services/users.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
 
-type Output = Wire<ResendConfirmationCodeResponse>;
+type Output = ResendConfirmationCodeResponse;
+type Outcome =
+  | { kind: "ok" }
+  | { kind: "gone" }
+  | { kind: "disabled" }
+  | { kind: "confirmed" }
+  | { kind: "limited" };
 
 /** The per-user resend counter's key (shared by real and simulated answers). */
 export function resendLimitKey(poolId: string, name: string): string {
   return limitKey("resend", poolId, name);
 }
 
-export const ResendConfirmationCode = defineOperation({
-  name: "ResendConfirmationCode",
-  errors: [
-    "ResourceNotFoundException",
-    "InvalidParameterException",
-    "UnexpectedLambdaException",
-    "UserLambdaValidationException",
-    "NotAuthorizedException",
-    "InvalidLambdaResponseException",
-    "TooManyRequestsException",
-    "LimitExceededException",
-    "InvalidSmsRoleAccessPolicyException",
-    "InvalidSmsRoleTrustRelationshipException",
-    "InvalidEmailRoleAccessPolicyException",
-    "CodeDeliveryFailureException",
-    "UserNotFoundException",
-    "InternalErrorException",
-    "ForbiddenException",
-  ],
-  handler: async (
+export const ResendConfirmationCode = defineOperation(
+  "ResendConfirmationCode",
+  async (
     deps: Pick<
       Deps,
       | "directory"
@@ -57,12 +41,12 @@ export const ResendConfirmationCode = defineOperation({
       | "triggers"
       | "latency"
     >,
-    input: ResendConfirmationCodeRequest,
+    input,
     ctx,
-  ): Promise<Output> => {
+  ) => {
     const started = deps.latency.now();
-    const username = input.Username as string;
-    const clientId = input.ClientId as string;
+    const username = input.Username;
+    const clientId = input.ClientId;
     // 2–3. The app client (and its pool), SecretHash over the Username exactly as sent, the
     //      pool's request quota.
     const { pool, protect } = await openPublicRequest(deps, {
@@ -110,14 +94,14 @@ export const ResendConfirmationCode = defineOperation({
 
     // 10. One transaction: the limit hit, the new code (the old one is superseded), the
     //     outgoing message and the auth event. ClientMetadata is never stored.
-    const outcome = await deps.store.transaction(async (tx) => {
+    const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
       const current = await tx.users.getForUpdate(pool.id, user.username);
-      if (!current) return "gone" as const;
+      if (!current) return { kind: "gone" };
       // Read again under the lock: a user disabled since the read above is refused too.
-      if (!current.enabled) return "disabled" as const;
-      if (current.status !== "UNCONFIRMED") return "confirmed" as const;
+      if (!current.enabled) return { kind: "disabled" };
+      if (current.status !== "UNCONFIRMED") return { kind: "confirmed" };
       const hit = await tx.limits.hit(key, windowMs, limits.resendPerUser, now);
-      if (!hit.allowed) return "limited" as const;
+      if (!hit.allowed) return { kind: "limited" };
       await saveCode(tx, issued);
       await recordAuthEvent(tx, deps, {
         poolId: pool.id,
@@ -128,9 +112,9 @@ export const ResendConfirmationCode = defineOperation({
         userAgent: ctx.userAgent,
         input,
       });
-      return "ok" as const;
+      return { kind: "ok" };
     });
-    switch (outcome) {
+    switch (outcome.kind) {
       case "gone":
         if (protect) return simulatedAnswer(deps, pool, username, windowMs, now, started);
         throw new ServiceError("UserNotFoundException", messages.userNotFoundForClient);
@@ -153,7 +137,7 @@ export const ResendConfirmationCode = defineOperation({
     deps.latency.record("ResendConfirmationCode", pool.id, started);
     return out;
   },
-});
+);
 
 /** Whether a resend for this pool runs a trigger before its transaction. */
 function invokesTrigger(deps: Pick<Deps, "triggers">, pool: PoolRecord): boolean {

@@ -1,8 +1,5 @@
 // SignUp — registers a user in the app client's pool and sends a confirmation code when the
 // pool auto-verifies an attribute the user has (auth: none).
-
-import type { SignUpRequest, SignUpResponse } from "@aws-sdk/client-cognito-identity-provider";
-import type { PreSignUpTriggerEvent } from "aws-lambda";
 import {
   aliasKey,
   checkRequiredAttributes,
@@ -17,7 +14,7 @@ import { caseInsensitive } from "../domain/pool.js";
 import { preSignUpAttributes, preSignUpEvent } from "../domain/triggerEvents.js";
 import type { AliasKind, UserRecord } from "../ports/store.js";
 import { fail } from "../protocol/errors.js";
-import type { Wire } from "../protocol/wire.js";
+import type { SignUpRequest, SignUpResponse } from "../protocol/generated/shapes.js";
 import { claimAliases } from "../services/aliases.js";
 import { recordAuthEvent } from "../services/authEvents.js";
 import { type IssuedCode, issueCode, saveCode } from "../services/codes.js";
@@ -40,27 +37,9 @@ function nameTaken(attribute: AliasKind | null): string {
     : `An account with the given ${attribute} already exists.`;
 }
 
-export const SignUp = defineOperation({
-  name: "SignUp",
-  errors: [
-    "ResourceNotFoundException",
-    "InvalidParameterException",
-    "UnexpectedLambdaException",
-    "UserLambdaValidationException",
-    "NotAuthorizedException",
-    "InvalidPasswordException",
-    "InvalidLambdaResponseException",
-    "UsernameExistsException",
-    "TooManyRequestsException",
-    "InternalErrorException",
-    "LimitExceededException",
-    "InvalidSmsRoleAccessPolicyException",
-    "InvalidSmsRoleTrustRelationshipException",
-    "InvalidEmailRoleAccessPolicyException",
-    "CodeDeliveryFailureException",
-    "ForbiddenException",
-  ],
-  handler: async (
+export const SignUp = defineOperation(
+  "SignUp",
+  async (
     deps: Pick<
       Deps,
       | "directory"
@@ -75,11 +54,11 @@ export const SignUp = defineOperation({
       | "hashGate"
       | "ipLimiter"
     >,
-    input: SignUpRequest,
+    input,
     ctx,
-  ): Promise<Wire<SignUpResponse>> => {
-    const givenName = input.Username as string;
-    const clientId = input.ClientId as string;
+  ) => {
+    const givenName = input.Username;
+    const clientId = input.ClientId;
     const { client, pool } = await openPublicRequest(deps, {
       clientId,
       username: givenName,
@@ -176,19 +155,14 @@ export const SignUp = defineOperation({
         attributeMap(input.ValidationData),
         input.ClientMetadata,
       );
-      const out = (await deps.triggers.invoke(
-        pool,
-        "PreSignUp",
-        event as unknown as Record<string, unknown>,
-      )) as Partial<PreSignUpTriggerEvent> | undefined;
-      const r = out?.response;
-      if (r?.autoVerifyEmail === true) {
+      const r = await deps.triggers.invoke(pool, "PreSignUp", event);
+      if (r.autoVerifyEmail === true) {
         if (attributes.email === undefined) {
           fail("InvalidParameterException", "Cannot auto-verify email: the user has no email attribute.");
         }
         attributes.email_verified = "true";
       }
-      if (r?.autoVerifyPhone === true) {
+      if (r.autoVerifyPhone === true) {
         if (attributes.phone_number === undefined) {
           fail(
             "InvalidParameterException",
@@ -197,7 +171,7 @@ export const SignUp = defineOperation({
         }
         attributes.phone_number_verified = "true";
       }
-      if (r?.autoConfirmUser === true) user.status = "CONFIRMED";
+      if (r.autoConfirmUser === true) user.status = "CONFIRMED";
     }
 
     // A code goes out unless the user is already confirmed, to an auto-verified attribute
@@ -274,8 +248,8 @@ export const SignUp = defineOperation({
     });
     if (issued) deps.delivery.committed([issued.message]);
 
-    const out: Wire<SignUpResponse> = { UserConfirmed: user.status === "CONFIRMED", UserSub: sub };
+    const out: SignUpResponse = { UserConfirmed: user.status === "CONFIRMED", UserSub: sub };
     if (target) out.CodeDeliveryDetails = deliveryDetails(target);
     return out;
   },
-});
+);

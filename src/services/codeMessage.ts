@@ -9,7 +9,6 @@
 // carries no message for it to rewrite (an inference: Cognito's documentation describes no
 // CustomMessage run for custom senders).
 
-import type { CustomMessageTriggerEvent } from "aws-lambda";
 import { linkBaseUrl } from "../config/urls.js";
 import type { CustomMessageSource } from "../domain/codePurposes.js";
 import type { DeliveryTarget } from "../domain/delivery.js";
@@ -90,12 +89,7 @@ export async function applyCustomMessage(
 ): Promise<void> {
   if (!deps.triggers.configured(pool, "CustomMessage")) return;
   const event = customMessageEvent(a.eventContext, a.source, a.userAttributes, a.clientMetadata);
-  const out = (await deps.triggers.invoke(
-    pool,
-    "CustomMessage",
-    event as unknown as Record<string, unknown>,
-  )) as Partial<CustomMessageTriggerEvent> | undefined;
-  const response = (out?.response ?? {}) as Record<string, unknown>;
+  const response = await deps.triggers.invoke(pool, "CustomMessage", event);
   if (medium === "SMS") {
     const sms = checkLambdaText(response.smsMessage, "smsMessage", MAX_SMS_CHARS, true);
     if (sms !== undefined) template.body = sms;
