@@ -241,6 +241,22 @@ describe("dev console: secrets stay secret, actions stay same-origin", () => {
       ok: false,
       error: { type: "UserNotFoundException", message: "User does not exist." },
     });
+    // A resend through another pool's client is refused before any operation runs.
+    const other = await makePool(s.sdk, { PoolName: "other" });
+    const wrong = await fetch(`${s.url}/_dev/api/pools/${pool.poolId}/users/pete/resend`, {
+      method: "POST",
+      headers: h,
+      body: JSON.stringify({ clientId: other.clientId }),
+    });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toEqual({
+      operation: "ResendConfirmationCode",
+      ok: false,
+      error: {
+        type: "ConsoleRequestError",
+        message: `app client ${other.clientId} is not in pool ${pool.poolId}`,
+      },
+    });
   });
 });
 

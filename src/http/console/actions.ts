@@ -117,7 +117,8 @@ export async function runAction(a: {
     if (typeof client === "string") {
       return {
         status: 400,
-        body: { operation, ok: false, error: { type: "InvalidParameterException", message: client } },
+        // Refused before the operation ran: a console error, not one of the operation's.
+        body: { operation, ok: false, error: { type: "ConsoleRequestError", message: client } },
       };
     }
     input = { ClientId: client.clientId, Username: a.username };

@@ -68,6 +68,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** The body as text, or null as soon as it is over the limit (the rest is not waited for). */
 function readSmallBody(req: IncomingMessage, limit: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -75,6 +76,7 @@ function readSmallBody(req: IncomingMessage, limit: number): Promise<string | nu
     req.on("data", (c: Buffer) => {
       size += c.length;
       if (size <= limit) chunks.push(c);
+      else resolve(null);
     });
     req.on("end", () => resolve(size > limit ? null : Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
@@ -232,7 +234,11 @@ export class DevConsole {
       return sendJson(res, 403, { error: refused });
     }
     const text = await readSmallBody(req, ACTION_BODY_LIMIT);
-    if (text === null) return sendJson(res, 413, { error: "request body too large" });
+    if (text === null) {
+      // The rest of an oversized body is not read: the connection goes with the answer.
+      res.setHeader("Connection", "close");
+      return sendJson(res, 413, { error: "request body too large" });
+    }
     let clientId: string | undefined;
     try {
       const body = text.trim() === "" ? {} : (JSON.parse(text) as unknown);
