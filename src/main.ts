@@ -15,6 +15,7 @@ import type { ServerConfig } from "./config/config.js";
 import { httpUrl } from "./config/urls.js";
 import { cryptoRandom, type Random } from "./domain/ids.js";
 import { DEV_COST, expensiveCost, PRODUCTION_COST, type ScryptCost } from "./domain/passwords.js";
+import { DevConsole } from "./http/console/console.js";
 import { createHttpServer, InFlight } from "./http/server.js";
 import { createLogger } from "./logging.js";
 import type { Deps } from "./operations/deps.js";
@@ -58,6 +59,10 @@ export interface Cognate {
   store: OpenedStore;
   seeded: SeedResult;
   outbox: OutboxDispatcher;
+  /** The dev console's address (dev mode with the inbox on), else null. */
+  consoleUrl: string | null;
+  /** The dev console itself (its live feed), or null in production. */
+  devConsole: DevConsole | null;
   /** Which transport serves what, for the start-up banner (no secrets). */
   delivery: string;
   /** Stops accepting requests, lets in-flight ones finish, stops the outbox, closes the store. */
@@ -156,11 +161,18 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
     );
     await warnWithoutAccessKeys(config, store, log);
     const inFlight = new InFlight();
+    const devConsole = devInbox ? new DevConsole({ dispatcher, deps, log }) : undefined;
     const server = createHttpServer({
       dispatcher,
       deps,
       log,
-      options: { bodyLimitBytes: config.bodyLimitBytes, devInbox, timeouts: config.timeouts, inFlight },
+      options: {
+        bodyLimitBytes: config.bodyLimitBytes,
+        devInbox,
+        timeouts: config.timeouts,
+        inFlight,
+        ...(devConsole ? { devConsole } : {}),
+      },
     });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -179,6 +191,8 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       closing ??= (async () => {
         // Graceful: stop accepting, let in-flight requests finish (each keep-alive connection
         // is closed once its request is answered), cut what is left after the grace period.
+        // Open console pages' live streams never finish on their own: they are ended first.
+        devConsole?.close();
         await new Promise<void>((resolve) => {
           const idle = setInterval(() => server.closeIdleConnections(), 25);
           const cut = setTimeout(() => server.closeAllConnections(), config.timeouts.shutdownMs);
@@ -206,6 +220,8 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       store: opened,
       seeded,
       outbox,
+      consoleUrl: devConsole ? `${url}/_dev/` : null,
+      devConsole: devConsole ?? null,
       delivery: delivery.describe,
       close,
     };
