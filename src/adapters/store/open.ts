@@ -51,6 +51,7 @@ function tune(db: Database.Database): void {
 
 interface Parts {
   writer: Kysely<DB>;
+  retryable?: (e: unknown) => boolean;
   reader: Kysely<DB>;
   writerDirect?: DirectRun;
   readerDirect?: DirectRun;
@@ -151,6 +152,7 @@ export async function openStore(db: string, opts: OpenStoreOptions = {}): Promis
       readerDirect: parts.readerDirect ?? null,
       box: new SecretBox(serverSecret),
       onClose: parts.close,
+      ...(parts.retryable ? { retryable: parts.retryable } : {}),
     });
     return { store, serverSecret, engine, location };
   } catch (e) {

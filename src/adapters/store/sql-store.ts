@@ -979,6 +979,7 @@ export class SqlStore implements Store {
   readonly #writerDirect: Direct | null;
   readonly #box: SecretBox;
   readonly #onClose: () => Promise<void>;
+  readonly #retryable: (e: unknown) => boolean;
 
   constructor(opts: {
     engine: Engine;
@@ -989,7 +990,9 @@ export class SqlStore implements Store {
     readerDirect?: Direct | null;
     box: SecretBox;
     onClose: () => Promise<void>;
+    retryable?: (e: unknown) => boolean;
   }) {
+    this.#retryable = opts.retryable ?? (() => false);
     this.dialect = opts.engine;
     this.#writer = opts.writer;
     this.#writerDirect = opts.writerDirect ?? null;
@@ -1001,12 +1004,24 @@ export class SqlStore implements Store {
     );
   }
 
-  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.#writer
-      .transaction()
-      .execute((trx) =>
-        fn(new Repos({ db: trx, engine: this.dialect, direct: this.#writerDirect }, this.#box)),
-      );
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      // Set once fn is done, i.e. just before the COMMIT is sent: from then on a lost
+      // connection leaves the outcome unknown, and the transaction must not run again.
+      let bodyDone = false;
+      try {
+        return await this.#writer.transaction().execute(async (trx) => {
+          const r = await fn(
+            new Repos({ db: trx, engine: this.dialect, direct: this.#writerDirect }, this.#box),
+          );
+          bodyDone = true;
+          return r;
+        });
+      } catch (e) {
+        if (attempt === 1 && !bodyDone && this.#retryable(e)) continue;
+        throw e;
+      }
+    }
   }
 
   close(): Promise<void> {
