@@ -9,7 +9,7 @@ import { newClientSecret, type Random } from "./domain/ids.js";
 import { createPoolConfig } from "./domain/pool.js";
 import { clientSettings } from "./operations/shared/clients.js";
 import type { Clock } from "./ports/clock.js";
-import type { Store } from "./ports/store.js";
+import type { Store } from "./ports/store/index.js";
 import type { Wire } from "./protocol/wire.js";
 
 export interface SeedResult {

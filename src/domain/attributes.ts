@@ -1,7 +1,7 @@
 // User attributes: validation against the pool schema, sign-in name rules, and the
 // attribute list shown by AdminGetUser/ListUsers.
 import type { AttributeType } from "@aws-sdk/client-cognito-identity-provider";
-import type { AliasKind, UserRecord } from "../ports/store.js";
+import type { AliasKind, UserRecord } from "../ports/store/index.js";
 import { fail } from "../protocol/errors.js";
 import type { Wire } from "../protocol/wire.js";
 import type { PoolConfig } from "./pool.js";

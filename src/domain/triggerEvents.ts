@@ -8,7 +8,7 @@ import type {
   PostConfirmationTriggerEvent,
   PreSignUpTriggerEvent,
 } from "aws-lambda";
-import type { UserRecord } from "../ports/store.js";
+import type { UserRecord } from "../ports/store/index.js";
 import type { SenderTrigger, TriggerName } from "../ports/triggers.js";
 
 export const CLIENT_ID_NOT_APPLICABLE = "CLIENT_ID_NOT_APPLICABLE";

@@ -7,7 +7,7 @@ import type {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { timeOrderedId } from "../domain/ids.js";
 import { CLIENT_ID_NOT_APPLICABLE, eventAttributes, postConfirmationEvent } from "../domain/triggerEvents.js";
-import type { UserRecord } from "../ports/store.js";
+import type { UserRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import type { Wire } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";

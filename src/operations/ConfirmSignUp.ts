@@ -4,7 +4,7 @@ import type { ConfirmSignUpRequest, ConfirmSignUpResponse } from "@aws-sdk/clien
 import { classifyCode, codeHmac } from "../domain/codes.js";
 import { timeOrderedId } from "../domain/ids.js";
 import { eventAttributes, postConfirmationEvent } from "../domain/triggerEvents.js";
-import type { UserRecord } from "../ports/store.js";
+import type { UserRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import type { Wire } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";

@@ -4,7 +4,7 @@ import type {
   CreateUserPoolClientResponse,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { newClientId, newClientSecret } from "../domain/ids.js";
-import type { ClientRecord } from "../ports/store.js";
+import type { ClientRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import type { Wire } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";

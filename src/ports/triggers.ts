@@ -4,7 +4,7 @@
 //   the function reports an error     → UserLambdaValidationException "<Trigger> failed with error <message>."
 //   its output is not a valid event   → InvalidLambdaResponseException "Invalid lambda function output : Invalid JSON"
 //   it cannot be reached / times out  → UnexpectedLambdaException "<Trigger> invocation failed due to error <Code>"
-import type { PoolRecord } from "./store.js";
+import type { PoolRecord } from "./store/index.js";
 
 export type SenderTrigger = "CustomEmailSender" | "CustomSMSSender";
 

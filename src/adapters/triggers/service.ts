@@ -12,7 +12,7 @@ import { isAbsolute, resolve } from "node:path";
 import type { Logger } from "pino";
 import type { TriggersConfig } from "../../config/triggers.js";
 import { validAnswer } from "../../domain/triggerEvents.js";
-import type { PoolRecord } from "../../ports/store.js";
+import type { PoolRecord } from "../../ports/store/index.js";
 import {
   type SenderContext,
   SenderError,

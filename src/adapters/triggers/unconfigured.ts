@@ -3,7 +3,7 @@
 // invoke one. For embedding and tests that want no function ever called; the server uses
 // the invokers in service.ts.
 
-import type { PoolRecord } from "../../ports/store.js";
+import type { PoolRecord } from "../../ports/store/index.js";
 import { SenderError, type TriggerName, type Triggers } from "../../ports/triggers.js";
 import { fail } from "../../protocol/errors.js";
 import { SenderContexts } from "./senderContexts.js";

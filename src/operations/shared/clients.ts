@@ -5,7 +5,7 @@ import type {
   UpdateUserPoolClientRequest,
   UserPoolClientType,
 } from "@aws-sdk/client-cognito-identity-provider";
-import type { ClientRecord } from "../../ports/store.js";
+import type { ClientRecord } from "../../ports/store/index.js";
 import { fail } from "../../protocol/errors.js";
 import { epochSeconds, type Wire } from "../../protocol/wire.js";
 
