@@ -126,7 +126,9 @@ describe("the server secret", () => {
     const lite = new Database(db);
     lite.prepare("DELETE FROM meta WHERE key = 'server_secret_fingerprint'").run();
     lite.close();
-    await expect(startServer({ db, serverSecret: other })).rejects.toThrow(/the database expects \(none recorded\)/);
+    await expect(startServer({ db, serverSecret: other })).rejects.toThrow(
+      /the database expects \(none recorded\)/,
+    );
     const fine = await startServer({ db, serverSecret: secret });
     await fine.close();
   });
