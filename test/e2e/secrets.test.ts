@@ -61,6 +61,14 @@ describe("the server secret", () => {
     }
   });
 
+  it("a configured secret is read as earlier versions read it (lenient base64, at least 16 bytes)", async () => {
+    const opened = await openStore(":memory:", {
+      serverSecret: "a passphrase-like secret, not strict base64 ",
+    });
+    expect(opened.serverSecret.length).toBeGreaterThanOrEqual(16);
+    await opened.store.close();
+  });
+
   it("`:memory:` keeps it in memory", async () => {
     const opened = await openStore(":memory:");
     try {
