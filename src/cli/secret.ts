@@ -2,9 +2,9 @@
 // (docs/secrets.md). It keys the code HMACs and seals client and access-key secrets.
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { createKeyFile, newSecretText, readKeyFile } from "../adapters/store/key-file.js";
+import { createKeyFile, newSecretText, readKeyFile } from "../adapters/store/keyFile.js";
 import { exportServerSecret, openStore } from "../adapters/store/open.js";
-import { decodeSecret } from "../adapters/store/server-secret.js";
+import { decodeSecret } from "../adapters/store/serverSecret.js";
 import { ConfigError, loadConfig } from "../config/config.js";
 
 export const SECRET_USAGE = `Usage: cognate secret <generate|export|rotate> [options]

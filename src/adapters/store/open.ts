@@ -1,24 +1,24 @@
 // Opens the store named by a --db value: a SQLite file path (the default), ":memory:", or a
-// postgres:// URL. Runs the migrations and settles the server secret (server-secret.ts)
+// postgres:// URL. Runs the migrations and settles the server secret (serverSecret.ts)
 // before returning.
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, Migrator } from "kysely";
 import type { Store } from "../../ports/store/index.js";
-import { replaceKeyFile } from "./key-file.js";
+import { replaceKeyFile } from "./keyFile.js";
 import { migrationProvider } from "./migrations/index.js";
 import type { DB, Engine } from "./schema.js";
-import { noSecret, SecretBox } from "./secret-box.js";
+import { noSecret, SecretBox } from "./secretBox.js";
 import {
   exportLegacySecret,
   type ResealReport,
   resealAll,
   type SettledSecret,
   settleServerSecret,
-} from "./server-secret.js";
-import { SqlStore } from "./sql-store.js";
-import { type DirectRun, readerDialect, writerDialect } from "./sqlite-driver.js";
+} from "./serverSecret.js";
+import { type DirectRun, readerDialect, writerDialect } from "./sqliteDriver.js";
+import { SqlStore } from "./sqlStore.js";
 
 export interface OpenStoreOptions {
   /** "production" requires a configured secret; "dev" (the default) keeps one in a key file. */

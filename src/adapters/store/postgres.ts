@@ -43,7 +43,7 @@ export async function openPostgres(
  *
  * A connection can also go away under us (server restart, pg_terminate_backend). A SELECT
  * outside a transaction is then safe to run again, and is, once, on another connection;
- * transactions are retried by the store itself (sql-store.ts), which knows whether COMMIT
+ * transactions are retried by the store itself (sqlStore.ts), which knows whether COMMIT
  * was sent.
  */
 function namedStatements(pool: pg.Pool): PostgresPool {

@@ -3,7 +3,7 @@ import type { Selectable } from "kysely";
 import type { ClientRecord, ClientRepo } from "../../../ports/store/index.js";
 import { prepared, type Target } from "../prepared.js";
 import type { ClientsTable } from "../schema.js";
-import type { Sealer } from "../secret-box.js";
+import type { Sealer } from "../secretBox.js";
 import { num } from "./rows.js";
 
 const clientById = prepared(1, (db, _e, id: string) =>

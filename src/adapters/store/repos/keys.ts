@@ -3,7 +3,7 @@ import type { Selectable } from "kysely";
 import type { AccessKeyRecord, AccessKeyRepo } from "../../../ports/store/index.js";
 import type { Target } from "../prepared.js";
 import type { AccessKeysTable } from "../schema.js";
-import type { Sealer } from "../secret-box.js";
+import type { Sealer } from "../secretBox.js";
 import { num, numOrNull } from "./rows.js";
 
 export class SqlAccessKeys implements AccessKeyRepo {

@@ -85,7 +85,7 @@ const outboxInsert = prepared(
 export class SqlOutbox implements OutboxRepo {
   readonly #t: Target;
   readonly #enqueued: (m: OutboxMessage) => void;
-  /** @param enqueued told of each message written, for after the commit (sql-store.ts). */
+  /** @param enqueued told of each message written, for after the commit (sqlStore.ts). */
   constructor(t: Target, enqueued: (m: OutboxMessage) => void) {
     this.#t = t;
     this.#enqueued = enqueued;

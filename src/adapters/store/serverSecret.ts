@@ -14,9 +14,9 @@
 import { createHmac } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Kysely, Transaction } from "kysely";
-import { createKeyFile, newSecretText, readableByOthers, readKeyFile } from "./key-file.js";
+import { createKeyFile, newSecretText, readableByOthers, readKeyFile } from "./keyFile.js";
 import type { DB } from "./schema.js";
-import { SecretBox } from "./secret-box.js";
+import { SecretBox } from "./secretBox.js";
 
 export class ServerSecretError extends Error {
   override readonly name = "ServerSecretError";

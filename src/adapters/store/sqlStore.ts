@@ -24,7 +24,7 @@ import { SqlOutbox } from "./repos/outbox.js";
 import { SqlPools } from "./repos/pools.js";
 import { SqlUsers } from "./repos/users.js";
 import type { DB, Engine } from "./schema.js";
-import type { Sealer } from "./secret-box.js";
+import type { Sealer } from "./secretBox.js";
 
 /** Every aggregate over one target (a transaction, or the reader). */
 class Repos {

@@ -1,7 +1,7 @@
 // App-client secrets and access-key secrets must be readable again (DescribeUserPoolClient
 // returns them, the SecretHash and SigV4 checks need the key), so they cannot be hashed: they
 // are sealed at rest with AES-256-GCM under a key derived from the server secret. Everything
-// sealed goes through a box, so `cognate secret rotate` can re-seal all of it (server-secret.ts).
+// sealed goes through a box, so `cognate secret rotate` can re-seal all of it (serverSecret.ts).
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 
 export interface Sealer {
