@@ -17,7 +17,7 @@
 // Custom sender sources follow from these (`CustomEmailSender_ForgotPassword`, …).
 import type { CustomMessageTriggerEvent } from "aws-lambda";
 import type { ServerConfig } from "../config/config.js";
-import type { CodePurpose } from "../ports/store.js";
+import type { CodePurpose } from "../ports/store/index.js";
 import type { PoolConfig } from "./pool.js";
 import { type MessageTemplate, verificationTemplate } from "./templates.js";
 

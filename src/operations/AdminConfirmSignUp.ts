@@ -1,7 +1,7 @@
 // AdminConfirmSignUp — confirms a user without a code (SigV4). It does not verify the
 // user's email or phone (observed: "This will confirm the account BUT NOT the email/device").
 import { CLIENT_ID_NOT_APPLICABLE, eventAttributes, postConfirmationEvent } from "../domain/triggerEvents.js";
-import type { UserRecord } from "../ports/store.js";
+import type { UserRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import { claimAliases } from "../services/aliases.js";
 import { recordAuthEvent } from "../services/authEvents.js";

@@ -1,6 +1,6 @@
 // ConfirmSignUp — confirms a user with the code sent at sign-up or resend (auth: none).
 import { eventAttributes, postConfirmationEvent } from "../domain/triggerEvents.js";
-import type { PoolRecord, UserRecord } from "../ports/store.js";
+import type { PoolRecord, UserRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import { claimAliases } from "../services/aliases.js";
 import { recordAuthEvent } from "../services/authEvents.js";

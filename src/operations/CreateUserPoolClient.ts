@@ -2,7 +2,7 @@
 
 import { clientSettings, describeClient } from "../domain/clients.js";
 import { newClientId, newClientSecret } from "../domain/ids.js";
-import type { ClientRecord } from "../ports/store.js";
+import type { ClientRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";

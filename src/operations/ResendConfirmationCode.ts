@@ -3,7 +3,7 @@
 import { limitKey } from "../domain/codePurposes.js";
 import { chooseTarget, deliveryDetails } from "../domain/delivery.js";
 import { simulatedTarget } from "../domain/simulated.js";
-import type { PoolRecord } from "../ports/store.js";
+import type { PoolRecord } from "../ports/store/index.js";
 import { fail, messages, ServiceError } from "../protocol/errors.js";
 import type { ResendConfirmationCodeResponse } from "../protocol/generated/shapes.js";
 import { recordAuthEvent } from "../services/authEvents.js";
@@ -131,7 +131,6 @@ export const ResendConfirmationCode = defineOperation(
       case "ok":
         break;
     }
-    deps.delivery.committed([issued.message]);
     // 11 happened in issueCode (delivery plan); transient failures retry from the outbox.
     const out = { CodeDeliveryDetails: deliveryDetails(target) };
     deps.latency.record("ResendConfirmationCode", pool.id, started);

@@ -5,14 +5,14 @@ import {
   checkRequiredAttributes,
   looksLikeEmail,
   looksLikePhone,
-  nameKey,
   validateNewUserAttributes,
 } from "../domain/attributes.js";
 import { chooseTarget, type DeliveryTarget, deliveryDetails } from "../domain/delivery.js";
 import { expensiveCost, passwordPolicyViolation } from "../domain/passwords.js";
 import { caseInsensitive } from "../domain/pool.js";
 import { preSignUpAttributes, preSignUpEvent } from "../domain/triggerEvents.js";
-import type { AliasKind, UserRecord } from "../ports/store.js";
+import { asUsername, usernameKey } from "../domain/usernames.js";
+import type { AliasKind, UserRecord } from "../ports/store/index.js";
 import { fail } from "../protocol/errors.js";
 import type { SignUpRequest, SignUpResponse } from "../protocol/generated/shapes.js";
 import { claimAliases } from "../services/aliases.js";
@@ -90,7 +90,7 @@ export const SignUp = defineOperation(
     const usernameAttrs = (config.UsernameAttributes ?? []) as AliasKind[];
     const aliasAttrs = (config.AliasAttributes ?? []) as AliasKind[];
     const sub = deps.random.uuid();
-    let username = givenName;
+    let username = asUsername(givenName);
     let signInKind: AliasKind | null = null;
     if (usernameAttrs.length > 0) {
       const email = usernameAttrs.includes("email") && looksLikeEmail(givenName);
@@ -107,7 +107,7 @@ export const SignUp = defineOperation(
       }
       signInKind = email ? "email" : "phone_number";
       attributes[signInKind] = givenName;
-      username = sub;
+      username = asUsername(sub);
     } else {
       if (aliasAttrs.includes("email") && looksLikeEmail(givenName)) {
         fail(
@@ -206,7 +206,7 @@ export const SignUp = defineOperation(
       if (expensiveCost(deps.passwordCost)) {
         const taken =
           signInKind === null
-            ? await deps.store.read.users.get(pool.id, nameKey(username, ci))
+            ? await deps.store.read.users.get(pool.id, usernameKey(username, ci))
             : await deps.store.read.aliases.find(pool.id, signInKind, aliasKey(signInKind, givenName, ci));
         if (taken) fail("UsernameExistsException", nameTaken(signInKind));
       }
@@ -215,7 +215,7 @@ export const SignUp = defineOperation(
     }
 
     await deps.store.transaction(async (tx) => {
-      if (!(await tx.users.createIfAbsent(user, nameKey(username, ci)))) {
+      if (!(await tx.users.createIfAbsent(user, usernameKey(username, ci)))) {
         fail("UsernameExistsException", nameTaken(null));
       }
       if (signInKind !== null) {
@@ -246,7 +246,6 @@ export const SignUp = defineOperation(
         input,
       });
     });
-    if (issued) deps.delivery.committed([issued.message]);
 
     const out: SignUpResponse = { UserConfirmed: user.status === "CONFIRMED", UserSub: sub };
     if (target) out.CodeDeliveryDetails = deliveryDetails(target);

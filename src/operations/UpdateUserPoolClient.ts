@@ -1,8 +1,7 @@
 // UpdateUserPoolClient — replaces the client's settings; those not sent return to their
 // defaults, as in Cognito. The secret is kept (SigV4).
-
 import { clientSettings, describeClient } from "../domain/clients.js";
-import type { ClientRecord } from "../ports/store.js";
+import type { ClientRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";

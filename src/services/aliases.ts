@@ -5,9 +5,10 @@
 // the other user's attribute stops being verified (API reference, ConfirmSignUp
 // ForceAliasCreation). A preferred_username is never taken from its holder: Cognito moves
 // only email and phone aliases, and refuses a preferred_username another user has.
-import { aliasKey, nameKey } from "../domain/attributes.js";
+import { aliasKey } from "../domain/attributes.js";
 import { caseInsensitive } from "../domain/pool.js";
-import type { AliasKind, PoolRecord, StoreTx, UserRecord } from "../ports/store.js";
+import { usernameKey } from "../domain/usernames.js";
+import type { AliasKind, PoolRecord, StoreTx, UserRecord } from "../ports/store/index.js";
 
 /** The aliases a confirmed user should hold now. */
 function dueAliases(pool: PoolRecord, user: UserRecord): { kind: AliasKind; value: string }[] {
@@ -42,7 +43,7 @@ export async function claimAliases(
     if (!force || kind === "preferred_username") return { kind: "taken", attribute: kind };
     const previous = await tx.aliases.transfer(alias);
     if (previous === null) continue;
-    const other = await tx.users.get(pool.id, nameKey(previous, ci));
+    const other = await tx.users.get(pool.id, usernameKey(previous, ci));
     if (other) {
       await tx.users.update({
         ...other,

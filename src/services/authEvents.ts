@@ -4,7 +4,7 @@
 // kept as sent; the user agent comes from the request.
 import { timeOrderedId } from "../domain/ids.js";
 import type { Deps } from "../operations/deps.js";
-import type { AuthEventRecord, StoreTx } from "../ports/store.js";
+import type { AuthEventRecord, StoreTx } from "../ports/store/index.js";
 
 /** The members of a public operation's request that an auth event records. */
 export interface EventInput {

@@ -25,7 +25,7 @@ import {
 } from "../domain/triggerEvents.js";
 import type { Deps } from "../operations/deps.js";
 import type { DeliveryPlan } from "../ports/delivery.js";
-import type { OutboxMessage, PoolRecord } from "../ports/store.js";
+import type { OutboxMessage, PoolRecord } from "../ports/store/index.js";
 import type { SenderTrigger } from "../ports/triggers.js";
 import { fail } from "../protocol/errors.js";
 

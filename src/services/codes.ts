@@ -16,6 +16,7 @@ import { CODE_POLICIES, type CodePolicy, limitKey, type SourceOf } from "../doma
 import { classifyCode, codeHmac, generateCode } from "../domain/codes.js";
 import type { DeliveryTarget } from "../domain/delivery.js";
 import { CLIENT_ID_NOT_APPLICABLE, eventAttributes } from "../domain/triggerEvents.js";
+import type { Username } from "../domain/usernames.js";
 import type { Deps } from "../operations/deps.js";
 import type {
   CodePurpose,
@@ -24,7 +25,7 @@ import type {
   PoolRecord,
   StoreTx,
   UserRecord,
-} from "../ports/store.js";
+} from "../ports/store/index.js";
 import { applyCustomMessage, holdForSender, outboxRow, route } from "./codeMessage.js";
 
 export interface IssueRequest<P extends CodePurpose> {
@@ -52,7 +53,7 @@ function codeRecord(
   deps: Pick<Deps, "serverSecret">,
   purpose: CodePurpose,
   policy: CodePolicy,
-  a: { poolId: string; username: string; target: DeliveryTarget; code: string; now: number },
+  a: { poolId: string; username: Username; target: DeliveryTarget; code: string; now: number },
 ): CodeRecord {
   return {
     poolId: a.poolId,
@@ -145,7 +146,7 @@ export async function saveCode(tx: StoreTx, issued: IssuedCode): Promise<void> {
  */
 export function issueDecoy<P extends CodePurpose>(
   deps: IssueDeps,
-  req: { purpose: P; source: SourceOf<P>; pool: PoolRecord; name: string; target: DeliveryTarget },
+  req: { purpose: P; source: SourceOf<P>; pool: PoolRecord; name: Username; target: DeliveryTarget },
 ): IssuedCode {
   const policy: CodePolicy = CODE_POLICIES[req.purpose];
   const how = route(deps, req.pool, req.target);
@@ -172,7 +173,7 @@ export function issueDecoy<P extends CodePurpose>(
 export interface CodeAttempt {
   readonly purpose: CodePurpose;
   readonly poolId: string;
-  readonly username: string;
+  readonly username: Username;
   readonly hmac: string;
 }
 
@@ -180,7 +181,7 @@ export function codeAttempt(
   deps: Pick<Deps, "serverSecret">,
   purpose: CodePurpose,
   poolId: string,
-  username: string,
+  username: Username,
   code: string,
 ): CodeAttempt {
   return { purpose, poolId, username, hmac: codeHmac(deps.serverSecret, poolId, username, purpose, code) };

@@ -3,7 +3,7 @@
 // whether the client hides which users exist (PreventUserExistenceErrors).
 import { checkSecretHash } from "../domain/secretHash.js";
 import type { Deps } from "../operations/deps.js";
-import type { ClientRecord, PoolRecord } from "../ports/store.js";
+import type { ClientRecord, PoolRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 
 export interface PublicRequest {

@@ -1,9 +1,10 @@
 // Users as the operations look them up: by what the caller typed (the username, a sign-in
 // alias, or the sub), and the name that stands for a user who does not exist.
-import { aliasKey, nameKey } from "../domain/attributes.js";
+import { aliasKey } from "../domain/attributes.js";
 import { caseInsensitive } from "../domain/pool.js";
+import { asUsername, type Username, usernameKey } from "../domain/usernames.js";
 import type { Deps } from "../operations/deps.js";
-import type { AliasKind, PoolRecord, StoreTx, UserRecord } from "../ports/store.js";
+import type { AliasKind, PoolRecord, StoreRead, UserRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -14,12 +15,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * only once the attribute is verified, so an unconfirmed user is not found by alias) → sub.
  */
 export async function findUser(
-  repos: StoreTx,
+  repos: StoreRead,
   pool: PoolRecord,
   name: string,
 ): Promise<UserRecord | undefined> {
   const ci = caseInsensitive(pool.config);
-  const direct = await repos.users.get(pool.id, nameKey(name, ci));
+  const direct = await repos.users.get(pool.id, usernameKey(name, ci));
   if (direct) return direct;
   const kinds = new Set<AliasKind>([
     ...((pool.config.UsernameAttributes ?? []) as AliasKind[]),
@@ -28,7 +29,7 @@ export async function findUser(
   for (const kind of kinds) {
     const alias = await repos.aliases.find(pool.id, kind, aliasKey(kind, name, ci));
     if (alias) {
-      const user = await repos.users.get(pool.id, nameKey(alias.username, ci));
+      const user = await repos.users.get(pool.id, usernameKey(alias.username, ci));
       if (user) return user;
     }
   }
@@ -43,8 +44,8 @@ export async function findUser(
  * a real user's name, and it is case-folded like a username so that "Bob" and "bob" share it
  * in a case-insensitive pool.
  */
-export function simulatedName(pool: PoolRecord, name: string): string {
-  return ` ${nameKey(name, caseInsensitive(pool.config))}`;
+export function simulatedName(pool: PoolRecord, name: string): Username {
+  return asUsername(` ${usernameKey(name, caseInsensitive(pool.config))}`);
 }
 
 /** AdminEnableUser / AdminDisableUser: flips the user's Enabled flag. */
