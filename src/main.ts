@@ -14,7 +14,7 @@ import { LambdaTriggers } from "./adapters/triggers/service.js";
 import type { ServerConfig } from "./config/config.js";
 import { httpUrl } from "./config/urls.js";
 import { cryptoRandom, type Random } from "./domain/ids.js";
-import { DEV_COST, expensiveCost, PRODUCTION_COST, type ScryptCost } from "./domain/passwords.js";
+import { DEV_COST, expensiveCost, HashGate, PRODUCTION_COST, type ScryptCost } from "./domain/passwords.js";
 import { DevConsole } from "./http/console/console.js";
 import { createHttpServer, InFlight } from "./http/server.js";
 import { createLogger } from "./logging.js";
@@ -28,7 +28,6 @@ import { type Authenticator, Dispatcher, unlimited } from "./protocol/dispatch.j
 import { type SeedResult, seed } from "./seed.js";
 import { Directory } from "./services/directory.js";
 import { LatencyMirror } from "./services/latency.js";
-import { HashGate } from "./services/passwords.js";
 
 export interface StartOptions {
   clock?: Clock;

@@ -7,6 +7,7 @@ import {
   looksLikePhone,
   validateNewUserAttributes,
 } from "../domain/attributes.js";
+import { passwordCredentials } from "../domain/credentials.js";
 import { chooseTarget, type DeliveryTarget, deliveryDetails } from "../domain/delivery.js";
 import { expensiveCost, passwordPolicyViolation } from "../domain/passwords.js";
 import { caseInsensitive } from "../domain/pool.js";
@@ -18,8 +19,7 @@ import type { SignUpRequest, SignUpResponse } from "../protocol/generated/shapes
 import { claimAliases } from "../services/aliases.js";
 import { recordAuthEvent } from "../services/authEvents.js";
 import { type IssuedCode, issueCode, saveCode } from "../services/codes.js";
-import { hashNewPassword } from "../services/passwords.js";
-import { openPublicRequest } from "../services/publicRequest.js";
+import { chargeForPasswordHash, openPublicRequest } from "../services/publicRequest.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
 
@@ -135,6 +135,8 @@ export const SignUp = defineOperation(
       enabled: true,
       attributes,
       passwordHash: null,
+      srp: null,
+      passwordChangedAt: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -210,8 +212,10 @@ export const SignUp = defineOperation(
             : await deps.store.read.aliases.find(pool.id, signInKind, aliasKey(signInKind, givenName, ci));
         if (taken) fail("UsernameExistsException", nameTaken(signInKind));
       }
-      // The slow hash runs on the thread pool, outside any transaction.
-      user.passwordHash = await hashNewPassword(deps, ctx.sourceIp, password);
+      // The slow hash runs on the thread pool, outside any transaction, and is charged to the
+      // caller's allowance.
+      chargeForPasswordHash(deps, ctx.sourceIp);
+      Object.assign(user, await passwordCredentials(deps, pool.id, username, password, now));
     }
 
     await deps.store.transaction(async (tx) => {

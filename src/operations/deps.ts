@@ -2,7 +2,7 @@
 // signature says what it uses; the composition root (src/main.ts) builds the whole.
 import type { ServerConfig } from "../config/config.js";
 import type { Random } from "../domain/ids.js";
-import type { ScryptCost } from "../domain/passwords.js";
+import type { HashGate, ScryptCost } from "../domain/passwords.js";
 import type { Clock } from "../ports/clock.js";
 import type { DeliveryGate } from "../ports/delivery.js";
 import type { Store } from "../ports/store/index.js";
@@ -10,7 +10,6 @@ import type { Triggers } from "../ports/triggers.js";
 import type { PublicLimiter } from "../protocol/dispatch.js";
 import type { Directory } from "../services/directory.js";
 import type { LatencyMirror } from "../services/latency.js";
-import type { HashGate } from "../services/passwords.js";
 
 export interface Deps {
   config: ServerConfig;

@@ -1,6 +1,7 @@
 // The preamble every public (unauthenticated, app-client) operation runs before it looks at
 // a user: the app client and its pool, the client's SecretHash, the pool's request quota, and
 // whether the client hides which users exist (PreventUserExistenceErrors).
+import { expensiveCost } from "../domain/passwords.js";
 import { checkSecretHash } from "../domain/secretHash.js";
 import type { Deps } from "../operations/deps.js";
 import type { ClientRecord, PoolRecord } from "../ports/store/index.js";
@@ -54,4 +55,20 @@ export async function checkPoolQuota(
   const second = Math.floor(now / 1000);
   const hit = await deps.store.transaction((tx) => tx.limits.hit(`${poolId}|rps|${second}`, 2000, rps, now));
   if (!hit.allowed) fail("TooManyRequestsException", messages.tooManyRequests);
+}
+
+/**
+ * An expensive password hash (N ≥ 2^13) costs the caller `limits.ipHashCost` more tokens of
+ * its per-IP allowance (the request itself took one), so one address cannot spend the
+ * server's hashing capacity at the price of plain requests; TooManyRequestsException when it
+ * cannot afford it now.
+ */
+export function chargeForPasswordHash(
+  deps: Pick<Deps, "passwordCost" | "ipLimiter" | "config">,
+  sourceIp: string,
+): void {
+  if (!expensiveCost(deps.passwordCost)) return;
+  if (!deps.ipLimiter.charge(sourceIp, deps.config.limits.ipHashCost)) {
+    fail("TooManyRequestsException", messages.tooManyRequests);
+  }
 }

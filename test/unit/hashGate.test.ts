@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { DEV_COST, hashPassword, verifyPassword } from "../../src/domain/passwords.js";
-import { type GateResult, HashGate } from "../../src/services/passwords.js";
+import {
+  DEV_COST,
+  type GateResult,
+  HashGate,
+  hashPassword,
+  verifyPassword,
+} from "../../src/domain/passwords.js";
 
 /** A job that runs until released, so a test decides when a slot frees up. */
 function held(): { job: () => Promise<string>; release(): void } {
