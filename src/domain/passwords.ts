@@ -146,13 +146,23 @@ export async function verifyPassword(password: string, encoded: string): Promise
 // Cognito's accepted special characters (developer guide, "Adding user pool password requirements").
 const SYMBOLS = new Set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ");
 
+/**
+ * How InvalidPasswordException's message starts: SignUp says "did not conform with"; setting a
+ * password by a reset, a change or a new-password challenge says "does not conform to"
+ * (observed answers; docs/recovery.md, "Password policy").
+ */
+export const POLICY_PREFIX = {
+  signUp: "Password did not conform with policy: ",
+  reset: "Password does not conform to policy: ",
+} as const;
+
 /** The first policy rule the password breaks, as Cognito words it, or null. */
 export function passwordPolicyViolation(
   password: string,
   policy: PasswordPolicyType | undefined,
+  prefix: string = POLICY_PREFIX.signUp,
 ): string | null {
   const p = policy ?? {};
-  const prefix = "Password did not conform with policy: ";
   if (password.length < (p.MinimumLength ?? 8)) return `${prefix}Password not long enough`;
   if ((p.RequireUppercase ?? true) && !/[A-Z]/.test(password))
     return `${prefix}Password must have uppercase characters`;

@@ -6,6 +6,8 @@ import { AdminDeleteUser } from "./AdminDeleteUser.js";
 import { AdminDisableUser } from "./AdminDisableUser.js";
 import { AdminEnableUser } from "./AdminEnableUser.js";
 import { AdminGetUser } from "./AdminGetUser.js";
+import { AdminResetUserPassword } from "./AdminResetUserPassword.js";
+import { ConfirmForgotPassword } from "./ConfirmForgotPassword.js";
 import { ConfirmSignUp } from "./ConfirmSignUp.js";
 import { CreateUserPool } from "./CreateUserPool.js";
 import { CreateUserPoolClient } from "./CreateUserPoolClient.js";
@@ -14,6 +16,7 @@ import { DeleteUserPoolClient } from "./DeleteUserPoolClient.js";
 import { DescribeUserPool } from "./DescribeUserPool.js";
 import { DescribeUserPoolClient } from "./DescribeUserPoolClient.js";
 import type { Operation } from "./define.js";
+import { ForgotPassword } from "./ForgotPassword.js";
 import { ListUserPoolClients } from "./ListUserPoolClients.js";
 import { ListUserPools } from "./ListUserPools.js";
 import { ListUsers } from "./ListUsers.js";
@@ -28,6 +31,10 @@ export const OPERATIONS: readonly Operation[] = [
   ResendConfirmationCode,
   ConfirmSignUp,
   AdminConfirmSignUp,
+  // Account recovery and self-service (docs/recovery.md).
+  ForgotPassword,
+  ConfirmForgotPassword,
+  AdminResetUserPassword,
   // User pools and app clients.
   CreateUserPool,
   DescribeUserPool,
