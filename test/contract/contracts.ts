@@ -9,6 +9,7 @@ import { keysContract } from "./keys.contract.js";
 import { limitsContract } from "./limits.contract.js";
 import { metaContract } from "./meta.contract.js";
 import { outboxContract } from "./outbox.contract.js";
+import { pendingAttributesContract } from "./pendingAttributes.contract.js";
 import { poolsContract } from "./pools.contract.js";
 import { transactionsContract } from "./transactions.contract.js";
 import { usersContract } from "./users.contract.js";
@@ -21,6 +22,7 @@ export const STORE_CONTRACTS: readonly Contract[] = [
   limitsContract,
   outboxContract,
   eventsContract,
+  pendingAttributesContract,
   metaContract,
   keysContract,
   transactionsContract,

@@ -21,6 +21,7 @@ import { SqlAccessKeys } from "./repos/keys.js";
 import { SqlLimits } from "./repos/limits.js";
 import { SqlMeta } from "./repos/meta.js";
 import { SqlOutbox } from "./repos/outbox.js";
+import { SqlPendingAttributes } from "./repos/pendingAttributes.js";
 import { SqlPools } from "./repos/pools.js";
 import { SqlUsers } from "./repos/users.js";
 import type { DB, Engine } from "./schema.js";
@@ -38,6 +39,7 @@ class Repos {
   readonly events: SqlEvents;
   readonly meta: SqlMeta;
   readonly accessKeys: SqlAccessKeys;
+  readonly pendingAttributes: SqlPendingAttributes;
 
   constructor(t: Target, box: Sealer, enqueued: (m: OutboxMessage) => void) {
     this.pools = new SqlPools(t);
@@ -50,6 +52,7 @@ class Repos {
     this.events = new SqlEvents(t);
     this.meta = new SqlMeta(t);
     this.accessKeys = new SqlAccessKeys(t, box);
+    this.pendingAttributes = new SqlPendingAttributes(t);
   }
 }
 

@@ -1,6 +1,6 @@
 // The storage port: narrow, named after the domain, transactional. One file per aggregate
 // (pools, clients, users with their aliases, codes, limits, outbox, events, access keys,
-// meta); this one composes them.
+// meta, pending attribute changes); this one composes them.
 //
 // Contract (checked by test/contract/*.contract.ts against every backend):
 // - `transaction(fn)` runs fn atomically: all of its writes commit together or not at all,
@@ -26,6 +26,7 @@ import type { AccessKeyReads, AccessKeyRepo } from "./keys.js";
 import type { LimitReads, LimitRepo } from "./limits.js";
 import type { MetaReads, MetaRepo } from "./meta.js";
 import type { OutboxListener, OutboxReads, OutboxRepo } from "./outbox.js";
+import type { PendingAttributeReads, PendingAttributeRepo } from "./pendingAttributes.js";
 import type { PoolReads, PoolRepo } from "./pools.js";
 import type { AliasReads, AliasRepo, UserReads, UserRepo } from "./users.js";
 
@@ -36,6 +37,7 @@ export type * from "./keys.js";
 export type * from "./limits.js";
 export type * from "./meta.js";
 export type * from "./outbox.js";
+export type * from "./pendingAttributes.js";
 export type * from "./pools.js";
 export type * from "./users.js";
 
@@ -51,6 +53,7 @@ export interface StoreRead {
   readonly events: AuthEventReads;
   readonly meta: MetaReads;
   readonly accessKeys: AccessKeyReads;
+  readonly pendingAttributes: PendingAttributeReads;
 }
 
 /** Work for after the commit: its result is not awaited; a rejection is logged. */
@@ -68,6 +71,7 @@ export interface StoreTx extends StoreRead {
   readonly events: AuthEventRepo;
   readonly meta: MetaRepo;
   readonly accessKeys: AccessKeyRepo;
+  readonly pendingAttributes: PendingAttributeRepo;
   /** Runs fn once this transaction has committed (never if it rolls back). */
   afterCommit(fn: AfterCommit): void;
 }
