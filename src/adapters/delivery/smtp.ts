@@ -43,7 +43,7 @@ export class SmtpTransport implements Transport {
   async send(m: OutboxMessage, pool: PoolRecord | undefined): Promise<void> {
     if (!pool) throw new PermanentDeliveryError(`user pool ${m.poolId} no longer exists`);
     const route = atSendTime(() => emailRoute(pool, this.#settings));
-    const { html, text } = emailParts(m.body);
+    const { html, text } = emailParts(m.body, m.username);
     try {
       await this.#mailer.sendMail({
         from: route.from,
