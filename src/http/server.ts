@@ -223,7 +223,11 @@ export function createHttpServer(a: {
     }
 
     if (method === "GET" && url.pathname.replace(/\/+$/, "") === "/confirmUser") {
-      const page = await handleConfirmLink(dispatcher, deps, url, requestId, log);
+      const page = await handleConfirmLink(dispatcher, deps, url, {
+        requestId,
+        sourceIp: req.socket.remoteAddress ?? "",
+        log: log.child({ requestId }),
+      });
       res.writeHead(page.status, {
         "Content-Type": "text/html; charset=utf-8",
         "x-amzn-RequestId": requestId,

@@ -106,7 +106,20 @@ export class Dispatcher {
     return name;
   }
 
-  async handle(req: ApiRequest, ctx: RequestContext): Promise<ApiResponse> {
+  /**
+   * Takes one request from the caller's per-IP allowance for the public operations; false
+   * when it is spent. For doors to a public operation other than the API (the confirmation
+   * link page), which then dispatch with `admitted`.
+   */
+  admit(sourceIp: string): boolean {
+    return this.#limiter ? this.#limiter.allow(sourceIp) : true;
+  }
+
+  async handle(
+    req: ApiRequest,
+    ctx: RequestContext,
+    opts: { admitted?: boolean } = {},
+  ): Promise<ApiResponse> {
     let name: string | undefined;
     try {
       name = this.resolve(req);
@@ -115,7 +128,7 @@ export class Dispatcher {
       if (!model) fail("UnknownOperationException", `Unknown operation ${name}`);
       // Authentication comes before anything about the operation or its input, as on AWS.
       if (model.auth === "sigv4") ctx.accessKeyId = await this.#auth.authenticate(req, name);
-      else if (this.#limiter && !this.#limiter.allow(ctx.sourceIp)) {
+      else if (!opts.admitted && !this.admit(ctx.sourceIp)) {
         // Answered directly: every public operation may be throttled, modeled or not.
         return errorResponse(new ServiceError("TooManyRequestsException", messages.tooManyRequests), name);
       }

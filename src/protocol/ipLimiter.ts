@@ -35,9 +35,8 @@ export class IpRateLimiter implements PublicLimiter {
   }
 
   allow(sourceIp: string): boolean {
-    // In-process calls (the confirmation-link page) carry no address; they are limited by
-    // the per-user and per-pool limits instead.
-    if (sourceIp === "") return true;
+    // Every door counts, the confirmation-link page included; a socket that reports no
+    // address (already closed) shares the bucket of "" rather than escaping the limit.
     const now = this.#clock.now();
     let b = this.#buckets.get(sourceIp);
     if (b) {
