@@ -61,6 +61,19 @@ function jsonDepthExceeds(text: string, max: number): boolean {
   return false;
 }
 
+// Strict: a malformed sequence is an error, not a U+FFFD that would then pass as a symbol in a
+// username. A byte-order mark is kept, so JSON.parse refuses it as before.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The body as text, or null when it is not valid UTF-8 (JSON's required encoding, RFC 8259). */
+function decodeUtf8(body: Buffer): string | null {
+  try {
+    return UTF8.decode(body);
+  } catch {
+    return null;
+  }
+}
+
 export function errorResponse(err: ServiceError, operation?: string): ApiResponse {
   const body: Record<string, string> = { __type: err.type, message: err.message };
   if (err.extra) Object.assign(body, err.extra);
@@ -137,7 +150,8 @@ export class Dispatcher {
           reasonCode: "UNSUPPORTED_OPERATION",
         });
       }
-      const text = req.body.toString("utf8");
+      const text = decodeUtf8(req.body);
+      if (text === null) fail("SerializationException", "Invalid UTF-8 in the request body");
       if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
         fail("SerializationException", `JSON nesting deeper than ${MAX_JSON_DEPTH} levels`);
       }

@@ -19,6 +19,9 @@ export const PROTOCOL_ERRORS = {
   InvalidSignatureException: 400,
   UnrecognizedClientException: 400,
   SignatureDoesNotMatchException: 403,
+  // The HTTP front's browser rules (src/http/access.ts): a Host or Origin dev mode does not
+  // serve. AWS answers an authorization refusal with this name and status.
+  AccessDeniedException: 403,
 } as const;
 
 export type ProtocolErrorName = keyof typeof PROTOCOL_ERRORS;
