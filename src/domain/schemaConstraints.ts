@@ -5,9 +5,8 @@
 // here. Cognito does not document its wording; these messages are the ones public
 // reimplementations use (moto), naming the attribute as stored: `custom:x`, `dev:custom:x`,
 // or the standard name.
-import type { SchemaAttributeType } from "@aws-sdk/client-cognito-identity-provider";
 import { fail } from "../protocol/errors.js";
-import type { Wire } from "../protocol/wire.js";
+import type { SchemaAttributeType } from "../protocol/generated/shapes.js";
 
 /** The longest value a string attribute may be given a limit for (quota page: 2048). */
 export const MAX_STRING_ATTRIBUTE_LENGTH = 2048;
@@ -25,7 +24,7 @@ function bound(value: string | undefined, kind: string, name: string): number | 
 }
 
 /** Throws InvalidParameterException when the attribute's constraints are malformed or contradict. */
-export function checkConstraints(attr: Wire<SchemaAttributeType>): void {
+export function checkConstraints(attr: SchemaAttributeType): void {
   const name = attr.Name ?? "";
   const s = attr.StringAttributeConstraints;
   if (attr.AttributeDataType === "String" && s) {

@@ -3,7 +3,7 @@
 // transport without its settings is a configuration error, reported before listening.
 import { ConfigError, type ServerConfig } from "../../config/config.js";
 import type { Transport } from "../../ports/transport.js";
-import { HttpSmsTransport } from "./http-sms.js";
+import { HttpSmsTransport } from "./httpSms.js";
 import type { DeliverySettings, EmailTransportName, SmsTransportName } from "./policy.js";
 import { SesTransport } from "./ses.js";
 import { redactUrl, SmtpTransport } from "./smtp.js";
