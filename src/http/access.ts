@@ -102,9 +102,16 @@ export class AccessRules {
     return this.#hostSuffixes.some((s) => name.endsWith(s));
   }
 
-  /** Whether a browser page of this origin may use the dev inbox and the unsigned admin operations. */
-  originAllowed(origin: string): boolean {
+  /**
+   * Whether a browser page of this origin may use the dev inbox, the console and the unsigned
+   * admin operations: one of devOrigins, or the server itself — a page it served (the console)
+   * whose origin names the Host the request came to, which the Host check has already vetted.
+   */
+  originAllowed(origin: string, host?: string): boolean {
     const o = parseOrigin(origin);
+    if (o !== null && host !== undefined && `${o.host}${o.port ? `:${o.port}` : ""}` === host.toLowerCase()) {
+      return true;
+    }
     return this.#origins.some(
       (p) =>
         p === "any" ||
@@ -118,18 +125,18 @@ export class AccessRules {
   }
 
   /** CORS headers for an answer from a guarded surface: the origin is named only if allowed. */
-  guardedCors(origin: string | undefined): Record<string, string> {
+  guardedCors(origin: string | undefined, host?: string): Record<string, string> {
     const h: Record<string, string> = {
       "Access-Control-Expose-Headers": PUBLIC_CORS["Access-Control-Expose-Headers"] ?? "",
       Vary: "Origin",
     };
-    if (origin !== undefined && this.originAllowed(origin)) h["Access-Control-Allow-Origin"] = origin;
+    if (origin !== undefined && this.originAllowed(origin, host)) h["Access-Control-Allow-Origin"] = origin;
     return h;
   }
 
   /** The preflight answer: the API path takes any origin (public operations), guarded paths only theirs. */
-  preflight(guarded: boolean, origin: string | undefined): Record<string, string> {
-    const base = guarded ? this.guardedCors(origin) : { ...PUBLIC_CORS };
+  preflight(guarded: boolean, origin: string | undefined, host?: string): Record<string, string> {
+    const base = guarded ? this.guardedCors(origin, host) : { ...PUBLIC_CORS };
     return {
       ...base,
       "Access-Control-Allow-Methods": "POST, GET, DELETE, OPTIONS",

@@ -11,6 +11,7 @@ import { ServiceError } from "../protocol/errors.js";
 import { MODEL_OPERATIONS, TARGET_PREFIX } from "../protocol/generated/model.js";
 import { AccessRules, messagesFor, PUBLIC_CORS } from "./access.js";
 import { handleConfirmLink } from "./confirmLink.js";
+import type { DevConsole } from "./console/console.js";
 import { handleDevInbox } from "./devInbox.js";
 
 const JSON_TYPE = "application/x-amz-json-1.1";
@@ -23,6 +24,8 @@ export interface HttpOptions {
   timeouts?: { headersMs: number; requestMs: number; keepAliveMs: number };
   /** Counts requests being handled, so shutdown can wait for them. */
   inFlight?: InFlight;
+  /** The dev console at /_dev/ (dev mode only; src/http/console/console.ts). */
+  devConsole?: DevConsole;
 }
 
 /** Requests being handled right now; shutdown waits for zero before closing the store. */
@@ -192,11 +195,11 @@ export function createHttpServer(a: {
     const devPath = options.devInbox && url.pathname.startsWith("/_dev/");
 
     if (method === "OPTIONS") {
-      if (devPath && origin !== undefined && !rulesNow.originAllowed(origin)) {
+      if (devPath && origin !== undefined && !rulesNow.originAllowed(origin, host)) {
         refuse(req, res, requestId, false, messagesFor.origin(origin));
         return;
       }
-      res.writeHead(204, { ...rulesNow.preflight(devPath, origin), "x-amzn-RequestId": requestId });
+      res.writeHead(204, { ...rulesNow.preflight(devPath, origin, host), "x-amzn-RequestId": requestId });
       res.end();
       return;
     }
@@ -209,8 +212,8 @@ export function createHttpServer(a: {
         rulesNow.guardsAdmin &&
         Object.hasOwn(MODEL_OPERATIONS, name) &&
         MODEL_OPERATIONS[name]?.auth === "sigv4";
-      const cors = guarded ? rulesNow.guardedCors(origin) : PUBLIC_CORS;
-      if (guarded && origin !== undefined && !rulesNow.originAllowed(origin)) {
+      const cors = guarded ? rulesNow.guardedCors(origin, host) : PUBLIC_CORS;
+      if (guarded && origin !== undefined && !rulesNow.originAllowed(origin, host)) {
         refuse(req, res, requestId, true, messagesFor.origin(origin));
         return;
       }
@@ -278,22 +281,26 @@ export function createHttpServer(a: {
       // expired". Dev mode checks no signature and keeps Node's real-time Date.
       if (deps.config.mode === "production") res.setHeader("Date", new Date(deps.clock.now()).toUTCString());
       sendApi(res, requestId, r, cors);
+      if (r.status === 200) options.devConsole?.apiCompleted(r.operation);
       return;
     }
 
-    if (url.pathname.startsWith("/_dev/")) {
+    if (url.pathname === "/_dev" || url.pathname.startsWith("/_dev/")) {
       if (!options.devInbox) {
         sendJson(res, requestId, 404, { error: "not found" });
         return;
       }
-      // The inbox shows every code: a browser page may read it only from an allowed origin.
-      if (origin !== undefined && !rulesNow.originAllowed(origin)) {
+      // The inbox and the console show every code: a browser page may use them only from an
+      // allowed origin (or the console's own, same-origin).
+      if (origin !== undefined && !rulesNow.originAllowed(origin, host)) {
         refuse(req, res, requestId, false, messagesFor.origin(origin));
         return;
       }
+      if (options.devConsole && (await options.devConsole.handle(req, res, url))) return;
       const r = await handleDevInbox(deps.store, method, url);
       if (r) {
-        sendJson(res, requestId, r.status, r.body, rulesNow.guardedCors(origin));
+        if (method === "DELETE" && r.status === 204) options.devConsole?.feed.changed();
+        sendJson(res, requestId, r.status, r.body, rulesNow.guardedCors(origin, host));
         return;
       }
     }
@@ -333,6 +340,7 @@ export function createHttpServer(a: {
         service: "cognate",
         api: "cognito-idp (AWS JSON 1.1): POST / with X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>",
         devInbox: options.devInbox ? "/_dev/messages" : null,
+        devConsole: options.devInbox && options.devConsole ? "/_dev/" : null,
       });
       return;
     }

@@ -187,6 +187,15 @@ describe("dev mode in a browser", () => {
     ]) {
       expect((await withHost(s.url, host)).status, host).toBe(200);
     }
+    // A page the server itself served under one of its names (the console) is same-origin:
+    // its Origin names the Host it talks to. The same Origin sent to another Host is not.
+    const own = await withHost(s.url, `cognate:${port}`, { headers: { origin: `http://cognate:${port}` } });
+    expect(own.status).toBe(200);
+    expect(own.headers["access-control-allow-origin"]).toBe(`http://cognate:${port}`);
+    const foreign = await withHost(s.url, `localhost:${port}`, {
+      headers: { origin: `http://cognate:${port}` },
+    });
+    expect(foreign.status).toBe(403);
     for (const host of [
       `dev.test:${port}`,
       `cognate.evil.example:${port}`,
