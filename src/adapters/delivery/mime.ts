@@ -2,7 +2,7 @@
 // from it, and the headers that let receivers de-duplicate (the outbox message id).
 import { convert } from "html-to-text";
 import { escapeHtml, looksLikeHtml } from "../../domain/templates.js";
-import type { OutboxMessage } from "../../ports/store.js";
+import type { OutboxMessage } from "../../ports/store/index.js";
 import { bareAddress } from "./policy.js";
 
 /** Header carrying the outbox message id on every email and webhook call. */
