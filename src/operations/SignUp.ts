@@ -7,9 +7,10 @@ import {
   looksLikePhone,
   validateNewUserAttributes,
 } from "../domain/attributes.js";
+import { passwordCredentials } from "../domain/credentials.js";
 import { chooseTarget, type DeliveryTarget, deliveryDetails } from "../domain/delivery.js";
 import { timeOrderedId } from "../domain/ids.js";
-import { hashPassword, passwordPolicyViolation } from "../domain/passwords.js";
+import { passwordPolicyViolation } from "../domain/passwords.js";
 import { caseInsensitive } from "../domain/pool.js";
 import { eventAttributes, preSignUpAttributes, preSignUpEvent } from "../domain/triggerEvents.js";
 import { asUsername, usernameKey } from "../domain/usernames.js";
@@ -125,6 +126,8 @@ export const SignUp = defineOperation(
       enabled: true,
       attributes,
       passwordHash: null,
+      srp: null,
+      passwordChangedAt: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -192,7 +195,7 @@ export const SignUp = defineOperation(
 
     // The slow hash runs on the thread pool, outside any transaction.
     if (password !== undefined) {
-      user.passwordHash = await deps.hashGate.run(() => hashPassword(password, deps.passwordCost));
+      Object.assign(user, await passwordCredentials(deps, pool.id, username, password, now));
     }
 
     await deps.store.transaction(async (tx) => {

@@ -2,7 +2,6 @@
 // is built field by field from the records — never by spreading one — so a password hash, a
 // client secret, a code HMAC or any sealed value cannot reach a page by accident, now or
 // when a record grows a new field.
-
 import { caseInsensitive } from "../../domain/pool.js";
 import { usernameKey } from "../../domain/usernames.js";
 import type {
