@@ -1,0 +1,2 @@
+// Types for scripts/build.mjs (imported by the TypeScript tests).
+export declare function isCurrent(root?: string): boolean;
