@@ -1,12 +1,9 @@
 #!/usr/bin/env node
-// `npm run build` compiles src/ into dist/ and leaves a stamp; `npm start` runs this with
-// `--if-stale` first, which compiles only when a source is newer than the stamp. A full `tsc`
-// takes tens of seconds on a small machine, and `tsc --build`'s own up-to-date check still
-// costs seconds (it loads the compiler); comparing modification times costs milliseconds, so
-// a built checkout starts at once.
-//
-//   node scripts/build.mjs              compile, then stamp
-//   node scripts/build.mjs --if-stale   compile and stamp only if src/ (or a tsconfig) changed
+// `npm run build` compiles src/ into dist/ and leaves a stamp; `npm start`
+// (scripts/start.mjs) compiles only when a source is newer than the stamp. A full `tsc` takes
+// tens of seconds on a small machine, and `tsc --build`'s own up-to-date check still costs
+// seconds (it loads the compiler); comparing modification times costs milliseconds, so a
+// built checkout starts at once.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -39,7 +36,8 @@ export function isCurrent(root = ROOT) {
   return statSync(stampOf(root)).mtimeMs >= inputs;
 }
 
-function build() {
+/** Compiles src/ into dist/ and stamps it; returns tsc's exit status. */
+export function build() {
   // The stamp carries the time the compile started, so a file saved during it counts as newer.
   const started = new Date();
   const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -50,9 +48,4 @@ function build() {
   return 0;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  if (process.argv.includes("--if-stale") && isCurrent()) process.exit(0);
-  if (process.argv.includes("--if-stale"))
-    console.error("cognate: src/ changed since the last build; compiling…");
-  process.exit(build());
-}
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.exit(build());
