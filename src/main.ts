@@ -132,7 +132,6 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       serverSecret: opened.serverSecret,
       clock,
       random,
-      logger: log,
       directory: new Directory(store, clock, config.configCacheSeconds),
       passwordCost,
       hashGate: new HashGate(config.passwordHashingConcurrency ?? defaultHashConcurrency(passwordCost)),

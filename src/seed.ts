@@ -3,14 +3,13 @@
 // line with the configuration; nothing else is touched.
 
 import { createHash } from "node:crypto";
-import type { CreateUserPoolRequest } from "@aws-sdk/client-cognito-identity-provider";
 import type { ServerConfig } from "./config/config.js";
 import { newClientSecret, type Random } from "./domain/ids.js";
 import { createPoolConfig } from "./domain/pool.js";
 import { clientSettings } from "./operations/shared/clients.js";
 import type { Clock } from "./ports/clock.js";
 import type { Store } from "./ports/store.js";
-import type { Wire } from "./protocol/wire.js";
+import type { CreateUserPoolRequest } from "./protocol/generated/shapes.js";
 
 export interface SeedResult {
   pools: { id: string; name: string; clients: { id: string; name: string; secret: string | null }[] }[];
@@ -46,7 +45,7 @@ export async function seed(
     const { Id, Clients, PoolName, ...settings } = p;
     const poolConfig = createPoolConfig({
       PoolName,
-      ...(settings as Omit<Wire<CreateUserPoolRequest>, "PoolName">),
+      ...(settings as Omit<CreateUserPoolRequest, "PoolName">),
     });
     const id = Id ?? seededPoolId(config.region, PoolName);
     const now = clock.now();

@@ -254,8 +254,6 @@ export const configSchema = z
   .strict();
 
 export type ServerConfig = z.infer<typeof configSchema>;
-export type SeedPool = z.infer<typeof seedPool>;
-export type SeedClient = z.infer<typeof seedClient>;
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";

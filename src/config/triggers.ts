@@ -99,6 +99,5 @@ export const triggersSection = z
   });
 
 export type TriggersConfig = z.infer<typeof triggersSection>;
-export type FunctionSpec = z.infer<typeof functionSpec>;
 export type AwsServiceConfig = z.infer<typeof awsService>;
 export type RawAesKeyConfig = z.infer<typeof rawAesKey>;

@@ -1,9 +1,8 @@
 // User attributes: validation against the pool schema, sign-in name rules, and the
 // attribute list shown by AdminGetUser/ListUsers.
-import type { AttributeType } from "@aws-sdk/client-cognito-identity-provider";
 import type { AliasKind, UserRecord } from "../ports/store.js";
 import { fail } from "../protocol/errors.js";
-import type { Wire } from "../protocol/wire.js";
+import type { AttributeType } from "../protocol/generated/shapes.js";
 import type { PoolConfig } from "./pool.js";
 
 // Cognito requires E.164: a plus sign and digits only.
@@ -26,7 +25,7 @@ const schemaError = (name: string, reason: string): never =>
  * WriteAttributes; returns them as a map (the last value of a repeated name wins).
  */
 export function validateNewUserAttributes(
-  list: readonly Wire<AttributeType>[] | undefined,
+  list: readonly AttributeType[] | undefined,
   pool: PoolConfig,
   clientWriteAttributes: readonly string[] | undefined,
 ): Record<string, string> {
@@ -88,17 +87,6 @@ export function checkRequiredAttributes(attributes: Record<string, string>, pool
   }
 }
 
-/** The sign-in name kinds a pool uses besides the username itself. */
-export function signInKinds(pool: PoolConfig): {
-  usernameAttributes: AliasKind[];
-  aliasAttributes: AliasKind[];
-} {
-  return {
-    usernameAttributes: (pool.UsernameAttributes ?? []) as AliasKind[],
-    aliasAttributes: (pool.AliasAttributes ?? []) as AliasKind[],
-  };
-}
-
 /** The stored key of a sign-in value: case-folded when the pool is case-insensitive. */
 export function nameKey(value: string, caseInsensitive: boolean): string {
   return caseInsensitive ? value.toLowerCase() : value;
@@ -110,8 +98,8 @@ export function aliasKey(kind: AliasKind, value: string, caseInsensitive: boolea
 }
 
 /** Attributes as AdminGetUser and ListUsers show them (`sub` first). */
-export function attributeList(user: UserRecord, only?: readonly string[]): Wire<AttributeType>[] {
-  const all: Wire<AttributeType>[] = [{ Name: "sub", Value: user.sub }];
+export function attributeList(user: UserRecord, only?: readonly string[]): AttributeType[] {
+  const all: AttributeType[] = [{ Name: "sub", Value: user.sub }];
   for (const [Name, Value] of Object.entries(user.attributes)) all.push({ Name, Value });
   if (!only || only.length === 0) return all;
   return all.filter((a) => only.includes(a.Name ?? ""));

@@ -1,6 +1,5 @@
 // Where a confirmation code goes, and what CodeDeliveryDetails says about it.
-import type { CodeDeliveryDetailsType } from "@aws-sdk/client-cognito-identity-provider";
-import type { Wire } from "../protocol/wire.js";
+import type { CodeDeliveryDetailsType } from "../protocol/generated/shapes.js";
 import { maskDestination } from "./masking.js";
 import { autoVerified, type PoolConfig } from "./pool.js";
 
@@ -25,7 +24,7 @@ export function chooseTarget(pool: PoolConfig, attributes: Record<string, string
   return null;
 }
 
-export function deliveryDetails(target: DeliveryTarget): Wire<CodeDeliveryDetailsType> {
+export function deliveryDetails(target: DeliveryTarget): CodeDeliveryDetailsType {
   return {
     AttributeName: target.attributeName,
     DeliveryMedium: target.medium,

@@ -1,8 +1,7 @@
 // Password hashing (scrypt, from node:crypto; it runs on libuv's thread pool, off the event
 // loop) and the pool's password policy with Cognito's messages.
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
-import type { PasswordPolicyType } from "@aws-sdk/client-cognito-identity-provider";
-import type { Wire } from "../protocol/wire.js";
+import type { PasswordPolicyType } from "../protocol/generated/shapes.js";
 
 export interface ScryptCost {
   /** log2 of N. */
@@ -84,7 +83,7 @@ const SYMBOLS = new Set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ");
 /** The first policy rule the password breaks, as Cognito words it, or null. */
 export function passwordPolicyViolation(
   password: string,
-  policy: Wire<PasswordPolicyType> | undefined,
+  policy: PasswordPolicyType | undefined,
 ): string | null {
   const p = policy ?? {};
   const prefix = "Password did not conform with policy: ";

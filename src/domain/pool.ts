@@ -1,21 +1,21 @@
 // User-pool settings: defaults, validation of Create/UpdateUserPool input, and the
 // UserPoolType description. Pure functions; the operations do the I/O.
+import { fail } from "../protocol/errors.js";
 import type {
   CreateUserPoolRequest,
   SchemaAttributeType,
   UpdateUserPoolRequest,
   UserPoolType,
-} from "@aws-sdk/client-cognito-identity-provider";
-import { fail } from "../protocol/errors.js";
-import { epochSeconds, type Wire } from "../protocol/wire.js";
+} from "../protocol/generated/shapes.js";
+import { epochSeconds } from "../protocol/wire.js";
 
 /** Everything DescribeUserPool returns that is not an id, name, date or count. */
 export type PoolConfig = Omit<
-  Wire<UserPoolType>,
+  UserPoolType,
   "Id" | "Name" | "Arn" | "CreationDate" | "LastModifiedDate" | "EstimatedNumberOfUsers"
 >;
 
-type SchemaAttribute = Wire<SchemaAttributeType>;
+type SchemaAttribute = SchemaAttributeType;
 
 function stringAttr(name: string, min = "0", max = "2048"): SchemaAttribute {
   return {
@@ -75,7 +75,7 @@ const STANDARD_NAMES = new Set(standardSchema().map((a) => a.Name));
 const MAX_CUSTOM_ATTRIBUTES = 50;
 
 /** Merges CreateUserPool's Schema into the standard attributes (custom ones get `custom:`). */
-export function buildSchema(requested: readonly Wire<SchemaAttributeType>[] | undefined): SchemaAttribute[] {
+export function buildSchema(requested: readonly SchemaAttributeType[] | undefined): SchemaAttribute[] {
   const schema = standardSchema();
   const seen = new Set<string>();
   let custom = 0;
@@ -116,7 +116,7 @@ export function buildSchema(requested: readonly Wire<SchemaAttributeType>[] | un
   return schema;
 }
 
-export function customAttribute(attr: Wire<SchemaAttributeType>): SchemaAttribute {
+export function customAttribute(attr: SchemaAttributeType): SchemaAttribute {
   const type = attr.AttributeDataType ?? "String";
   const prefix = attr.DeveloperOnlyAttribute ? "dev:custom:" : "custom:";
   const out: SchemaAttribute = {
@@ -140,7 +140,7 @@ const DEFAULT_PASSWORD_POLICY = {
   TemporaryPasswordValidityDays: 7,
 };
 
-type UpdatableSettings = Omit<Wire<UpdateUserPoolRequest>, "UserPoolId" | "PoolName">;
+type UpdatableSettings = Omit<UpdateUserPoolRequest, "UserPoolId" | "PoolName">;
 
 /**
  * The settings UpdateUserPool can change, normalised with Cognito's defaults. UpdateUserPool
@@ -249,7 +249,7 @@ function checkUpdateSettings(config: PoolConfig): void {
   }
 }
 
-export function createPoolConfig(input: Wire<CreateUserPoolRequest>): PoolConfig {
+export function createPoolConfig(input: CreateUserPoolRequest): PoolConfig {
   if (input.UsernameAttributes?.length && input.AliasAttributes?.length) {
     fail(
       "InvalidParameterException",
@@ -278,7 +278,7 @@ export function createPoolConfig(input: Wire<CreateUserPoolRequest>): PoolConfig
 }
 
 /** UpdateUserPool: settings not sent go back to their defaults; creation-only ones stay. */
-export function updatePoolConfig(current: PoolConfig, input: Wire<UpdateUserPoolRequest>): PoolConfig {
+export function updatePoolConfig(current: PoolConfig, input: UpdateUserPoolRequest): PoolConfig {
   const { UserPoolId: _id, PoolName: _name, ...rest } = input;
   const next: PoolConfig = {
     // Kept when not sent (see checkUpdateSettings); everything else updatable resets.
@@ -305,7 +305,7 @@ export interface PoolDescriptionInput {
   estimatedNumberOfUsers: number;
 }
 
-export function describePool(p: PoolDescriptionInput): Wire<UserPoolType> {
+export function describePool(p: PoolDescriptionInput): UserPoolType {
   return {
     Id: p.id,
     Name: p.name,

@@ -1,15 +1,8 @@
-// Cognito's Lambda trigger events, built exactly as Cognito sends them
-// (COGNITO-BEHAVIOUR.md §5; types from @types/aws-lambda), and the checks on what a
-// function may answer.
-import type {
-  CustomEmailSenderTriggerEvent,
-  CustomMessageTriggerEvent,
-  CustomSMSSenderTriggerEvent,
-  PostConfirmationTriggerEvent,
-  PreSignUpTriggerEvent,
-} from "aws-lambda";
+// Cognito's Lambda trigger events, built exactly as Cognito sends them (COGNITO-BEHAVIOUR.md
+// §5), typed by the trigger map in ports/triggers.ts (events from @types/aws-lambda). What a
+// function may answer is checked in triggerAnswers.ts.
 import type { UserRecord } from "../ports/store.js";
-import type { SenderTrigger, TriggerName } from "../ports/triggers.js";
+import type { SenderEvent, SenderTrigger, TriggerEvent } from "../ports/triggers.js";
 
 export const CLIENT_ID_NOT_APPLICABLE = "CLIENT_ID_NOT_APPLICABLE";
 
@@ -32,7 +25,7 @@ export function awsSdkVersion(userAgent: string | undefined): string {
   return "aws-sdk-unknown-unknown";
 }
 
-function envelope(ctx: EventContext, triggerSource: string) {
+function envelope<S extends string>(ctx: EventContext, triggerSource: S) {
   return {
     version: "1",
     region: ctx.region,
@@ -54,13 +47,15 @@ export function eventAttributes(
   };
 }
 
+type CustomMessageEvent = TriggerEvent<"CustomMessage">;
+
 export function customMessageEvent(
   ctx: EventContext,
-  triggerSource: CustomMessageTriggerEvent["triggerSource"],
+  triggerSource: CustomMessageEvent["triggerSource"],
   userAttributes: Record<string, string>,
   clientMetadata: Record<string, string> | undefined,
-): CustomMessageTriggerEvent {
-  const request: CustomMessageTriggerEvent["request"] = {
+): CustomMessageEvent {
+  const request: CustomMessageEvent["request"] = {
     userAttributes,
     codeParameter: "{####}",
     linkParameter: "{##Click Here##}",
@@ -70,10 +65,9 @@ export function customMessageEvent(
   if (clientMetadata !== undefined) request.clientMetadata = clientMetadata;
   return {
     ...envelope(ctx, triggerSource),
-    triggerSource,
     request,
     response: { smsMessage: null, emailMessage: null, emailSubject: null },
-  } as CustomMessageTriggerEvent;
+  };
 }
 
 /**
@@ -90,40 +84,36 @@ export function preSignUpAttributes(attributes: Record<string, string>): Record<
   return out;
 }
 
+type PreSignUpEvent = TriggerEvent<"PreSignUp">;
+
 export function preSignUpEvent(
   ctx: EventContext,
-  triggerSource: PreSignUpTriggerEvent["triggerSource"],
+  triggerSource: PreSignUpEvent["triggerSource"],
   userAttributes: Record<string, string>,
   validationData: Record<string, string> | undefined,
   clientMetadata: Record<string, string> | undefined,
-): PreSignUpTriggerEvent {
-  const request: PreSignUpTriggerEvent["request"] = { userAttributes };
-  request.validationData = validationData ?? (null as unknown as Record<string, string>);
+): PreSignUpEvent {
+  // validationData is null when SignUp had no ValidationData.
+  const request: PreSignUpEvent["request"] = { userAttributes, validationData: validationData ?? null };
   if (clientMetadata !== undefined) request.clientMetadata = clientMetadata;
   return {
     ...envelope(ctx, triggerSource),
-    triggerSource,
     request,
     response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
-  } as PreSignUpTriggerEvent;
+  };
 }
+
+type PostConfirmationEvent = TriggerEvent<"PostConfirmation">;
 
 export function postConfirmationEvent(
   ctx: EventContext,
   userAttributes: Record<string, string>,
   clientMetadata: Record<string, string> | undefined,
-): PostConfirmationTriggerEvent {
-  const request: PostConfirmationTriggerEvent["request"] = { userAttributes };
+): PostConfirmationEvent {
+  const request: PostConfirmationEvent["request"] = { userAttributes };
   if (clientMetadata !== undefined) request.clientMetadata = clientMetadata;
-  return {
-    ...envelope(ctx, "PostConfirmation_ConfirmSignUp"),
-    triggerSource: "PostConfirmation_ConfirmSignUp",
-    request,
-    response: {},
-  } as PostConfirmationTriggerEvent;
+  return { ...envelope(ctx, "PostConfirmation_ConfirmSignUp"), request, response: {} };
 }
-
-type SenderEvent = CustomEmailSenderTriggerEvent | CustomSMSSenderTriggerEvent;
 
 /** The custom sender trigger for a medium (also the name of its outbox transport). */
 export function senderTriggerFor(medium: "EMAIL" | "SMS"): SenderTrigger {
@@ -138,11 +128,33 @@ export function senderTriggerSource(customMessageSource: string, trigger: Sender
   return customMessageSource.replace(/^CustomMessage_/, `${trigger}_`);
 }
 
+// The triggerSource values of each custom sender, as Cognito names them.
+const SENDER_SOURCES = {
+  CustomEmailSender: [
+    "CustomEmailSender_SignUp",
+    "CustomEmailSender_ResendCode",
+    "CustomEmailSender_ForgotPassword",
+    "CustomEmailSender_UpdateUserAttribute",
+    "CustomEmailSender_VerifyUserAttribute",
+    "CustomEmailSender_AdminCreateUser",
+    "CustomEmailSender_Authentication",
+  ],
+  CustomSMSSender: [
+    "CustomSMSSender_SignUp",
+    "CustomSMSSender_ResendCode",
+    "CustomSMSSender_ForgotPassword",
+    "CustomSMSSender_UpdateUserAttribute",
+    "CustomSMSSender_VerifyUserAttribute",
+    "CustomSMSSender_AdminCreateUser",
+    "CustomSMSSender_Authentication",
+  ],
+} as const;
+
 /**
- * A custom sender event. Shape from a captured CustomEmailSender_SignUp event (a public AWS
- * SAM sample's logs): `request` is {type, code, clientMetadata, userAttributes}, with
- * `clientMetadata: null` when the API request had none, and there is no `response` member
- * (Cognito reads no answer).
+ * A custom sender event, or undefined when `triggerSource` is not one of the trigger's. Shape
+ * from a captured CustomEmailSender_SignUp event (a public AWS SAM sample's logs): `request` is
+ * {type, code, clientMetadata, userAttributes}, with `clientMetadata: null` when the API
+ * request had none, and there is no `response` member (Cognito reads no answer).
  */
 export function customSenderEvent(
   a: {
@@ -157,42 +169,23 @@ export function customSenderEvent(
   ciphertext: string,
   clientMetadata: Record<string, string> | undefined,
   userAttributes: Record<string, string>,
-): SenderEvent {
-  return {
+): SenderEvent<SenderTrigger> | undefined {
+  const common = {
     version: "1",
     region: a.region,
     userPoolId: a.userPoolId,
     userName: a.userName,
     callerContext: { awsSdkVersion: a.awsSdkVersion, clientId: a.clientId },
-    triggerSource,
-    request: {
-      type: trigger === "CustomEmailSender" ? "customEmailSenderRequestV1" : "customSMSSenderRequestV1",
-      code: ciphertext,
-      clientMetadata: (clientMetadata ?? null) as Record<string, string>,
-      userAttributes,
-    },
-  } as unknown as SenderEvent;
-}
-
-/** Whether a function's answer is an event Cognito could read for this trigger. */
-export function validAnswer(trigger: TriggerName, answer: unknown): answer is Record<string, unknown> {
-  if (answer === null || typeof answer !== "object" || Array.isArray(answer)) return false;
-  const response = (answer as { response?: unknown }).response;
-  if (response === undefined || response === null) return true;
-  if (typeof response !== "object" || Array.isArray(response)) return false;
-  const r = response as Record<string, unknown>;
-  // Cognito deserialises the answer into the trigger's typed event; a member of the wrong
-  // type fails that step. Whether it would coerce "true" into true is not known: we refuse.
-  const ofType = (keys: string[], type: "string" | "boolean") =>
-    keys.every((k) => r[k] === undefined || r[k] === null || typeof r[k] === type);
-  switch (trigger) {
-    case "PreSignUp":
-      return ofType(["autoConfirmUser", "autoVerifyEmail", "autoVerifyPhone"], "boolean");
-    case "CustomMessage":
-      return ofType(["smsMessage", "emailMessage", "emailSubject"], "string");
-    default:
-      return true;
+  };
+  const request = { code: ciphertext, clientMetadata: clientMetadata ?? null, userAttributes };
+  if (trigger === "CustomEmailSender") {
+    const source = SENDER_SOURCES.CustomEmailSender.find((s) => s === triggerSource);
+    if (source === undefined) return undefined;
+    return { ...common, triggerSource: source, request: { type: "customEmailSenderRequestV1", ...request } };
   }
+  const source = SENDER_SOURCES.CustomSMSSender.find((s) => s === triggerSource);
+  if (source === undefined) return undefined;
+  return { ...common, triggerSource: source, request: { type: "customSMSSenderRequestV1", ...request } };
 }
 
 // EmailVerificationMessageType's pattern from the service model. Java's `\s` is ASCII

@@ -1,48 +1,34 @@
 // AdminConfirmSignUp — confirms a user without a code (SigV4). It does not verify the
 // user's email or phone (observed: "This will confirm the account BUT NOT the email/device").
-
-import type {
-  AdminConfirmSignUpRequest,
-  AdminConfirmSignUpResponse,
-} from "@aws-sdk/client-cognito-identity-provider";
 import { timeOrderedId } from "../domain/ids.js";
 import { CLIENT_ID_NOT_APPLICABLE, eventAttributes, postConfirmationEvent } from "../domain/triggerEvents.js";
 import type { UserRecord } from "../ports/store.js";
 import { fail, messages } from "../protocol/errors.js";
-import type { Wire } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
 import { claimAliases } from "./shared/aliases.js";
 import { findUser } from "./shared/users.js";
 
-export const AdminConfirmSignUp = defineOperation({
-  name: "AdminConfirmSignUp",
-  errors: [
-    "ResourceNotFoundException",
-    "InvalidParameterException",
-    "UnexpectedLambdaException",
-    "UserLambdaValidationException",
-    "NotAuthorizedException",
-    "TooManyFailedAttemptsException",
-    "InvalidLambdaResponseException",
-    "TooManyRequestsException",
-    "LimitExceededException",
-    "UserNotFoundException",
-    "InternalErrorException",
-  ],
-  handler: async (
+type Outcome =
+  | { kind: "ok"; user: UserRecord }
+  | { kind: "status"; status: UserRecord["status"] }
+  | { kind: "gone" };
+
+export const AdminConfirmSignUp = defineOperation(
+  "AdminConfirmSignUp",
+  async (
     deps: Pick<Deps, "directory" | "store" | "clock" | "random" | "config" | "triggers">,
-    input: AdminConfirmSignUpRequest,
+    input,
     ctx,
-  ): Promise<Wire<AdminConfirmSignUpResponse>> => {
-    const pool = await deps.directory.pool(input.UserPoolId as string);
-    const found = await findUser(deps.store.read, pool, input.Username as string);
+  ) => {
+    const pool = await deps.directory.pool(input.UserPoolId);
+    const found = await findUser(deps.store.read, pool, input.Username);
     if (!found) fail("UserNotFoundException", messages.userNotFound);
     const now = deps.clock.now();
-    const outcome = await deps.store.transaction(async (tx) => {
+    const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
       const user = await tx.users.getForUpdate(pool.id, found.username);
-      if (!user) return { kind: "gone" as const };
-      if (user.status !== "UNCONFIRMED") return { kind: "status" as const, status: user.status };
+      if (!user) return { kind: "gone" };
+      if (user.status !== "UNCONFIRMED") return { kind: "status", status: user.status };
       const confirmed: UserRecord = { ...user, status: "CONFIRMED", updatedAt: now };
       await tx.users.update(confirmed);
       await tx.codes.delete(pool.id, user.username, "SIGNUP");
@@ -59,7 +45,7 @@ export const AdminConfirmSignUp = defineOperation({
         analyticsEndpointId: null,
         userAgent: ctx.userAgent ?? null,
       });
-      return { kind: "ok" as const, user: confirmed };
+      return { kind: "ok", user: confirmed };
     });
     if (outcome.kind === "gone") fail("UserNotFoundException", messages.userNotFound);
     if (outcome.kind === "status") fail("NotAuthorizedException", messages.cannotConfirm(outcome.status));
@@ -75,8 +61,8 @@ export const AdminConfirmSignUp = defineOperation({
         eventAttributes(outcome.user),
         input.ClientMetadata,
       );
-      await deps.triggers.invoke(pool, "PostConfirmation", event as unknown as Record<string, unknown>);
+      await deps.triggers.invoke(pool, "PostConfirmation", event);
     }
     return {};
   },
-});
+);

@@ -1,29 +1,17 @@
 // AdminDeleteUser — deletes a user with their codes and aliases (SigV4).
-import type { AdminDeleteUserRequest } from "@aws-sdk/client-cognito-identity-provider";
 import { fail, messages } from "../protocol/errors.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
 import { findUser } from "./shared/users.js";
 
-export const AdminDeleteUser = defineOperation({
-  name: "AdminDeleteUser",
-  errors: [
-    "ResourceNotFoundException",
-    "InvalidParameterException",
-    "TooManyRequestsException",
-    "NotAuthorizedException",
-    "UserNotFoundException",
-    "InternalErrorException",
-  ],
-  handler: async (
-    deps: Pick<Deps, "store" | "directory">,
-    input: AdminDeleteUserRequest,
-  ): Promise<Record<string, never>> => {
-    const pool = await deps.directory.pool(input.UserPoolId as string);
-    const user = await findUser(deps.store.read, pool, input.Username as string);
+export const AdminDeleteUser = defineOperation(
+  "AdminDeleteUser",
+  async (deps: Pick<Deps, "store" | "directory">, input) => {
+    const pool = await deps.directory.pool(input.UserPoolId);
+    const user = await findUser(deps.store.read, pool, input.Username);
     if (!user) fail("UserNotFoundException", messages.userNotFound);
     const deleted = await deps.store.transaction((tx) => tx.users.delete(pool.id, user.username));
     if (!deleted) fail("UserNotFoundException", messages.userNotFound);
     return {};
   },
-});
+);

@@ -1,19 +1,10 @@
 // AdminDisableUser — disables a user: public operations then treat them as disabled ("User is disabled.", or a simulated answer under PreventUserExistenceErrors) (SigV4).
-import type { AdminDisableUserRequest } from "@aws-sdk/client-cognito-identity-provider";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
 import { setUserEnabled } from "./shared/setEnabled.js";
 
-export const AdminDisableUser = defineOperation({
-  name: "AdminDisableUser",
-  errors: [
-    "ResourceNotFoundException",
-    "InvalidParameterException",
-    "TooManyRequestsException",
-    "NotAuthorizedException",
-    "UserNotFoundException",
-    "InternalErrorException",
-  ],
-  handler: (deps: Pick<Deps, "store" | "directory" | "clock">, input: AdminDisableUserRequest) =>
-    setUserEnabled(deps, input.UserPoolId as string, input.Username as string, false),
-});
+export const AdminDisableUser = defineOperation(
+  "AdminDisableUser",
+  (deps: Pick<Deps, "store" | "directory" | "clock">, input) =>
+    setUserEnabled(deps, input.UserPoolId, input.Username, false),
+);

@@ -1,12 +1,9 @@
 // ConfirmSignUp — confirms a user with the code sent at sign-up or resend (auth: none).
-
-import type { ConfirmSignUpRequest, ConfirmSignUpResponse } from "@aws-sdk/client-cognito-identity-provider";
 import { classifyCode, codeHmac } from "../domain/codes.js";
 import { timeOrderedId } from "../domain/ids.js";
 import { eventAttributes, postConfirmationEvent } from "../domain/triggerEvents.js";
 import type { UserRecord } from "../ports/store.js";
 import { fail, messages } from "../protocol/errors.js";
-import type { Wire } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
 import { claimAliases } from "./shared/aliases.js";
@@ -29,32 +26,15 @@ export function confirmLimitKey(poolId: string, username: string): string {
   return `${poolId}|confirm|${username}`;
 }
 
-export const ConfirmSignUp = defineOperation({
-  name: "ConfirmSignUp",
-  errors: [
-    "ResourceNotFoundException",
-    "InvalidParameterException",
-    "UnexpectedLambdaException",
-    "UserLambdaValidationException",
-    "NotAuthorizedException",
-    "TooManyFailedAttemptsException",
-    "CodeMismatchException",
-    "ExpiredCodeException",
-    "InvalidLambdaResponseException",
-    "AliasExistsException",
-    "TooManyRequestsException",
-    "LimitExceededException",
-    "UserNotFoundException",
-    "InternalErrorException",
-    "ForbiddenException",
-  ],
-  handler: async (
+export const ConfirmSignUp = defineOperation(
+  "ConfirmSignUp",
+  async (
     deps: Pick<Deps, "directory" | "store" | "clock" | "random" | "serverSecret" | "config" | "triggers">,
-    input: ConfirmSignUpRequest,
+    input,
     ctx,
-  ): Promise<Wire<ConfirmSignUpResponse>> => {
-    const givenName = input.Username as string;
-    const clientId = input.ClientId as string;
+  ) => {
+    const givenName = input.Username;
+    const clientId = input.ClientId;
     const { client, pool } = await deps.directory.client(clientId);
     requireSecretHash(client, givenName, input.SecretHash);
     await checkPoolQuota(deps, pool.id);
@@ -71,13 +51,7 @@ export const ConfirmSignUp = defineOperation({
 
     const limits = deps.config.limits;
     const now = deps.clock.now();
-    const submitted = codeHmac(
-      deps.serverSecret,
-      pool.id,
-      found.username,
-      "SIGNUP",
-      input.ConfirmationCode as string,
-    );
+    const submitted = codeHmac(deps.serverSecret, pool.id, found.username, "SIGNUP", input.ConfirmationCode);
     const force = input.ForceAliasCreation === true;
 
     // Attempts are counted before the code is compared, in the same transaction; wrong
@@ -173,8 +147,8 @@ export const ConfirmSignUp = defineOperation({
         eventAttributes(outcome.user),
         input.ClientMetadata,
       );
-      await deps.triggers.invoke(pool, "PostConfirmation", event as unknown as Record<string, unknown>);
+      await deps.triggers.invoke(pool, "PostConfirmation", event);
     }
     return {};
   },
-});
+);

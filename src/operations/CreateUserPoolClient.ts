@@ -1,35 +1,17 @@
 // CreateUserPoolClient — an app client, with a generated secret when asked (SigV4).
-import type {
-  CreateUserPoolClientRequest,
-  CreateUserPoolClientResponse,
-} from "@aws-sdk/client-cognito-identity-provider";
 import { newClientId, newClientSecret } from "../domain/ids.js";
 import type { ClientRecord } from "../ports/store.js";
 import { fail, messages } from "../protocol/errors.js";
-import type { Wire } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
 import { clientSettings, describeClient } from "./shared/clients.js";
 
-export const CreateUserPoolClient = defineOperation({
-  name: "CreateUserPoolClient",
-  errors: [
-    "InvalidParameterException",
-    "ResourceNotFoundException",
-    "TooManyRequestsException",
-    "LimitExceededException",
-    "NotAuthorizedException",
-    "ScopeDoesNotExistException",
-    "InvalidOAuthFlowException",
-    "InternalErrorException",
-    "FeatureUnavailableInTierException",
-  ],
-  handler: async (
-    deps: Pick<Deps, "store" | "clock" | "random">,
-    input: Wire<CreateUserPoolClientRequest>,
-  ): Promise<Wire<CreateUserPoolClientResponse>> => {
-    const { UserPoolId, ClientName, GenerateSecret, ClientSecret, ...settings } = input;
-    const poolId = UserPoolId as string;
+type Outcome = { kind: "ok" } | { kind: "noPool" };
+
+export const CreateUserPoolClient = defineOperation(
+  "CreateUserPoolClient",
+  async (deps: Pick<Deps, "store" | "clock" | "random">, input) => {
+    const { UserPoolId: poolId, ClientName, GenerateSecret, ClientSecret, ...settings } = input;
     if (ClientSecret !== undefined && GenerateSecret === false) {
       fail("InvalidParameterException", "ClientSecret can only be set when GenerateSecret is true.");
     }
@@ -37,16 +19,18 @@ export const CreateUserPoolClient = defineOperation({
     const client: ClientRecord = {
       clientId: newClientId(deps.random),
       poolId,
-      clientName: ClientName as string,
+      clientName: ClientName,
       secret: ClientSecret ?? (GenerateSecret ? newClientSecret(deps.random) : null),
       config: clientSettings(settings),
       creationDate: now,
       lastModifiedDate: now,
     };
-    await deps.store.transaction(async (tx) => {
-      if (!(await tx.pools.get(poolId))) fail("ResourceNotFoundException", messages.poolNotFound(poolId));
+    const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
+      if (!(await tx.pools.get(poolId))) return { kind: "noPool" };
       await tx.clients.create(client);
+      return { kind: "ok" };
     });
+    if (outcome.kind === "noPool") fail("ResourceNotFoundException", messages.poolNotFound(poolId));
     return { UserPoolClient: describeClient(client) };
   },
-});
+);

@@ -1,37 +1,30 @@
 // DeleteUserPool — deletes a pool with its clients and users, unless deletion protection is
 // on (SigV4).
-import type { DeleteUserPoolRequest } from "@aws-sdk/client-cognito-identity-provider";
 import { fail, messages } from "../protocol/errors.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
 
-export const DeleteUserPool = defineOperation({
-  name: "DeleteUserPool",
-  errors: [
-    "ResourceNotFoundException",
-    "InvalidParameterException",
-    "TooManyRequestsException",
-    "NotAuthorizedException",
-    "UserImportInProgressException",
-    "InternalErrorException",
-  ],
-  handler: async (
-    deps: Pick<Deps, "store" | "directory">,
-    input: DeleteUserPoolRequest,
-  ): Promise<Record<string, never>> => {
-    const id = input.UserPoolId as string;
-    await deps.store.transaction(async (tx) => {
+type Outcome = { kind: "ok" } | { kind: "noPool" } | { kind: "protected" };
+
+export const DeleteUserPool = defineOperation(
+  "DeleteUserPool",
+  async (deps: Pick<Deps, "store" | "directory">, input) => {
+    const id = input.UserPoolId;
+    const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
       const pool = await tx.pools.get(id);
-      if (!pool) fail("ResourceNotFoundException", messages.poolNotFound(id));
-      if (pool.config.DeletionProtection === "ACTIVE") {
-        fail(
-          "InvalidParameterException",
-          "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.",
-        );
-      }
+      if (!pool) return { kind: "noPool" };
+      if (pool.config.DeletionProtection === "ACTIVE") return { kind: "protected" };
       await tx.pools.delete(id);
+      return { kind: "ok" };
     });
+    if (outcome.kind === "noPool") fail("ResourceNotFoundException", messages.poolNotFound(id));
+    if (outcome.kind === "protected") {
+      fail(
+        "InvalidParameterException",
+        "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.",
+      );
+    }
     deps.directory.forgetPool(id);
     return {};
   },
-});
+);

@@ -1,30 +1,14 @@
 // DescribeUserPool — the pool's settings (SigV4).
-import type {
-  DescribeUserPoolRequest,
-  DescribeUserPoolResponse,
-} from "@aws-sdk/client-cognito-identity-provider";
 import { poolArn, regionOfPool } from "../domain/ids.js";
 import { describePool } from "../domain/pool.js";
 import { fail, messages } from "../protocol/errors.js";
-import type { Wire } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
 
-export const DescribeUserPool = defineOperation({
-  name: "DescribeUserPool",
-  errors: [
-    "ResourceNotFoundException",
-    "InvalidParameterException",
-    "TooManyRequestsException",
-    "NotAuthorizedException",
-    "UserPoolTaggingException",
-    "InternalErrorException",
-  ],
-  handler: async (
-    deps: Pick<Deps, "store" | "config">,
-    input: DescribeUserPoolRequest,
-  ): Promise<Wire<DescribeUserPoolResponse>> => {
-    const id = input.UserPoolId as string;
+export const DescribeUserPool = defineOperation(
+  "DescribeUserPool",
+  async (deps: Pick<Deps, "store" | "config">, input) => {
+    const id = input.UserPoolId;
     const pool = await deps.store.read.pools.get(id);
     if (!pool) fail("ResourceNotFoundException", messages.poolNotFound(id));
     const users = await deps.store.read.pools.countUsers(id);
@@ -40,4 +24,4 @@ export const DescribeUserPool = defineOperation({
       }),
     };
   },
-});
+);

@@ -1,28 +1,14 @@
 // ListUserPoolClients — the pool's clients in id order (SigV4).
-import type {
-  ListUserPoolClientsRequest,
-  ListUserPoolClientsResponse,
-} from "@aws-sdk/client-cognito-identity-provider";
 import { fail, messages } from "../protocol/errors.js";
-import type { Wire } from "../protocol/wire.js";
+import type { ListUserPoolClientsResponse } from "../protocol/generated/shapes.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
 import { decodeToken, encodeToken } from "./shared/paging.js";
 
-export const ListUserPoolClients = defineOperation({
-  name: "ListUserPoolClients",
-  errors: [
-    "InvalidParameterException",
-    "ResourceNotFoundException",
-    "TooManyRequestsException",
-    "NotAuthorizedException",
-    "InternalErrorException",
-  ],
-  handler: async (
-    deps: Pick<Deps, "store">,
-    input: ListUserPoolClientsRequest,
-  ): Promise<Wire<ListUserPoolClientsResponse>> => {
-    const poolId = input.UserPoolId as string;
+export const ListUserPoolClients = defineOperation(
+  "ListUserPoolClients",
+  async (deps: Pick<Deps, "store">, input) => {
+    const poolId = input.UserPoolId;
     if (!(await deps.store.read.pools.get(poolId)))
       fail("ResourceNotFoundException", messages.poolNotFound(poolId));
     // MaxResults 0 or absent: Cognito's page size.
@@ -33,7 +19,7 @@ export const ListUserPoolClients = defineOperation({
       decodeToken(input.NextToken, "NextToken"),
     );
     const page = rows.slice(0, max);
-    const out: Wire<ListUserPoolClientsResponse> = {
+    const out: ListUserPoolClientsResponse = {
       UserPoolClients: page.map((c) => ({
         ClientId: c.clientId,
         UserPoolId: c.poolId,
@@ -44,4 +30,4 @@ export const ListUserPoolClients = defineOperation({
     if (rows.length > max && last) out.NextToken = encodeToken(last.clientId);
     return out;
   },
-});
+);

@@ -1,38 +1,24 @@
 // ListUsers — the pool's users, optionally filtered, Limit at a time (SigV4).
-import type {
-  ListUsersRequest,
-  ListUsersResponse,
-  UserType,
-} from "@aws-sdk/client-cognito-identity-provider";
 import { attributeList } from "../domain/attributes.js";
 import { matchesFilter, parseUserFilter } from "../domain/userFilter.js";
 import { fail } from "../protocol/errors.js";
-import { epochSeconds, type Wire } from "../protocol/wire.js";
+import type { ListUsersResponse, UserType } from "../protocol/generated/shapes.js";
+import { epochSeconds } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
 import { decodeToken, encodeToken } from "./shared/paging.js";
 
 const SCAN_PAGE = 500;
 
-export const ListUsers = defineOperation({
-  name: "ListUsers",
-  errors: [
-    "InvalidParameterException",
-    "ResourceNotFoundException",
-    "TooManyRequestsException",
-    "NotAuthorizedException",
-    "InternalErrorException",
-  ],
-  handler: async (
-    deps: Pick<Deps, "store" | "directory">,
-    input: ListUsersRequest,
-  ): Promise<Wire<ListUsersResponse>> => {
-    const pool = await deps.directory.pool(input.UserPoolId as string);
+export const ListUsers = defineOperation(
+  "ListUsers",
+  async (deps: Pick<Deps, "store" | "directory">, input) => {
+    const pool = await deps.directory.pool(input.UserPoolId);
     const filter = parseUserFilter(input.Filter);
     if (filter === null) fail("InvalidParameterException", "Error while parsing filter.");
     const limit = input.Limit || 60;
     let after = decodeToken(input.PaginationToken, "PaginationToken");
-    const users: Wire<UserType>[] = [];
+    const users: UserType[] = [];
     let lastSeen: string | null = null;
     let more = false;
     // Scan in username order, keeping matches, until the page is full.
@@ -60,8 +46,8 @@ export const ListUsers = defineOperation({
       if (rows.length < SCAN_PAGE) break;
       after = rows.at(-1)?.username ?? after;
     }
-    const out: Wire<ListUsersResponse> = { Users: users };
+    const out: ListUsersResponse = { Users: users };
     if (more && lastSeen !== null) out.PaginationToken = encodeToken(lastSeen);
     return out;
   },
-});
+);

@@ -1,10 +1,5 @@
 // ResendConfirmationCode — sends a new sign-up confirmation code to an unconfirmed user
 // (auth: none). The steps follow PRODUCT.md "Behaviour spec: ResendConfirmationCode".
-
-import type {
-  ResendConfirmationCodeRequest,
-  ResendConfirmationCodeResponse,
-} from "@aws-sdk/client-cognito-identity-provider";
 import { nameKey } from "../domain/attributes.js";
 import { chooseTarget, deliveryDetails } from "../domain/delivery.js";
 import { timeOrderedId } from "../domain/ids.js";
@@ -13,7 +8,7 @@ import { decoyMessage, simulatedTarget } from "../domain/simulated.js";
 import { eventAttributes } from "../domain/triggerEvents.js";
 import type { PoolRecord } from "../ports/store.js";
 import { fail, messages, ServiceError } from "../protocol/errors.js";
-import type { Wire } from "../protocol/wire.js";
+import type { ResendConfirmationCodeResponse } from "../protocol/generated/shapes.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
 import { prepareCodeMessage } from "./shared/codeMessage.js";
@@ -21,42 +16,26 @@ import { checkPoolQuota } from "./shared/quota.js";
 import { requireSecretHash } from "./shared/secret.js";
 import { findUser } from "./shared/users.js";
 
-type Output = Wire<ResendConfirmationCodeResponse>;
+type Output = ResendConfirmationCodeResponse;
+type Outcome = { kind: "ok" } | { kind: "gone" } | { kind: "confirmed" } | { kind: "limited" };
 
 /** The per-user resend counter's key (shared by real and simulated answers). */
 export function resendLimitKey(poolId: string, name: string): string {
   return `${poolId}|resend|${name}`;
 }
 
-export const ResendConfirmationCode = defineOperation({
-  name: "ResendConfirmationCode",
-  errors: [
-    "ResourceNotFoundException",
-    "InvalidParameterException",
-    "UnexpectedLambdaException",
-    "UserLambdaValidationException",
-    "NotAuthorizedException",
-    "InvalidLambdaResponseException",
-    "TooManyRequestsException",
-    "LimitExceededException",
-    "InvalidSmsRoleAccessPolicyException",
-    "InvalidSmsRoleTrustRelationshipException",
-    "InvalidEmailRoleAccessPolicyException",
-    "CodeDeliveryFailureException",
-    "UserNotFoundException",
-    "InternalErrorException",
-    "ForbiddenException",
-  ],
-  handler: async (
+export const ResendConfirmationCode = defineOperation(
+  "ResendConfirmationCode",
+  async (
     deps: Pick<
       Deps,
       "directory" | "store" | "clock" | "random" | "serverSecret" | "config" | "delivery" | "triggers"
     >,
-    input: ResendConfirmationCodeRequest,
+    input,
     ctx,
-  ): Promise<Output> => {
-    const username = input.Username as string;
-    const clientId = input.ClientId as string;
+  ) => {
+    const username = input.Username;
+    const clientId = input.ClientId;
     // 2. The app client (and its pool).
     const { client, pool } = await deps.directory.client(clientId);
     // 3. SecretHash, computed over the Username exactly as sent.
@@ -111,12 +90,12 @@ export const ResendConfirmationCode = defineOperation({
 
     // 10. One transaction: the limit hit, the new code (the old one is superseded), the
     //     outgoing message and the auth event. ClientMetadata is never stored.
-    const outcome = await deps.store.transaction(async (tx) => {
+    const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
       const current = await tx.users.getForUpdate(pool.id, user.username);
-      if (!current?.enabled) return "gone" as const;
-      if (current.status !== "UNCONFIRMED") return "confirmed" as const;
+      if (!current?.enabled) return { kind: "gone" };
+      if (current.status !== "UNCONFIRMED") return { kind: "confirmed" };
       const hit = await tx.limits.hit(key, windowMs, limits.resendPerUser, now);
-      if (!hit.allowed) return "limited" as const;
+      if (!hit.allowed) return { kind: "limited" };
       // The replaced code joins `previous` atomically: of two concurrent resends the later
       // supersedes the earlier, and never are two codes valid.
       await tx.codes.supersede(prepared.record);
@@ -133,9 +112,9 @@ export const ResendConfirmationCode = defineOperation({
         analyticsEndpointId: input.AnalyticsMetadata?.AnalyticsEndpointId ?? null,
         userAgent: ctx.userAgent ?? null,
       });
-      return "ok" as const;
+      return { kind: "ok" };
     });
-    switch (outcome) {
+    switch (outcome.kind) {
       case "gone":
         if (protect) return simulatedAnswer(deps, pool, username, windowMs, now);
         throw new ServiceError("UserNotFoundException", messages.userNotFoundForClient);
@@ -152,7 +131,7 @@ export const ResendConfirmationCode = defineOperation({
     // 11 happened in prepareCodeMessage (delivery plan); transient failures retry from the outbox.
     return { CodeDeliveryDetails: deliveryDetails(target) };
   },
-});
+);
 
 /** Thrown to roll back the decoy transaction of a simulated answer. */
 class DecoyRollback extends Error {}

@@ -1,8 +1,5 @@
 // SignUp — registers a user in the app client's pool and sends a confirmation code when the
 // pool auto-verifies an attribute the user has (auth: none).
-
-import type { SignUpRequest, SignUpResponse } from "@aws-sdk/client-cognito-identity-provider";
-import type { PreSignUpTriggerEvent } from "aws-lambda";
 import {
   aliasKey,
   checkRequiredAttributes,
@@ -18,7 +15,7 @@ import { caseInsensitive } from "../domain/pool.js";
 import { eventAttributes, preSignUpAttributes, preSignUpEvent } from "../domain/triggerEvents.js";
 import type { AliasKind, UserRecord } from "../ports/store.js";
 import { fail } from "../protocol/errors.js";
-import type { Wire } from "../protocol/wire.js";
+import type { SignUpRequest, SignUpResponse } from "../protocol/generated/shapes.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
 import { claimAliases } from "./shared/aliases.js";
@@ -33,27 +30,9 @@ function attributeMap(list: SignUpRequest["ValidationData"]): Record<string, str
   return out;
 }
 
-export const SignUp = defineOperation({
-  name: "SignUp",
-  errors: [
-    "ResourceNotFoundException",
-    "InvalidParameterException",
-    "UnexpectedLambdaException",
-    "UserLambdaValidationException",
-    "NotAuthorizedException",
-    "InvalidPasswordException",
-    "InvalidLambdaResponseException",
-    "UsernameExistsException",
-    "TooManyRequestsException",
-    "InternalErrorException",
-    "LimitExceededException",
-    "InvalidSmsRoleAccessPolicyException",
-    "InvalidSmsRoleTrustRelationshipException",
-    "InvalidEmailRoleAccessPolicyException",
-    "CodeDeliveryFailureException",
-    "ForbiddenException",
-  ],
-  handler: async (
+export const SignUp = defineOperation(
+  "SignUp",
+  async (
     deps: Pick<
       Deps,
       | "directory"
@@ -67,11 +46,11 @@ export const SignUp = defineOperation({
       | "passwordCost"
       | "hashGate"
     >,
-    input: SignUpRequest,
+    input,
     ctx,
-  ): Promise<Wire<SignUpResponse>> => {
-    const givenName = input.Username as string;
-    const clientId = input.ClientId as string;
+  ) => {
+    const givenName = input.Username;
+    const clientId = input.ClientId;
     const { client, pool } = await deps.directory.client(clientId);
     requireSecretHash(client, givenName, input.SecretHash);
     await checkPoolQuota(deps, pool.id);
@@ -166,19 +145,14 @@ export const SignUp = defineOperation({
         attributeMap(input.ValidationData),
         input.ClientMetadata,
       );
-      const out = (await deps.triggers.invoke(
-        pool,
-        "PreSignUp",
-        event as unknown as Record<string, unknown>,
-      )) as Partial<PreSignUpTriggerEvent> | undefined;
-      const r = out?.response;
-      if (r?.autoVerifyEmail === true) {
+      const r = await deps.triggers.invoke(pool, "PreSignUp", event);
+      if (r.autoVerifyEmail === true) {
         if (attributes.email === undefined) {
           fail("InvalidParameterException", "Cannot auto-verify email: the user has no email attribute.");
         }
         attributes.email_verified = "true";
       }
-      if (r?.autoVerifyPhone === true) {
+      if (r.autoVerifyPhone === true) {
         if (attributes.phone_number === undefined) {
           fail(
             "InvalidParameterException",
@@ -187,7 +161,7 @@ export const SignUp = defineOperation({
         }
         attributes.phone_number_verified = "true";
       }
-      if (r?.autoConfirmUser === true) user.status = "CONFIRMED";
+      if (r.autoConfirmUser === true) user.status = "CONFIRMED";
     }
 
     // A code goes out unless the user is already confirmed, to an auto-verified attribute
@@ -257,8 +231,8 @@ export const SignUp = defineOperation({
     });
     if (prepared) deps.delivery.committed([prepared.message]);
 
-    const out: Wire<SignUpResponse> = { UserConfirmed: user.status === "CONFIRMED", UserSub: sub };
+    const out: SignUpResponse = { UserConfirmed: user.status === "CONFIRMED", UserSub: sub };
     if (target) out.CodeDeliveryDetails = deliveryDetails(target);
     return out;
   },
-});
+);

@@ -1,41 +1,22 @@
 // UpdateUserPoolClient — replaces the client's settings; those not sent return to their
 // defaults, as in Cognito. The secret is kept (SigV4).
-import type {
-  UpdateUserPoolClientRequest,
-  UpdateUserPoolClientResponse,
-} from "@aws-sdk/client-cognito-identity-provider";
 import type { ClientRecord } from "../ports/store.js";
 import { fail, messages } from "../protocol/errors.js";
-import type { Wire } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
 import { clientSettings, describeClient } from "./shared/clients.js";
 
-export const UpdateUserPoolClient = defineOperation({
-  name: "UpdateUserPoolClient",
-  errors: [
-    "ResourceNotFoundException",
-    "InvalidParameterException",
-    "ConcurrentModificationException",
-    "TooManyRequestsException",
-    "NotAuthorizedException",
-    "ScopeDoesNotExistException",
-    "InvalidOAuthFlowException",
-    "InternalErrorException",
-    "FeatureUnavailableInTierException",
-  ],
-  handler: async (
-    deps: Pick<Deps, "store" | "clock" | "directory">,
-    input: Wire<UpdateUserPoolClientRequest>,
-  ): Promise<Wire<UpdateUserPoolClientResponse>> => {
-    const { UserPoolId, ClientId, ClientName, ...settings } = input;
-    const clientId = ClientId as string;
+type Outcome = { kind: "ok"; client: ClientRecord } | { kind: "noClient" };
+
+export const UpdateUserPoolClient = defineOperation(
+  "UpdateUserPoolClient",
+  async (deps: Pick<Deps, "store" | "clock" | "directory">, input) => {
+    const { UserPoolId, ClientId: clientId, ClientName, ...settings } = input;
     const config = clientSettings(settings);
     const now = deps.clock.now();
-    const updated = await deps.store.transaction(async (tx): Promise<ClientRecord> => {
+    const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
       const client = await tx.clients.get(clientId);
-      if (!client || client.poolId !== UserPoolId)
-        fail("ResourceNotFoundException", messages.clientNotFound(clientId));
+      if (!client || client.poolId !== UserPoolId) return { kind: "noClient" };
       const next: ClientRecord = {
         ...client,
         clientName: ClientName ?? client.clientName,
@@ -43,9 +24,10 @@ export const UpdateUserPoolClient = defineOperation({
         lastModifiedDate: now,
       };
       await tx.clients.update(next);
-      return next;
+      return { kind: "ok", client: next };
     });
+    if (outcome.kind === "noClient") fail("ResourceNotFoundException", messages.clientNotFound(clientId));
     deps.directory.forgetClient(clientId);
-    return { UserPoolClient: describeClient(updated) };
+    return { UserPoolClient: describeClient(outcome.client) };
   },
-});
+);

@@ -1,7 +1,17 @@
-// How an operation is declared: its wire name, the errors it may answer with (exactly the
-// model's list), and a handler that takes only the dependencies it uses.
+// How an operation is declared: `defineOperation("ResendConfirmationCode", handler)`. The wire
+// name selects the input and output types generated from the service model, and the errors
+// the operation may answer with are the model's list for it, never written by hand. The
+// handler names the dependencies it uses (a Pick of Deps), so its signature documents them.
 import type { Logger } from "pino";
 import type { WireErrorName } from "../protocol/errors.js";
+import { MODEL_ERRORS } from "../protocol/generated/model.js";
+import type { OperationName } from "../protocol/generated/shapes.js";
+import {
+  assertValidInput,
+  type OperationErrors,
+  type OperationInput,
+  type OperationOutput,
+} from "../protocol/input.js";
 import type { Deps } from "./deps.js";
 
 export interface RequestContext {
@@ -14,16 +24,40 @@ export interface RequestContext {
   accessKeyId: string | undefined;
 }
 
-export interface Operation<I = unknown, O = unknown> {
-  readonly name: string;
+/** An operation's handler: its dependencies, its validated input, the request's context. */
+export type Handler<N extends OperationName, K extends keyof Deps> = (
+  deps: Pick<Deps, K>,
+  input: OperationInput<N>,
+  ctx: RequestContext,
+) => Promise<OperationOutput<N>>;
+
+/** An operation as the dispatcher and the registry see it, whatever its name. */
+export interface Operation {
+  readonly name: OperationName;
+  /** The model's error list: the dispatcher answers any other error with InternalErrorException. */
   readonly errors: readonly WireErrorName[];
-  readonly handler: (deps: Deps, input: I, ctx: RequestContext) => Promise<O>;
+  /** Validates `input` (a parsed JSON object) against the model, then runs the handler. */
+  run(deps: Deps, input: unknown, ctx: RequestContext): Promise<object>;
 }
 
-export function defineOperation<I, O, K extends keyof Deps>(op: {
-  name: string;
-  errors: readonly WireErrorName[];
-  handler: (deps: Pick<Deps, K>, input: I, ctx: RequestContext) => Promise<O>;
-}): Operation<I, O> {
-  return op as Operation<I, O>;
+/** A declared operation, keeping its name's types (for tests and callers that need them). */
+export interface DefinedOperation<N extends OperationName, K extends keyof Deps> extends Operation {
+  readonly name: N;
+  readonly errors: OperationErrors<N>;
+  readonly handler: Handler<N, K>;
+}
+
+export function defineOperation<N extends OperationName, K extends keyof Deps>(
+  name: N,
+  handler: Handler<N, K>,
+): DefinedOperation<N, K> {
+  return {
+    name,
+    errors: MODEL_ERRORS[name],
+    handler,
+    async run(deps, input, ctx) {
+      assertValidInput(name, input);
+      return handler(deps, input, ctx);
+    },
+  };
 }

@@ -1,6 +1,5 @@
 // Everything an operation may depend on. Each operation takes a Pick of this, so its
 // signature says what it uses; the composition root (src/main.ts) builds the whole.
-import type { Logger } from "pino";
 import type { ServerConfig } from "../config/config.js";
 import type { Random } from "../domain/ids.js";
 import type { HashGate, ScryptCost } from "../domain/passwords.js";
@@ -17,7 +16,6 @@ export interface Deps {
   serverSecret: Buffer;
   clock: Clock;
   random: Random;
-  logger: Logger;
   /** Cached pool and app-client lookups. */
   directory: Directory;
   passwordCost: ScryptCost;

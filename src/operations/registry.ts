@@ -45,7 +45,7 @@ export const OPERATIONS: readonly Operation[] = [
   AdminDeleteUser,
   AdminDisableUser,
   AdminEnableUser,
-] as Operation[];
+];
 
 export function operationMap(ops: readonly Operation[] = OPERATIONS): ReadonlyMap<string, Operation> {
   return new Map(ops.map((o) => [o.name, o]));

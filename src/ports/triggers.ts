@@ -1,14 +1,154 @@
-// Lambda triggers as the operations see them: given the pool and a Cognito event, return
-// the function's answer. Implementations choose how to reach the function (AWS Lambda Invoke
-// API, an HTTP endpoint, an in-process module) and map failures to Cognito's errors:
+// Lambda triggers as the operations see them: `invoke(pool, "PreSignUp", event)` with the
+// event type of that trigger, answering what the function returned for it. The trigger name
+// selects both types through the map below (events from @types/aws-lambda). Implementations
+// choose how to reach the function (AWS Lambda Invoke API, an HTTP endpoint, an in-process
+// module), check that its answer is a valid event for the trigger, and map failures to
+// Cognito's errors:
 //   the function reports an error     → UserLambdaValidationException "<Trigger> failed with error <message>."
 //   its output is not a valid event   → InvalidLambdaResponseException "Invalid lambda function output : Invalid JSON"
 //   it cannot be reached / times out  → UnexpectedLambdaException "<Trigger> invocation failed due to error <Code>"
+import type {
+  CreateAuthChallengeTriggerEvent,
+  CustomEmailSenderTriggerEvent,
+  CustomMessageTriggerEvent,
+  CustomSMSSenderTriggerEvent,
+  DefineAuthChallengeTriggerEvent,
+  PostAuthenticationTriggerEvent,
+  PostConfirmationTriggerEvent,
+  PreAuthenticationTriggerEvent,
+  PreSignUpTriggerEvent,
+  PreTokenGenerationTriggerEvent,
+  PreTokenGenerationV2TriggerEvent,
+  PreTokenGenerationV3TriggerEvent,
+  UserMigrationTriggerEvent,
+  VerifyAuthChallengeResponseTriggerEvent,
+} from "aws-lambda";
+import type { JsonValue } from "../protocol/generated/shapes.js";
 import type { PoolRecord } from "./store.js";
 
-export type SenderTrigger = "CustomEmailSender" | "CustomSMSSender";
+type StringMap = Record<string, string>;
 
-export type TriggerName = "PreSignUp" | "CustomMessage" | "PostConfirmation" | SenderTrigger;
+/**
+ * An event as Cognito sends it, where @types/aws-lambda is narrower: the request members in
+ * `R` replaced, and every response member may be null (Cognito sends the response part with
+ * nulls for the function to fill in).
+ */
+type AsSent<E, R = unknown> = E extends { request: infer Q; response: infer P }
+  ? Omit<E, "request" | "response"> & {
+      request: Omit<Q, keyof R> & R;
+      response: { [K in keyof P]: P[K] | null };
+    }
+  : never;
+
+/** A custom sender event: `clientMetadata` is null when the request had none; no response part. */
+type AsSentToSender<E> = E extends { request: infer Q }
+  ? Omit<E, "request" | "response"> & {
+      request: Omit<Q, "clientMetadata"> & { clientMetadata: StringMap | null };
+    }
+  : never;
+
+/** What Cognate reads from an answer: the `response` members of the event, nulls dropped. */
+type AnswerOf<E extends { response: object }> = {
+  [K in keyof E["response"]]?: NonNullable<E["response"][K]>;
+};
+
+/** Nothing is read from the answer, but it must still be a valid event. */
+export type NoAnswer = Record<string, never>;
+
+export interface GroupOverrideDetails {
+  groupsToOverride?: string[];
+  iamRolesToOverride?: string[];
+  preferredRole?: string;
+}
+
+/** PreTokenGeneration V1_0 answer: affects the ID token (groups: both tokens). */
+export interface ClaimsOverrideDetails {
+  claimsToAddOrOverride?: StringMap;
+  claimsToSuppress?: string[];
+  groupOverrideDetails?: GroupOverrideDetails;
+}
+
+/** A V2_0/V3_0 claim value: any JSON value but null (the AWS developer guide lists them). */
+export type ClaimValue = Exclude<JsonValue, null>;
+
+/** PreTokenGeneration V2_0/V3_0 answer, per token. */
+export interface ClaimsAndScopeOverrideDetails {
+  idTokenGeneration?: { claimsToAddOrOverride?: Record<string, ClaimValue>; claimsToSuppress?: string[] };
+  accessTokenGeneration?: {
+    claimsToAddOrOverride?: Record<string, ClaimValue>;
+    claimsToSuppress?: string[];
+    scopesToAdd?: string[];
+    scopesToSuppress?: string[];
+  };
+  groupOverrideDetails?: GroupOverrideDetails;
+}
+
+/**
+ * The answer to a PreTokenGeneration event: the member for the version sent (the event's
+ * `version` "1" reads claimsOverrideDetails, "2" and "3" claimsAndScopeOverrideDetails).
+ */
+export interface PreTokenGenerationAnswer {
+  claimsOverrideDetails?: ClaimsOverrideDetails;
+  claimsAndScopeOverrideDetails?: ClaimsAndScopeOverrideDetails;
+}
+
+export interface UserMigrationAnswer {
+  /** Absent when the function found no user to migrate (an empty response). */
+  userAttributes?: StringMap;
+  finalUserStatus?: "CONFIRMED" | "RESET_REQUIRED";
+  messageAction?: "RESEND" | "SUPPRESS";
+  desiredDeliveryMediums?: ("SMS" | "EMAIL")[];
+  forceAliasCreation?: boolean;
+  enableSMSMFA?: boolean;
+}
+
+/** The synchronous triggers: the event each is invoked with, and what is read from its answer. */
+export interface SyncTriggers {
+  PreSignUp: {
+    event: AsSent<PreSignUpTriggerEvent, { validationData: StringMap | null }>;
+    answer: AnswerOf<PreSignUpTriggerEvent>;
+  };
+  CustomMessage: { event: AsSent<CustomMessageTriggerEvent>; answer: AnswerOf<CustomMessageTriggerEvent> };
+  PostConfirmation: { event: PostConfirmationTriggerEvent; answer: NoAnswer };
+  PreAuthentication: { event: PreAuthenticationTriggerEvent; answer: NoAnswer };
+  PostAuthentication: { event: PostAuthenticationTriggerEvent; answer: NoAnswer };
+  /** One LambdaConfig entry; PreTokenGenerationConfig.LambdaVersion says which event is sent. */
+  PreTokenGeneration: {
+    event:
+      | AsSent<PreTokenGenerationTriggerEvent>
+      | AsSent<PreTokenGenerationV2TriggerEvent>
+      | AsSent<PreTokenGenerationV3TriggerEvent>;
+    answer: PreTokenGenerationAnswer;
+  };
+  DefineAuthChallenge: {
+    event: AsSent<DefineAuthChallengeTriggerEvent>;
+    answer: AnswerOf<DefineAuthChallengeTriggerEvent>;
+  };
+  CreateAuthChallenge: {
+    event: AsSent<CreateAuthChallengeTriggerEvent>;
+    answer: AnswerOf<CreateAuthChallengeTriggerEvent>;
+  };
+  VerifyAuthChallengeResponse: {
+    event: AsSent<VerifyAuthChallengeResponseTriggerEvent>;
+    answer: AnswerOf<VerifyAuthChallengeResponseTriggerEvent>;
+  };
+  UserMigration: { event: AsSent<UserMigrationTriggerEvent>; answer: UserMigrationAnswer };
+}
+
+/** The asynchronous custom sender triggers and their events (Cognito reads no answer). */
+export interface SenderTriggers {
+  CustomEmailSender: AsSentToSender<CustomEmailSenderTriggerEvent>;
+  CustomSMSSender: AsSentToSender<CustomSMSSenderTriggerEvent>;
+}
+
+export type SyncTrigger = keyof SyncTriggers;
+export type SenderTrigger = keyof SenderTriggers;
+/** A LambdaConfig trigger Cognate invokes (the name Cognito's error messages use). */
+export type TriggerName = SyncTrigger | SenderTrigger;
+
+export type TriggerEvent<T extends SyncTrigger> = SyncTriggers[T]["event"];
+export type TriggerAnswer<T extends SyncTrigger> = SyncTriggers[T]["answer"];
+export type SenderEvent<T extends SenderTrigger> = SenderTriggers[T];
 
 /**
  * What a custom sender event needs that the outbox row does not hold: ClientMetadata must
@@ -36,20 +176,20 @@ export interface Triggers {
   /** The function configured for this trigger in the pool's LambdaConfig, or null. */
   configured(pool: PoolRecord, trigger: TriggerName): string | null;
   /**
-   * Invokes the pool's function for `trigger` synchronously with `event` and returns the
-   * event the function returned (checked to be a valid answer for that trigger). Only call
-   * when `configured` is not null.
+   * Invokes the pool's function for `trigger` synchronously with `event` and returns what the
+   * function answered in its event's `response` (checked to be a valid answer for the
+   * trigger; null members dropped). Only call when `configured` is not null.
    */
-  invoke(
+  invoke<T extends SyncTrigger>(
     pool: PoolRecord,
-    trigger: TriggerName,
-    event: Record<string, unknown>,
-  ): Promise<Record<string, unknown>>;
+    trigger: T,
+    event: TriggerEvent<T>,
+  ): Promise<TriggerAnswer<T>>;
   /**
    * Hands a custom sender its event. Cognito invokes these asynchronously and reads no
    * answer; failures throw SenderError so the outbox can retry.
    */
-  send(pool: PoolRecord, trigger: SenderTrigger, event: Record<string, unknown>): Promise<void>;
+  send<T extends SenderTrigger>(pool: PoolRecord, trigger: T, event: SenderEvent<T>): Promise<void>;
   /**
    * Custom sender triggers get the code encrypted (AWS Encryption SDK, the pool's KMS key).
    * Returns the ciphertext (base64) to put in the event's `request.code`.

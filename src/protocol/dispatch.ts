@@ -4,7 +4,7 @@ import type { Operation, RequestContext } from "../operations/define.js";
 import type { Deps } from "../operations/deps.js";
 import { fail, messages, ServiceError, type WireErrorName } from "./errors.js";
 import { MODEL_OPERATIONS, TARGET_PREFIX } from "./generated/model.js";
-import { Ctx, isPlainObject, SerializationFault } from "./validation-runtime.js";
+import { isPlainObject } from "./validationRuntime.js";
 
 export interface ApiRequest {
   target: string | undefined;
@@ -138,18 +138,8 @@ export class Dispatcher {
       // A JSON `null` body is an absent input, as Coral's own wording ("map or null") says.
       if (input === null) input = {};
       if (!isPlainObject(input)) fail("SerializationException", "Expected map or null");
-      if (model.input) {
-        const c = new Ctx();
-        try {
-          model.input(input, "", c, false);
-        } catch (e) {
-          if (e instanceof SerializationFault) fail("SerializationException", e.message);
-          throw e;
-        }
-        const msg = c.message();
-        if (msg !== null) fail("InvalidParameterException", msg);
-      }
-      const result = await op.handler(this.#deps, input, ctx);
+      // The operation validates its input against the model (src/protocol/input.ts) first.
+      const result = await op.run(this.#deps, input, ctx);
       return { status: 200, body: JSON.stringify(result ?? {}), operation: name };
     } catch (e) {
       return this.#toError(e, name, ctx);

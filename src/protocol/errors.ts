@@ -24,13 +24,17 @@ export const PROTOCOL_ERRORS = {
 export type ProtocolErrorName = keyof typeof PROTOCOL_ERRORS;
 export type WireErrorName = ModeledErrorName | ProtocolErrorName;
 
+function isProtocolError(name: WireErrorName): name is ProtocolErrorName {
+  return Object.hasOwn(PROTOCOL_ERRORS, name);
+}
+
 /**
  * HTTP status per error. Real Cognito answers client faults with 400 even where the Smithy
  * model hints otherwise (NotAuthorizedException is observed as 400, not 403; see
  * COGNITO-BEHAVIOUR.md §1.4); server faults are 500.
  */
 export function statusOf(name: WireErrorName): number {
-  if (name in PROTOCOL_ERRORS) return PROTOCOL_ERRORS[name as ProtocolErrorName];
+  if (isProtocolError(name)) return PROTOCOL_ERRORS[name];
   if (MODEL_EXCEPTIONS[name] === "server") return 500;
   if (name === "ForbiddenException") return 403;
   return 400;

@@ -296,7 +296,7 @@ describe("AWS JSON 1.1 protocol", () => {
   });
 
   describe("operations in the model that Cognate does not implement", () => {
-    const implemented = new Set(OPERATIONS.map((o) => o.name));
+    const implemented = new Set<string>(OPERATIONS.map((o) => o.name));
     const unsupported = Object.keys(MODEL_OPERATIONS)
       .filter((n) => !implemented.has(n))
       .sort();

@@ -1,6 +1,6 @@
 // The operations registry against the service model: every implemented operation exists in
-// the model and declares exactly the model's error list (the dispatcher turns any other
-// error into InternalErrorException, so a missing entry would hide a real answer).
+// the model and carries exactly the model's error list. defineOperation takes the list from
+// the model by name (test/unit/dispatch.test.ts); this catches an operation built by hand.
 import { describe, expect, it } from "vitest";
 import { OPERATIONS } from "../../src/operations/registry.js";
 import { MODEL_OPERATIONS } from "../../src/protocol/generated/model.js";

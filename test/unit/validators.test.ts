@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { MODEL_OPERATIONS, SENSITIVE_MEMBERS, TARGET_PREFIX } from "../../src/protocol/generated/model.js";
-import { Ctx, codePointLength, SerializationFault } from "../../src/protocol/validation-runtime.js";
+import { Ctx, codePointLength, SerializationFault } from "../../src/protocol/validationRuntime.js";
 
 /** Runs an operation's input validator: the InvalidParameterException message or null. */
 function validate(operation: string, input: unknown): string | null {

@@ -7,8 +7,6 @@ import type { OutboxMessage, PoolRecord } from "../../ports/store.js";
 import { inboxTransport } from "./inbox.js";
 import { type DeliverySettings, emailRoute, smsRoute } from "./policy.js";
 
-export type GateOptions = DeliverySettings;
-
 export class TransportGate implements DeliveryGate {
   readonly #settings: DeliverySettings;
   readonly #wake: () => void;

@@ -87,7 +87,7 @@ export async function setupDelivery(config: ServerConfig, now: () => number): Pr
     transports.push(new SnsTransport(config.sns ?? {}, config.region, settings));
   }
   if (chosen.has("http-sms") && sms.webhookUrl && sms.webhookSecret) {
-    const { HttpSmsTransport } = await import("./http-sms.js");
+    const { HttpSmsTransport } = await import("./httpSms.js");
     transports.push(
       new HttpSmsTransport(
         { url: sms.webhookUrl, secret: sms.webhookSecret, timeoutMs: sms.webhookTimeoutMs },

@@ -7,9 +7,9 @@ import Database from "better-sqlite3";
 import { Kysely, Migrator } from "kysely";
 import type { Store } from "../../ports/store.js";
 import { type DB, type Engine, migrationProvider } from "./schema.js";
-import { SecretBox } from "./secret-box.js";
-import { SqlStore } from "./sql-store.js";
-import { type DirectRun, readerDialect, writerDialect } from "./sqlite-driver.js";
+import { SecretBox } from "./secretBox.js";
+import { type DirectRun, readerDialect, writerDialect } from "./sqliteDriver.js";
+import { SqlStore } from "./sqlStore.js";
 
 export interface OpenStoreOptions {
   /** Server secret (base64) from configuration; generated and persisted when absent. */

@@ -72,7 +72,9 @@ export class CustomSenderTransport implements Transport {
         held?.clientMetadata,
         userAttributes,
       );
-      await this.#triggers.send(pool, trigger, event as unknown as Record<string, unknown>);
+      if (event === undefined)
+        throw new SenderError(`${trigger} has no trigger source ${m.triggerSource}`, false);
+      await this.#triggers.send(pool, trigger, event);
     } catch (e) {
       const reason = masked(e instanceof Error ? e.message : String(e), code);
       const permanent =

@@ -11,12 +11,17 @@
 import { isAbsolute, resolve } from "node:path";
 import type { Logger } from "pino";
 import type { TriggersConfig } from "../../config/triggers.js";
-import { validAnswer } from "../../domain/triggerEvents.js";
+import { configuredFunction } from "../../domain/lambdaConfig.js";
+import { readTriggerAnswer } from "../../domain/triggerAnswers.js";
 import type { PoolRecord } from "../../ports/store.js";
 import {
   type SenderContext,
   SenderError,
+  type SenderEvent,
   type SenderTrigger,
+  type SyncTrigger,
+  type TriggerAnswer,
+  type TriggerEvent,
   type TriggerName,
   type Triggers,
 } from "../../ports/triggers.js";
@@ -27,7 +32,6 @@ import type { InvokeOutcome, Invoker } from "./invoker.js";
 import { LambdaInvoker } from "./lambda.js";
 import { ModuleInvoker } from "./module.js";
 import { SenderContexts } from "./senderContexts.js";
-import { configuredArn } from "./unconfigured.js";
 
 export const SOCKET_TIMEOUT = "Socket timeout while invoking Lambda function.";
 export const INVALID_JSON = "Invalid lambda function output : Invalid JSON";
@@ -55,7 +59,7 @@ export class LambdaTriggers implements Triggers {
   }
 
   configured(pool: PoolRecord, trigger: TriggerName): string | null {
-    return configuredArn(pool, trigger);
+    return configuredFunction(pool.config, trigger);
   }
 
   #route(arn: string): Route {
@@ -120,12 +124,12 @@ export class LambdaTriggers implements Triggers {
     }
   }
 
-  async invoke(
+  async invoke<T extends SyncTrigger>(
     pool: PoolRecord,
-    trigger: TriggerName,
-    event: Record<string, unknown>,
-  ): Promise<Record<string, unknown>> {
-    const arn = configuredArn(pool, trigger);
+    trigger: T,
+    event: TriggerEvent<T>,
+  ): Promise<TriggerAnswer<T>> {
+    const arn = configuredFunction(pool.config, trigger);
     if (arn === null)
       fail(
         "UnexpectedLambdaException",
@@ -140,8 +144,9 @@ export class LambdaTriggers implements Triggers {
         } catch {
           fail("InvalidLambdaResponseException", INVALID_JSON);
         }
-        if (!validAnswer(trigger, answer)) fail("InvalidLambdaResponseException", INVALID_JSON);
-        return answer;
+        const read = readTriggerAnswer(trigger, answer, event);
+        if (read === undefined) fail("InvalidLambdaResponseException", INVALID_JSON);
+        return read;
       }
       case "function-error":
         fail("UserLambdaValidationException", `${trigger} failed with error ${o.errorMessage}.`);
@@ -154,8 +159,8 @@ export class LambdaTriggers implements Triggers {
     }
   }
 
-  async send(pool: PoolRecord, trigger: SenderTrigger, event: Record<string, unknown>): Promise<void> {
-    const arn = configuredArn(pool, trigger);
+  async send<T extends SenderTrigger>(pool: PoolRecord, trigger: T, event: SenderEvent<T>): Promise<void> {
+    const arn = configuredFunction(pool.config, trigger);
     if (arn === null) throw new SenderError(`the pool has no ${trigger} trigger any more`, false);
     // One attempt per outbox delivery: the outbox spaces out the retries.
     const o = await this.#call(arn, trigger, JSON.stringify(event), this.#cfg.senderTimeoutMs, 1);

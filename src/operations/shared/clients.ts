@@ -1,16 +1,16 @@
 // App-client settings: defaults and validation shared by Create/UpdateUserPoolClient, and
 // the UserPoolClientType description.
+import type { ClientRecord } from "../../ports/store.js";
+import { fail } from "../../protocol/errors.js";
 import type {
   CreateUserPoolClientRequest,
   UpdateUserPoolClientRequest,
   UserPoolClientType,
-} from "@aws-sdk/client-cognito-identity-provider";
-import type { ClientRecord } from "../../ports/store.js";
-import { fail } from "../../protocol/errors.js";
-import { epochSeconds, type Wire } from "../../protocol/wire.js";
+} from "../../protocol/generated/shapes.js";
+import { epochSeconds } from "../../protocol/wire.js";
 
 type Settings = Omit<
-  Wire<CreateUserPoolClientRequest> & Wire<UpdateUserPoolClientRequest>,
+  CreateUserPoolClientRequest & UpdateUserPoolClientRequest,
   "UserPoolId" | "ClientId" | "ClientName" | "GenerateSecret" | "ClientSecret"
 >;
 
@@ -91,12 +91,12 @@ export function clientSettings(input: Settings): Record<string, unknown> {
   };
 }
 
-export function describeClient(c: ClientRecord): Wire<UserPoolClientType> {
-  const out: Wire<UserPoolClientType> = {
+export function describeClient(c: ClientRecord): UserPoolClientType {
+  const out: UserPoolClientType = {
     UserPoolId: c.poolId,
     ClientName: c.clientName,
     ClientId: c.clientId,
-    ...(c.config as Wire<UserPoolClientType>),
+    ...(c.config as UserPoolClientType),
     LastModifiedDate: epochSeconds(c.lastModifiedDate),
     CreationDate: epochSeconds(c.creationDate),
   };

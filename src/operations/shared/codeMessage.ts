@@ -8,7 +8,6 @@
 // invokes the function from the outbox, and CustomMessage is not run, since the sender event
 // carries no message for it to rewrite [INF; COGNITO-BEHAVIOUR.md §10 q11].
 
-import type { CustomMessageTriggerEvent } from "aws-lambda";
 import { CODE_VALIDITY_MS, codeHmac, generateCode } from "../../domain/codes.js";
 import type { DeliveryTarget } from "../../domain/delivery.js";
 import { timeOrderedId } from "../../domain/ids.js";
@@ -82,12 +81,7 @@ export async function prepareCodeMessage(
 
   if (!viaSender && deps.triggers.configured(a.pool, "CustomMessage")) {
     const event = customMessageEvent(a.eventContext, a.triggerSource, a.userAttributes, a.clientMetadata);
-    const out = (await deps.triggers.invoke(
-      a.pool,
-      "CustomMessage",
-      event as unknown as Record<string, unknown>,
-    )) as Partial<CustomMessageTriggerEvent> | undefined;
-    const response = (out?.response ?? {}) as Record<string, unknown>;
+    const response = await deps.triggers.invoke(a.pool, "CustomMessage", event);
     if (a.target.medium === "SMS") {
       const sms = checkLambdaText(response.smsMessage, "smsMessage", MAX_SMS_CHARS, true);
       if (sms !== undefined) template.body = sms;

@@ -2,6 +2,8 @@ import { fail, messages } from "../../protocol/errors.js";
 import type { Deps } from "../deps.js";
 import { findUser } from "./users.js";
 
+type Outcome = { kind: "ok" } | { kind: "gone" };
+
 /** AdminEnableUser / AdminDisableUser: flips the user's Enabled flag. */
 export async function setUserEnabled(
   deps: Pick<Deps, "store" | "directory" | "clock">,
@@ -13,12 +15,12 @@ export async function setUserEnabled(
   const found = await findUser(deps.store.read, pool, username);
   if (!found) fail("UserNotFoundException", messages.userNotFound);
   const now = deps.clock.now();
-  const ok = await deps.store.transaction(async (tx) => {
+  const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
     const user = await tx.users.getForUpdate(pool.id, found.username);
-    if (!user) return false;
+    if (!user) return { kind: "gone" };
     await tx.users.update({ ...user, enabled, updatedAt: now });
-    return true;
+    return { kind: "ok" };
   });
-  if (!ok) fail("UserNotFoundException", messages.userNotFound);
+  if (outcome.kind === "gone") fail("UserNotFoundException", messages.userNotFound);
   return {};
 }

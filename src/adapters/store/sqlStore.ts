@@ -40,7 +40,7 @@ import type {
 } from "../../ports/store.js";
 import { type Direct, prepared, type Target } from "./prepared.js";
 import type { DB, Engine, OutboxTable, UsersTable } from "./schema.js";
-import type { SecretBox } from "./secret-box.js";
+import type { SecretBox } from "./secretBox.js";
 
 const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));

@@ -1,0 +1,156 @@
+// Emits src/protocol/generated/shapes.ts: the TypeScript types of every operation's input and
+// output, in their wire form, and its modeled error list. Used by scripts/gen-validators.mjs.
+//
+// Unlike the AWS SDK's request types (every member optional), an input type here makes the
+// members the model requires required: the generated validator has checked them before a
+// handler runs, so the handler needs no cast. Wire form means what AWS JSON 1.1 carries:
+// timestamps are epoch seconds (numbers), blobs base64 strings, documents any JSON value.
+// Structures, enums, lists and maps are named types, shared by every operation using them.
+
+/** The TypeScript type of a member targeting `name`: primitives inline, the rest by name. */
+function typeRef(shapes, name) {
+  const s = shapes[name];
+  if (!s) throw new Error(`unknown shape ${name}`);
+  switch (s.type) {
+    case "string":
+      return s.enum ? name : "string";
+    case "integer":
+    case "long":
+    case "timestamp":
+      return "number";
+    case "boolean":
+      return "boolean";
+    case "blob":
+      return "string";
+    case "structure":
+    case "list":
+    case "map":
+      return name;
+    default:
+      throw new Error(`unhandled shape type ${s.type} (${name})`);
+  }
+}
+
+/** The named shapes reachable from `roots`, in name order. */
+function reachable(shapes, roots) {
+  const seen = new Set();
+  const visit = (name) => {
+    if (seen.has(name)) return;
+    const s = shapes[name];
+    if (!s) throw new Error(`unknown shape ${name}`);
+    seen.add(name);
+    if (s.type === "structure") for (const ref of Object.values(s.members ?? {})) visit(ref.shape);
+    if (s.type === "list") visit(s.member.shape);
+    if (s.type === "map") {
+      visit(s.key.shape);
+      visit(s.value.shape);
+    }
+  };
+  for (const r of roots) visit(r);
+  return [...seen].filter((n) => typeRef(shapes, n) === n).sort();
+}
+
+function docComment(lines, indent) {
+  if (lines.length === 0) return [];
+  if (lines.length === 1) return [`${indent}/** ${lines[0]} */`];
+  return [`${indent}/**`, ...lines.map((l) => `${indent} * ${l}`), `${indent} */`];
+}
+
+function emitNamed(shapes, name) {
+  const s = shapes[name];
+  const out = [];
+  switch (s.type) {
+    case "string":
+      out.push(`export type ${name} = ${s.enum.map((e) => JSON.stringify(e)).join(" | ")};`);
+      break;
+    case "list": {
+      const t = typeRef(shapes, s.member.shape);
+      out.push(`export type ${name} = ${/\W/.test(t) ? `(${t})` : t}[];`);
+      break;
+    }
+    case "map":
+      // Every map in the model is keyed by a plain string.
+      out.push(`export type ${name} = Record<string, ${typeRef(shapes, s.value.shape)}>;`);
+      break;
+    case "structure": {
+      if (s.document) {
+        out.push(`export type ${name} = JsonValue;`);
+        break;
+      }
+      out.push(...docComment(s.sensitive ? ["Sensitive: every member is kept out of logs."] : [], ""));
+      const members = Object.entries(s.members ?? {});
+      if (members.length === 0) {
+        out.push(`export type ${name} = Record<string, never>;`);
+        break;
+      }
+      const required = new Set(s.required ?? []);
+      out.push(`export interface ${name} {`);
+      for (const [m, ref] of members) {
+        const notes = [];
+        if (!s.sensitive && shapes[ref.shape]?.sensitive) notes.push("Sensitive: kept out of logs.");
+        if (ref.deprecated)
+          notes.push(`@deprecated${ref.deprecatedMessage ? ` ${ref.deprecatedMessage}` : ""}`);
+        out.push(...docComment(notes, "  "));
+        out.push(`  ${m}${required.has(m) ? "" : "?"}: ${typeRef(shapes, ref.shape)};`);
+      }
+      out.push("}");
+      break;
+    }
+    default:
+      throw new Error(`unhandled named shape ${name}`);
+  }
+  return out.join("\n");
+}
+
+/** The text of src/protocol/generated/shapes.ts. */
+export function shapesFile(model) {
+  const shapes = model.shapes;
+  const ops = Object.values(model.operations).sort((a, b) => a.name.localeCompare(b.name));
+  const roots = [];
+  for (const op of ops) {
+    if (op.input) roots.push(op.input.shape);
+    if (op.output) roots.push(op.output.shape);
+  }
+  const named = reachable(shapes, roots);
+  const exceptions = Object.entries(shapes)
+    .filter(([, s]) => s.exception)
+    .map(([n]) => n)
+    .sort();
+
+  const opLines = [];
+  for (const op of ops) {
+    const errors = (op.errors ?? []).map((e) => JSON.stringify(e.shape));
+    opLines.push(`  /** Authentication: ${op.authtype === "none" ? "none (public)" : "SigV4"}. */`);
+    opLines.push(`  ${op.name}: {`);
+    // An operation without an input shape (none in this model) has nothing to validate.
+    opLines.push(`    input: ${op.input ? op.input.shape : "Record<string, unknown>"};`);
+    // An operation without an output answers `{}`.
+    opLines.push(`    output: ${op.output ? op.output.shape : "Record<string, never>"};`);
+    opLines.push(`    errors: readonly [${errors.join(", ")}];`);
+    opLines.push("  };");
+  }
+
+  return `// GENERATED by scripts/gen-validators.mjs from model/cognito-idp-2016-04-18.model.json.
+// Do not edit by hand: run \`npm run gen\`.
+//
+// Every operation's input, output and modeled errors, in the wire form of AWS JSON 1.1:
+// timestamps are epoch seconds, blobs base64 strings. An input type requires the members the
+// model requires (the generated validator in model.ts has checked them before a handler runs).
+
+/** Any JSON value (the model's Document type). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Every operation of the service model: its input, its output, and the errors it may answer with. */
+export interface Operations {
+${opLines.join("\n")}
+}
+
+export type OperationName = keyof Operations;
+
+/** The name of every modeled exception. */
+export type ExceptionName =
+${exceptions.map((e) => `  | ${JSON.stringify(e)}`).join("\n")};
+
+${named.map((n) => emitNamed(shapes, n)).join("\n\n")}
+`;
+}
