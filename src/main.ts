@@ -14,6 +14,7 @@ import { LambdaTriggers } from "./adapters/triggers/service.js";
 import type { ServerConfig } from "./config/config.js";
 import { cryptoRandom, type Random } from "./domain/ids.js";
 import { DEV_COST, HashGate, PRODUCTION_COST, type ScryptCost } from "./domain/passwords.js";
+import { DevConsole } from "./http/console/console.js";
 import { createHttpServer, InFlight } from "./http/server.js";
 import { createLogger } from "./logging.js";
 import type { Deps } from "./operations/deps.js";
@@ -55,6 +56,10 @@ export interface Cognate {
   store: OpenedStore;
   seeded: SeedResult;
   outbox: OutboxDispatcher;
+  /** The dev console's address (dev mode with the inbox on), else null. */
+  consoleUrl: string | null;
+  /** The dev console itself (its live feed), or null in production. */
+  devConsole: DevConsole | null;
   /** Which transport serves what, for the start-up banner (no secrets). */
   delivery: string;
   /** Stops accepting requests, lets in-flight ones finish, stops the outbox, closes the store. */
@@ -146,11 +151,18 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
     );
     await warnWithoutAccessKeys(config, store, log);
     const inFlight = new InFlight();
+    const devConsole = devInbox ? new DevConsole({ dispatcher, deps, log }) : undefined;
     const server = createHttpServer({
       dispatcher,
       deps,
       log,
-      options: { bodyLimitBytes: config.bodyLimitBytes, devInbox, timeouts: config.timeouts, inFlight },
+      options: {
+        bodyLimitBytes: config.bodyLimitBytes,
+        devInbox,
+        timeouts: config.timeouts,
+        inFlight,
+        ...(devConsole ? { devConsole } : {}),
+      },
     });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -170,6 +182,8 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       closing ??= (async () => {
         // Graceful: stop accepting, let in-flight requests finish (each keep-alive connection
         // is closed once its request is answered), cut what is left after the grace period.
+        // Open console pages' live streams never finish on their own: they are ended first.
+        devConsole?.close();
         await new Promise<void>((resolve) => {
           const idle = setInterval(() => server.closeIdleConnections(), 25);
           const cut = setTimeout(() => server.closeAllConnections(), config.timeouts.shutdownMs);
@@ -197,6 +211,8 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       store: opened,
       seeded,
       outbox,
+      consoleUrl: devConsole ? `${url}/_dev/` : null,
+      devConsole: devConsole ?? null,
       delivery: delivery.describe,
       close,
     };

@@ -104,6 +104,7 @@ async function serve(args: string[]): Promise<number> {
   process.stdout.write(
     `Cognate ${config.mode} server listening on ${app.url} (${app.store.engine} ${app.store.location}${inbox})\n`,
   );
+  if (app.consoleUrl) process.stdout.write(`  dev console: ${app.consoleUrl} (open it in a browser)\n`);
   process.stdout.write(`  delivery: ${app.delivery}\n`);
   for (const p of app.seeded.pools) {
     process.stdout.write(

@@ -41,7 +41,7 @@ export interface InboxResponse {
   body?: unknown;
 }
 
-function filterFrom(q: URLSearchParams): MessageFilter | string {
+export function filterFrom(q: URLSearchParams): MessageFilter | string {
   const f: MessageFilter = {};
   const pool = q.get("userPoolId");
   const username = q.get("username");

@@ -9,6 +9,7 @@ import type { Deps } from "../operations/deps.js";
 import { type ApiRequest, type ApiResponse, type Dispatcher, errorResponse } from "../protocol/dispatch.js";
 import { ServiceError } from "../protocol/errors.js";
 import { handleConfirmLink } from "./confirmLink.js";
+import type { DevConsole } from "./console/console.js";
 import { handleDevInbox } from "./devInbox.js";
 
 const JSON_TYPE = "application/x-amz-json-1.1";
@@ -31,6 +32,8 @@ export interface HttpOptions {
   timeouts?: { headersMs: number; requestMs: number; keepAliveMs: number };
   /** Counts requests being handled, so shutdown can wait for them. */
   inFlight?: InFlight;
+  /** The dev console at /_dev/ (dev mode only; src/http/console/console.ts). */
+  devConsole?: DevConsole;
 }
 
 /** Requests being handled right now; shutdown waits for zero before closing the store. */
@@ -207,16 +210,19 @@ export function createHttpServer(a: {
       // expired". Dev mode checks no signature and keeps Node's real-time Date.
       if (deps.config.mode === "production") res.setHeader("Date", new Date(deps.clock.now()).toUTCString());
       sendApi(res, requestId, r);
+      if (r.status === 200) options.devConsole?.apiCompleted(r.operation);
       return;
     }
 
-    if (url.pathname.startsWith("/_dev/")) {
+    if (url.pathname === "/_dev" || url.pathname.startsWith("/_dev/")) {
       if (!options.devInbox) {
         sendJson(res, requestId, 404, { error: "not found" });
         return;
       }
+      if (options.devConsole && (await options.devConsole.handle(req, res, url))) return;
       const r = await handleDevInbox(deps.store, method, url);
       if (r) {
+        if (method === "DELETE" && r.status === 204) options.devConsole?.feed.changed();
         sendJson(res, requestId, r.status, r.body);
         return;
       }
@@ -253,6 +259,7 @@ export function createHttpServer(a: {
         service: "cognate",
         api: "cognito-idp (AWS JSON 1.1): POST / with X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>",
         devInbox: options.devInbox ? "/_dev/messages" : null,
+        devConsole: options.devInbox && options.devConsole ? "/_dev/" : null,
       });
       return;
     }

@@ -22,6 +22,12 @@ export interface RequestContext {
   log: Logger;
   /** The access key a SigV4-signed request was verified for, when it was. */
   accessKeyId: string | undefined;
+  /**
+   * Set when Cognate itself makes the call on someone's behalf rather than a wire client:
+   * "console" for the dev console's user actions (src/http/console/actions.ts). Absent for
+   * API requests. Operations behave the same either way; logs say who asked.
+   */
+  via?: "console";
 }
 
 /** An operation's handler: its dependencies, its validated input, the request's context. */

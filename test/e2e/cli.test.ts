@@ -121,6 +121,8 @@ describe("the cognate command", () => {
     const first = await serve(["--port", "0", "--db", db, "--log-level", "warn"]);
     expect(first.stdout()).toMatch(/Cognate dev server listening on http:\/\/127\.0\.0\.1:\d+ \(sqlite /);
     expect(first.stdout()).toContain(`${first.url}/_dev/messages`);
+    // The dev console's address, for a browser (docs/console.md).
+    await waitForOutput(first, `dev console: ${first.url}/_dev/`);
     const sdk = sdkClient(first.url);
     const pool = await sdk.send(new CreateUserPoolCommand({ PoolName: "from-cli" }));
     sdk.destroy();
@@ -268,9 +270,13 @@ describe("the cognate command", () => {
       "warn",
     ]);
     expect(app.stdout()).toMatch(/Cognate production server listening on/);
-    expect(app.stdout()).not.toContain("_dev/messages");
     const r = await fetch(`${app.url}/_dev/messages`);
     expect(r.status).toBe(404);
+    expect((await fetch(`${app.url}/_dev/`)).status).toBe(404);
+    // By now the whole banner is out (the delivery line comes last).
+    await waitForOutput(app, "delivery:");
+    expect(app.stdout()).not.toContain("_dev/");
+    expect(app.stdout()).not.toContain("dev console");
     app.child.kill("SIGTERM");
     expect((await app.exited).code).toBe(0);
   });
