@@ -79,9 +79,13 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
   const clock = opts.clock ?? systemClock;
   const random = opts.random ?? cryptoRandom;
   const opened = await openStore(config.db, {
+    mode: config.mode,
     serverSecret: config.serverSecret,
+    serverSecretFile: config.serverSecretFile,
     poolSize: config.pgPoolSize,
+    onAfterCommitError: (err) => log.error({ err }, "store: after-commit work failed"),
   });
+  for (const w of opened.warnings) log.warn(w);
   const { store } = opened;
   try {
     const seeded = await seed(config, store, clock, random);
@@ -126,6 +130,8 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       () => outbox.notify(),
       config.mode === "dev" ? log.child({ component: "outbox" }) : null,
     );
+    // Every committed message wakes the outbox (and, in dev mode, is printed).
+    store.onMessagesCommitted((messages) => gate.committed(messages));
 
     // A copy, so the listening address can complete it below.
     const effective: ServerConfig = { ...config };

@@ -8,7 +8,7 @@ import { newClientSecret, type Random } from "./domain/ids.js";
 import { createPoolConfig } from "./domain/pool.js";
 import { clientSettings } from "./operations/shared/clients.js";
 import type { Clock } from "./ports/clock.js";
-import type { Store } from "./ports/store.js";
+import type { Store } from "./ports/store/index.js";
 import type { CreateUserPoolRequest } from "./protocol/generated/shapes.js";
 
 export interface SeedResult {

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { openStore } from "../adapters/store/open.js";
 import { ConfigError, loadConfig } from "../config/config.js";
-import type { AccessKeyRecord } from "../ports/store.js";
+import type { AccessKeyRecord } from "../ports/store/index.js";
 
 export const KEYS_USAGE = `Usage: cognate keys <create|list|revoke> [options]
 
@@ -17,9 +17,10 @@ export const KEYS_USAGE = `Usage: cognate keys <create|list|revoke> [options]
   keys revoke ACCESS_KEY_ID                    refuse the key from now on (all nodes within
                                                configCacheSeconds)
 
-Options (the store is found as for \`serve\`):
+Options (the store and its server secret are found as for \`serve\`):
   --db PATH|URL      SQLite file or postgres://…   (COGNATE_DB)
   --config FILE      configuration file            (COGNATE_CONFIG)
+  --server-secret-file FILE   the server secret's key file (COGNATE_SERVER_SECRET_FILE)
 `;
 
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -53,6 +54,7 @@ export async function keysCommand(argv: string[]): Promise<number> {
     options: {
       db: { type: "string" },
       config: { type: "string" },
+      "server-secret-file": { type: "string" },
       description: { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -70,8 +72,13 @@ export async function keysCommand(argv: string[]): Promise<number> {
   }
   const flags: Record<string, unknown> = {};
   if (values.db !== undefined) flags.db = values.db;
+  if (values["server-secret-file"] !== undefined) flags.serverSecretFile = values["server-secret-file"];
   const config = loadConfig({ file: values.config, env: process.env, flags });
-  const { store } = await openStore(config.db, { serverSecret: config.serverSecret });
+  const { store } = await openStore(config.db, {
+    mode: config.mode,
+    serverSecret: config.serverSecret,
+    serverSecretFile: config.serverSecretFile,
+  });
   try {
     switch (verb) {
       case "create": {

@@ -5,6 +5,7 @@ import { ConfigError, ENV_VARIABLES, loadConfig, setPath } from "../config/confi
 import { startCognate } from "../main.js";
 import { keysCommand } from "./keys.js";
 import { messagesCommand } from "./messages.js";
+import { secretCommand } from "./secret.js";
 
 const USAGE = `Usage: cognate <command> [options]
 
@@ -12,6 +13,7 @@ Commands:
   serve      Start the server (default)
   keys       Create, list and revoke the access keys of admin calls in production (cognate keys --help)
   messages   List outgoing messages and their delivery status (cognate messages --help)
+  secret     Make, export or rotate the server secret (cognate secret --help)
   help       Show this help
 
 serve options (each also settable in the config file and by environment):
@@ -21,6 +23,8 @@ serve options (each also settable in the config file and by environment):
   --config FILE      JSON or YAML configuration file  (COGNATE_CONFIG)
   --region REGION    Region in pool ids and ARNs      (COGNATE_REGION, default us-east-1)
   --mode MODE        dev (dev inbox on) or production (COGNATE_MODE, default dev)
+  --server-secret-file FILE  The server secret (COGNATE_SERVER_SECRET_FILE, or COGNATE_SERVER_SECRET);
+                     production needs one, dev mode keeps its own beside the database (docs/secrets.md)
   --log-level LEVEL  fatal|error|warn|info|debug|trace|silent (COGNATE_LOG_LEVEL, default info)
 
 delivery (README "Delivering codes"):
@@ -43,6 +47,7 @@ function flagsFrom(values: Record<string, string | boolean | undefined>): Record
     region: "region",
     mode: "mode",
     "log-level": "logLevel",
+    "server-secret-file": "serverSecretFile",
   };
   for (const [flag, key] of Object.entries(map)) {
     const v = values[flag];
@@ -82,6 +87,7 @@ async function serve(args: string[]): Promise<number> {
       region: { type: "string" },
       mode: { type: "string" },
       "log-level": { type: "string" },
+      "server-secret-file": { type: "string" },
       "smtp-url": { type: "string" },
       "email-from": { type: "string" },
       "sms-webhook": { type: "string" },
@@ -106,6 +112,7 @@ async function serve(args: string[]): Promise<number> {
   );
   if (app.consoleUrl) process.stdout.write(`  dev console: ${app.consoleUrl} (open it in a browser)\n`);
   process.stdout.write(`  delivery: ${app.delivery}\n`);
+  process.stdout.write(`  server secret: from ${app.store.secretSource}\n`);
   for (const p of app.seeded.pools) {
     process.stdout.write(
       `  seeded pool ${p.id} (${p.name}): clients ${p.clients.map((c) => c.id).join(", ") || "none"}\n`,
@@ -138,6 +145,8 @@ export async function main(argv: string[]): Promise<number> {
         return await keysCommand(rest);
       case "messages":
         return await messagesCommand(rest, process.stdout);
+      case "secret":
+        return await secretCommand(rest, process.stdout);
       case "help":
       case "--help":
       case "-h":

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { openStore } from "../adapters/store/open.js";
 import { ConfigError, loadConfig } from "../config/config.js";
 import { toDevMessage } from "../http/devInbox.js";
-import type { MessageFilter, MessageStatus } from "../ports/store.js";
+import type { MessageFilter, MessageStatus } from "../ports/store/index.js";
 
 export const MESSAGES_USAGE = `Usage: cognate messages [options]
 
@@ -67,7 +67,8 @@ export async function messagesCommand(args: string[], out: NodeJS.WritableStream
       throw new ConfigError(`--limit must be a positive whole number, got "${values.limit}"`);
     }
   }
-  const opened = await openStore(config.db, { serverSecret: config.serverSecret });
+  // Messages are not sealed: reading them needs no server secret (production included).
+  const opened = await openStore(config.db, { withoutSecret: true });
   try {
     let rows = await opened.store.read.outbox.list(
       limit === undefined ? filter : { ...filter, order: "desc", limit },

@@ -216,8 +216,14 @@ export const configSchema = z
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Base URL used in CONFIRM_WITH_LINK messages; defaults to the listening address. */
     publicUrl: z.string().url().optional(),
-    /** Base64, ≥ 16 bytes. Keys code HMACs and seals client secrets; generated when absent. */
+    /**
+     * Base64, ≥ 16 bytes. Keys code HMACs and seals client and access-key secrets. Production
+     * needs it (or serverSecretFile); dev mode keeps a generated one in a key file beside the
+     * database (docs/secrets.md).
+     */
     serverSecret: z.string().optional(),
+    /** A file holding the server secret (0600); dev mode makes it when missing. */
+    serverSecretFile: z.string().min(1).optional(),
     bodyLimitBytes: z
       .number()
       .int()
@@ -251,7 +257,11 @@ export const configSchema = z
     /** Lambda triggers: where each function runs, deadlines, custom sender keys (config/triggers.ts). */
     triggers: triggersSection.default(triggersSection.parse({})),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.serverSecret === undefined || c.serverSecretFile === undefined, {
+    message: "set serverSecret or serverSecretFile, not both",
+    path: ["serverSecretFile"],
+  });
 
 export type ServerConfig = z.infer<typeof configSchema>;
 
@@ -295,6 +305,7 @@ const ENV: Record<string, { key: string; type: "string" | "number" | "boolean" }
   COGNATE_LOG_LEVEL: { key: "logLevel", type: "string" },
   COGNATE_PUBLIC_URL: { key: "publicUrl", type: "string" },
   COGNATE_SERVER_SECRET: { key: "serverSecret", type: "string" },
+  COGNATE_SERVER_SECRET_FILE: { key: "serverSecretFile", type: "string" },
   COGNATE_ACCOUNT_ID: { key: "accountId", type: "string" },
   // Delivery: dotted keys name nested settings.
   COGNATE_SMTP_URL: { key: "email.smtpUrl", type: "string" },

@@ -1,6 +1,6 @@
 // User attributes: validation against the pool schema, sign-in name rules, and the
 // attribute list shown by AdminGetUser/ListUsers.
-import type { AliasKind, UserRecord } from "../ports/store.js";
+import type { AliasKind, UserRecord } from "../ports/store/index.js";
 import { fail } from "../protocol/errors.js";
 import type { AttributeType } from "../protocol/generated/shapes.js";
 import type { PoolConfig } from "./pool.js";

@@ -1,7 +1,7 @@
 // Cognito's Lambda trigger events, built exactly as Cognito sends them (COGNITO-BEHAVIOUR.md
 // §5), typed by the trigger map in ports/triggers.ts (events from @types/aws-lambda). What a
 // function may answer is checked in triggerAnswers.ts.
-import type { UserRecord } from "../ports/store.js";
+import type { UserRecord } from "../ports/store/index.js";
 import type { SenderEvent, SenderTrigger, TriggerEvent } from "../ports/triggers.js";
 
 export const CLIENT_ID_NOT_APPLICABLE = "CLIENT_ID_NOT_APPLICABLE";

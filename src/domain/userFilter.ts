@@ -1,5 +1,5 @@
 // ListUsers' Filter: `attribute = "value"` (exact) or `attribute ^= "value"` (prefix).
-import type { UserRecord } from "../ports/store.js";
+import type { UserRecord } from "../ports/store/index.js";
 
 const SEARCHABLE = new Set([
   "username",

@@ -1,6 +1,6 @@
 // The dev inbox API (contract in PRODUCT.md "The dev inbox"): every rendered message,
 // readable by tests and tools. Dev mode only.
-import type { MessageFilter, OutboxMessage, Store } from "../ports/store.js";
+import type { MessageFilter, OutboxMessage, Store } from "../ports/store/index.js";
 
 export interface DevMessage {
   id: string;

@@ -2,7 +2,7 @@
 // user's email or phone (observed: "This will confirm the account BUT NOT the email/device").
 import { timeOrderedId } from "../domain/ids.js";
 import { CLIENT_ID_NOT_APPLICABLE, eventAttributes, postConfirmationEvent } from "../domain/triggerEvents.js";
-import type { UserRecord } from "../ports/store.js";
+import type { UserRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";

@@ -2,7 +2,7 @@
 import { classifyCode, codeHmac } from "../domain/codes.js";
 import { timeOrderedId } from "../domain/ids.js";
 import { eventAttributes, postConfirmationEvent } from "../domain/triggerEvents.js";
-import type { UserRecord } from "../ports/store.js";
+import type { UserRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";

@@ -1,6 +1,6 @@
 // CreateUserPoolClient — an app client, with a generated secret when asked (SigV4).
 import { newClientId, newClientSecret } from "../domain/ids.js";
-import type { ClientRecord } from "../ports/store.js";
+import type { ClientRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";

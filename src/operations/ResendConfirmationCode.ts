@@ -6,7 +6,8 @@ import { timeOrderedId } from "../domain/ids.js";
 import { caseInsensitive } from "../domain/pool.js";
 import { decoyMessage, simulatedTarget } from "../domain/simulated.js";
 import { eventAttributes } from "../domain/triggerEvents.js";
-import type { PoolRecord } from "../ports/store.js";
+import { asUsername } from "../domain/usernames.js";
+import type { PoolRecord } from "../ports/store/index.js";
 import { fail, messages, ServiceError } from "../protocol/errors.js";
 import type { ResendConfirmationCodeResponse } from "../protocol/generated/shapes.js";
 import { defineOperation } from "./define.js";
@@ -127,7 +128,6 @@ export const ResendConfirmationCode = defineOperation(
       case "ok":
         break;
     }
-    deps.delivery.committed([prepared.message]);
     // 11 happened in prepareCodeMessage (delivery plan); transient failures retry from the outbox.
     return { CodeDeliveryDetails: deliveryDetails(target) };
   },
@@ -179,7 +179,7 @@ async function simulatedAnswer(
   const decoy = decoyMessage(deps.serverSecret, deps.random, pool, name, target, linkBaseUrl);
   try {
     await deps.store.transaction(async (tx) => {
-      await tx.users.getForUpdate(pool.id, name);
+      await tx.users.getForUpdate(pool.id, asUsername(name));
       // Stands in for the real path's limit hit and code supersede (one read, one write).
       await tx.limits.peek(key, now);
       await tx.outbox.enqueue({

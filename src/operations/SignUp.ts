@@ -5,7 +5,6 @@ import {
   checkRequiredAttributes,
   looksLikeEmail,
   looksLikePhone,
-  nameKey,
   validateNewUserAttributes,
 } from "../domain/attributes.js";
 import { chooseTarget, type DeliveryTarget, deliveryDetails } from "../domain/delivery.js";
@@ -13,7 +12,8 @@ import { timeOrderedId } from "../domain/ids.js";
 import { hashPassword, passwordPolicyViolation } from "../domain/passwords.js";
 import { caseInsensitive } from "../domain/pool.js";
 import { eventAttributes, preSignUpAttributes, preSignUpEvent } from "../domain/triggerEvents.js";
-import type { AliasKind, UserRecord } from "../ports/store.js";
+import { asUsername, usernameKey } from "../domain/usernames.js";
+import type { AliasKind, UserRecord } from "../ports/store/index.js";
 import { fail } from "../protocol/errors.js";
 import type { SignUpRequest, SignUpResponse } from "../protocol/generated/shapes.js";
 import { defineOperation } from "./define.js";
@@ -80,7 +80,7 @@ export const SignUp = defineOperation(
     const usernameAttrs = (config.UsernameAttributes ?? []) as AliasKind[];
     const aliasAttrs = (config.AliasAttributes ?? []) as AliasKind[];
     const sub = deps.random.uuid();
-    let username = givenName;
+    let username = asUsername(givenName);
     let signInKind: AliasKind | null = null;
     if (usernameAttrs.length > 0) {
       const email = usernameAttrs.includes("email") && looksLikeEmail(givenName);
@@ -97,7 +97,7 @@ export const SignUp = defineOperation(
       }
       signInKind = email ? "email" : "phone_number";
       attributes[signInKind] = givenName;
-      username = sub;
+      username = asUsername(sub);
     } else {
       if (aliasAttrs.includes("email") && looksLikeEmail(givenName)) {
         fail(
@@ -196,7 +196,7 @@ export const SignUp = defineOperation(
     }
 
     await deps.store.transaction(async (tx) => {
-      if (!(await tx.users.createIfAbsent(user, nameKey(username, ci)))) {
+      if (!(await tx.users.createIfAbsent(user, usernameKey(username, ci)))) {
         fail("UsernameExistsException", "User already exists");
       }
       if (signInKind !== null) {
@@ -229,7 +229,6 @@ export const SignUp = defineOperation(
         userAgent: ctx.userAgent ?? null,
       });
     });
-    if (prepared) deps.delivery.committed([prepared.message]);
 
     const out: SignUpResponse = { UserConfirmed: user.status === "CONFIRMED", UserSub: sub };
     if (target) out.CodeDeliveryDetails = deliveryDetails(target);

@@ -1,6 +1,6 @@
 // UpdateUserPoolClient — replaces the client's settings; those not sent return to their
 // defaults, as in Cognito. The secret is kept (SigV4).
-import type { ClientRecord } from "../ports/store.js";
+import type { ClientRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";

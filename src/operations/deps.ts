@@ -5,7 +5,7 @@ import type { Random } from "../domain/ids.js";
 import type { HashGate, ScryptCost } from "../domain/passwords.js";
 import type { Clock } from "../ports/clock.js";
 import type { DeliveryGate } from "../ports/delivery.js";
-import type { Store } from "../ports/store.js";
+import type { Store } from "../ports/store/index.js";
 import type { Triggers } from "../ports/triggers.js";
 import type { Directory } from "./shared/directory.js";
 

@@ -1,6 +1,6 @@
 // What the operations need from message delivery. Rendering happens in the operations
 // (domain/templates.ts); sending happens later, from the outbox, through a transport.
-import type { OutboxMessage, PoolRecord } from "./store.js";
+import type { PoolRecord } from "./store/index.js";
 
 export interface DeliveryPlan {
   /** The transport that will carry the message (e.g. "inbox", "smtp", "ses", "sns", "http-sms"). */
@@ -18,6 +18,4 @@ export interface DeliveryGate {
    * throws CodeDeliveryFailureException (or the Invalid*Role* errors) when it cannot be.
    */
   plan(pool: PoolRecord, medium: "EMAIL" | "SMS", destination: string): DeliveryPlan;
-  /** Called with the messages a transaction wrote, once it has committed. */
-  committed(messages: readonly OutboxMessage[]): void;
 }

@@ -1,6 +1,6 @@
 // A transport carries one rendered message to its destination. Transports never render;
 // they get the outbox row as it was committed.
-import type { OutboxMessage, PoolRecord } from "./store.js";
+import type { OutboxMessage, PoolRecord } from "./store/index.js";
 
 /** A failure worth retrying later (network down, 4xx throttling, 5xx). */
 export class TransientDeliveryError extends Error {

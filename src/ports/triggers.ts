@@ -24,7 +24,7 @@ import type {
   VerifyAuthChallengeResponseTriggerEvent,
 } from "aws-lambda";
 import type { JsonValue } from "../protocol/generated/shapes.js";
-import type { PoolRecord } from "./store.js";
+import type { PoolRecord } from "./store/index.js";
 
 type StringMap = Record<string, string>;
 

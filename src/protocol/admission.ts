@@ -4,7 +4,7 @@
 import type { Logger } from "pino";
 import type { ServerConfig } from "../config/config.js";
 import type { Clock } from "../ports/clock.js";
-import type { Store } from "../ports/store.js";
+import type { Store } from "../ports/store/index.js";
 import { type Authenticator, acceptAll, type PublicLimiter } from "./dispatch.js";
 import { IpRateLimiter } from "./ipLimiter.js";
 import { cachedLookup, SigV4Verifier } from "./sigv4.js";

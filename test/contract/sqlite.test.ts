@@ -6,14 +6,20 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { openStore } from "../../src/adapters/store/open.js";
-import { storeContract } from "./store.contract.js";
+import { STORE_CONTRACTS } from "./contracts.js";
+import { storeContract } from "./harness.js";
 
 function onFile(maxBatch?: number) {
   return async () => {
     const dir = mkdtempSync(join(tmpdir(), "cognate-contract-"));
-    const opened = await openStore(join(dir, "store.db"), maxBatch === undefined ? {} : { maxBatch });
+    const afterCommitErrors: unknown[] = [];
+    const opened = await openStore(join(dir, "store.db"), {
+      ...(maxBatch === undefined ? {} : { maxBatch }),
+      onAfterCommitError: (e) => afterCommitErrors.push(e),
+    });
     return {
       store: opened.store,
+      afterCommitErrors,
       async close() {
         await opened.store.close();
         rmSync(dir, { recursive: true, force: true });
@@ -22,12 +28,17 @@ function onFile(maxBatch?: number) {
   };
 }
 
-storeContract("sqlite file", onFile());
-storeContract("sqlite file, no group commit", onFile(1));
-storeContract("sqlite :memory:", async () => {
-  const opened = await openStore(":memory:");
-  return { store: opened.store, close: () => opened.store.close() };
-});
+storeContract("sqlite file", onFile(), STORE_CONTRACTS);
+storeContract("sqlite file, no group commit", onFile(1), STORE_CONTRACTS);
+storeContract(
+  "sqlite :memory:",
+  async () => {
+    const afterCommitErrors: unknown[] = [];
+    const opened = await openStore(":memory:", { onAfterCommitError: (e) => afterCommitErrors.push(e) });
+    return { store: opened.store, afterCommitErrors, close: () => opened.store.close() };
+  },
+  STORE_CONTRACTS,
+);
 
 describe("sqlite file at rest", () => {
   it("keeps client secrets and access-key secrets sealed, never in plain text", async () => {

@@ -1,5 +1,7 @@
 // The `cognate` command as users run it: the built bin/cognate.js in a child process.
+
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -259,6 +261,8 @@ describe("the cognate command", () => {
   });
 
   it("--mode production turns the dev inbox off", async () => {
+    const secretFile = join(dir, "production.key");
+    writeFileSync(secretFile, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600 });
     const app = await serve([
       "--port",
       "0",
@@ -266,6 +270,8 @@ describe("the cognate command", () => {
       ":memory:",
       "--mode",
       "production",
+      "--server-secret-file",
+      secretFile,
       "--log-level",
       "warn",
     ]);

@@ -2,6 +2,7 @@
 import { Writable } from "node:stream";
 import { ResendConfirmationCodeCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { usernameKey } from "../../src/domain/usernames.js";
 import { makePool, PASSWORD } from "../helpers/fixtures.js";
 import { startServer, type TestServer } from "../helpers/server.js";
 
@@ -177,7 +178,9 @@ describe("production mode", () => {
           }),
         ),
       ).rejects.toMatchObject({ name: "CodeDeliveryFailureException" });
-      expect(await s.app.deps.store.read.users.get("us-east-1_ProdPool2", "q")).toBeUndefined();
+      expect(
+        await s.app.deps.store.read.users.get("us-east-1_ProdPool2", usernameKey("q", true)),
+      ).toBeUndefined();
       expect(await s.app.deps.store.read.outbox.list({})).toEqual([]);
     } finally {
       await s.close();

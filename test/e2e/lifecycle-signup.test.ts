@@ -7,6 +7,7 @@ import {
   type SignUpCommandInput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { usernameKey } from "../../src/domain/usernames.js";
 import { expectError } from "../helpers/expect.js";
 import { makePool, PASSWORD } from "../helpers/fixtures.js";
 import { startServer, type TestServer } from "../helpers/server.js";
@@ -265,7 +266,7 @@ describe("SignUp", () => {
   it("stores a slow salted hash of the password, never the password", async () => {
     const { poolId, clientId } = await makePool(s.sdk);
     await signUp({ ClientId: clientId, Username: "gina" });
-    const u = await s.app.deps.store.read.users.get(poolId, "gina");
+    const u = await s.app.deps.store.read.users.get(poolId, usernameKey("gina", true));
     expect(u?.passwordHash).toMatch(/^\$scrypt\$ln=\d+,r=8,p=1\$/);
     expect(u?.passwordHash).not.toContain(PASSWORD);
   });

@@ -70,6 +70,8 @@ describe.skipIf(!POSTGRES_URL || POSTGRES_BACKEND)("two nodes on one PostgreSQL"
       configPath,
       JSON.stringify({
         logLevel: "silent",
+        // Every node shares the server secret; the first to start makes the file.
+        serverSecretFile: join(dir, "server-secret.key"),
         configCacheSeconds: 1,
         outbox: { baseDelayMs: 100, maxDelayMs: 300, pollMs: 100, maxAttempts: 1000, leaseSeconds: 2 },
         seed: {

@@ -37,7 +37,17 @@ describe("SigV4 in production mode", () => {
       passwordHashing: { ln: 4, r: 8, p: 1 },
     });
     db = s.db;
-    const made = await runCli(["keys", "create", "--db", db, "--json", "--description", "sigv4 test"]);
+    const made = await runCli([
+      "keys",
+      "create",
+      "--db",
+      db,
+      "--json",
+      "--description",
+      "sigv4 test",
+      "--server-secret-file",
+      s.secretFile,
+    ]);
     expect(made.code, made.stderr).toBe(0);
     const j = JSON.parse(made.stdout) as { AccessKeyId: string; SecretAccessKey: string };
     stored = { accessKeyId: j.AccessKeyId, secretAccessKey: j.SecretAccessKey };
@@ -303,7 +313,7 @@ print(json.dumps(out))
   it("keys list shows the key without its secret; a revoked key is refused at once", {
     timeout: 120_000,
   }, async () => {
-    const listed = await runCli(["keys", "list", "--db", db, "--json"]);
+    const listed = await runCli(["keys", "list", "--db", db, "--json", "--server-secret-file", s.secretFile]);
     expect(listed.code).toBe(0);
     expect(listed.stdout).not.toContain(stored.secretAccessKey);
     const keys = (JSON.parse(listed.stdout) as { AccessKeys: { AccessKeyId: string; Status: string }[] })
@@ -313,11 +323,21 @@ print(json.dumps(out))
     );
 
     // Rotation: a second key, then the first revoked.
-    const next = JSON.parse((await runCli(["keys", "create", "--db", db, "--json"])).stdout) as {
+    const next = JSON.parse(
+      (await runCli(["keys", "create", "--db", db, "--json", "--server-secret-file", s.secretFile])).stdout,
+    ) as {
       AccessKeyId: string;
       SecretAccessKey: string;
     };
-    const revoked = await runCli(["keys", "revoke", stored.accessKeyId, "--db", db]);
+    const revoked = await runCli([
+      "keys",
+      "revoke",
+      stored.accessKeyId,
+      "--db",
+      db,
+      "--server-secret-file",
+      s.secretFile,
+    ]);
     expect(revoked.code, revoked.stderr).toBe(0);
     const old = signedSdk(s.url, stored);
     await expect(old.send(new ListUserPoolsCommand({ MaxResults: 10 }))).rejects.toMatchObject({
@@ -329,7 +349,15 @@ print(json.dumps(out))
       200,
     );
     fresh.destroy();
-    const again = await runCli(["keys", "revoke", stored.accessKeyId, "--db", db]);
+    const again = await runCli([
+      "keys",
+      "revoke",
+      stored.accessKeyId,
+      "--db",
+      db,
+      "--server-secret-file",
+      s.secretFile,
+    ]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`no active access key ${stored.accessKeyId}`);
   });

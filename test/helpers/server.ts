@@ -1,5 +1,6 @@
 // Starts a real Cognate server on an ephemeral port for a test file, with real clients.
-import { mkdtempSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
@@ -20,6 +21,8 @@ export interface TestServer {
   dir: string;
   /** The --db value the server runs on (a SQLite file, or a PostgreSQL URL). */
   db: string;
+  /** The server secret's key file (for `cognate` verbs on the same store: --server-secret-file). */
+  secretFile: string;
   /** Every row of every table, as JSON lines: for "is this value stored anywhere?" checks. */
   dumpTables(): Promise<string>;
   /** Rows of one query, on whichever engine the server uses (`?` placeholders). */
@@ -87,10 +90,28 @@ export async function startServer(
   // With COGNATE_TEST_BACKEND=postgres every server gets a fresh PostgreSQL database.
   const pgdb: FreshDatabase | null =
     POSTGRES_BACKEND && partial.db === undefined ? await freshDatabase() : null;
+  const dbValue = partial.db ?? (pgdb ? pgdb.url : join(dir, "cognate.db"));
+  // The server secret lives in a key file. Dev mode on SQLite makes its own beside the
+  // database; on PostgreSQL the tests keep one per database in the temp directory (rather
+  // than dev mode's ./.cognate); production needs one made beforehand.
+  const configured = partial.serverSecret !== undefined || partial.serverSecretFile !== undefined;
+  const onPostgres = dbValue.startsWith("postgres");
+  const devDefault = !configured && partial.mode !== "production" && !onPostgres;
+  const secretFile =
+    partial.serverSecretFile ??
+    (devDefault
+      ? `${dbValue}.key`
+      : onPostgres
+        ? join(tmpdir(), `cognate-test-${new URL(dbValue).pathname.slice(1)}.key`)
+        : join(dir, "server-secret.key"));
+  if (!configured && partial.mode === "production" && !existsSync(secretFile)) {
+    writeFileSync(secretFile, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600 });
+  }
   const config: ServerConfig = makeConfig({
     port: 0,
-    db: pgdb ? pgdb.url : join(dir, "cognate.db"),
+    db: dbValue,
     logLevel: "silent",
+    ...(configured || devDefault ? {} : { serverSecretFile: secretFile }),
     ...partial,
   });
   const db = config.db;
@@ -131,6 +152,7 @@ export async function startServer(
     inbox: new DevInbox(app.url),
     dir,
     db,
+    secretFile,
     query,
     async dumpTables() {
       const tables = db.startsWith("postgres")
@@ -150,6 +172,8 @@ export async function startServer(
       sdkWithRetries.destroy();
       await app.close();
       await pgdb?.drop();
+      // The database is gone, and its key with it.
+      if (pgdb) rmSync(secretFile, { force: true });
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,11 +1,12 @@
 // ListUsers' Filter: `attribute = "value"` and `attribute ^= "value"` on searchable attributes.
 import { describe, expect, it } from "vitest";
 import { matchesFilter, parseUserFilter } from "../../src/domain/userFilter.js";
-import type { UserRecord } from "../../src/ports/store.js";
+import { asUsername } from "../../src/domain/usernames.js";
+import type { UserRecord } from "../../src/ports/store/index.js";
 
 const user: UserRecord = {
   poolId: "us-east-1_abc",
-  username: "alice",
+  username: asUsername("alice"),
   sub: "0b7e0f2c-6f7a-4b57-9a3b-4a3c2b1d0e9f",
   status: "UNCONFIRMED",
   enabled: true,

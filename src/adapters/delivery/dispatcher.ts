@@ -5,11 +5,14 @@
 // delivery is at least once, and the message id lets receivers drop duplicates.
 import type { Logger } from "pino";
 import type { Clock } from "../../ports/clock.js";
-import type { OutboxMessage, PoolRecord, Store } from "../../ports/store.js";
+import type {
+  OutboxMessage,
+  DeliveryOutcome as Outcome,
+  PoolRecord,
+  Store,
+} from "../../ports/store/index.js";
 import { PermanentDeliveryError, type Transport } from "../../ports/transport.js";
 import { logDelivered } from "./gate.js";
-
-type Outcome = Parameters<Store["read"]["outbox"]["settle"]>[1];
 
 export interface DispatcherOptions {
   /** Attempts before a message is marked failed. */

@@ -3,7 +3,7 @@
 // for the pool configuration faults they name) instead of being queued.
 import type { Logger } from "pino";
 import type { DeliveryGate, DeliveryPlan } from "../../ports/delivery.js";
-import type { OutboxMessage, PoolRecord } from "../../ports/store.js";
+import type { OutboxMessage, PoolRecord } from "../../ports/store/index.js";
 import { inboxTransport } from "./inbox.js";
 import { type DeliverySettings, emailRoute, smsRoute } from "./policy.js";
 
@@ -25,6 +25,10 @@ export class TransportGate implements DeliveryGate {
       medium === "EMAIL" ? emailRoute(pool, this.#settings) : smsRoute(pool, destination, this.#settings);
     return { transport: route.transport, recordOnly: route.transport === inboxTransport.name };
   }
+  /**
+   * The messages a transaction enqueued, once it has committed: the store calls this itself
+   * (main.ts registers it with `store.onMessagesCommitted`), so no operation can forget it.
+   */
   committed(messages: readonly OutboxMessage[]): void {
     let queued = false;
     for (const m of messages) {

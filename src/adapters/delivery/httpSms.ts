@@ -1,7 +1,7 @@
 // SMS through an HTTP gateway: each message is POSTed as JSON to a configured URL, signed
 // with HMAC-SHA256 over "<timestamp>.<body>" so the gateway can check origin and freshness.
 import { createHmac } from "node:crypto";
-import type { OutboxMessage } from "../../ports/store.js";
+import type { OutboxMessage } from "../../ports/store/index.js";
 import { PermanentDeliveryError, TransientDeliveryError, type Transport } from "../../ports/transport.js";
 import { MESSAGE_ID_HEADER } from "./mime.js";
 

@@ -1,7 +1,7 @@
 // What an email carries besides the rendered body: an HTML part and a plain-text part derived
 // from it, and the headers that let receivers de-duplicate (the outbox message id).
 import { convert } from "html-to-text";
-import type { OutboxMessage } from "../../ports/store.js";
+import type { OutboxMessage } from "../../ports/store/index.js";
 import { bareAddress } from "./policy.js";
 
 /** Header carrying the outbox message id on every email and webhook call. */

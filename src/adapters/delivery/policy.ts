@@ -1,7 +1,7 @@
 // Per-pool delivery decisions, shared by the gate (before anything is written, where a fault
 // fails the request) and the transports (at send time, from the pool as it is then). Pure
 // functions of the pool's EmailConfiguration/SmsConfiguration and the server's settings.
-import type { PoolRecord } from "../../ports/store.js";
+import type { PoolRecord } from "../../ports/store/index.js";
 import { fail } from "../../protocol/errors.js";
 
 /** Transport names as stored in outbox rows. */

@@ -4,7 +4,7 @@
 // with the server's default sender.
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import MailComposer from "nodemailer/lib/mail-composer";
-import type { OutboxMessage, PoolRecord } from "../../ports/store.js";
+import type { OutboxMessage, PoolRecord } from "../../ports/store/index.js";
 import { PermanentDeliveryError, type Transport } from "../../ports/transport.js";
 import { type AwsClientSettings, arnRegion, awsClientConfig } from "./aws.js";
 import { atSendTime, awsFailure } from "./failures.js";

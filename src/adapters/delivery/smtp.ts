@@ -3,7 +3,7 @@
 // URL. Connections are pooled, so a burst of codes does not pay a handshake per message.
 import { readFileSync } from "node:fs";
 import nodemailer from "nodemailer";
-import type { OutboxMessage, PoolRecord } from "../../ports/store.js";
+import type { OutboxMessage, PoolRecord } from "../../ports/store/index.js";
 import { PermanentDeliveryError, type Transport } from "../../ports/transport.js";
 import { atSendTime, smtpFailure } from "./failures.js";
 import { emailParts, MESSAGE_ID_HEADER, messageIdFor } from "./mime.js";

@@ -1,7 +1,7 @@
 // SMS through Amazon SNS Publish to a phone number, in the pool's SnsRegion, as a
 // transactional message carrying the outbox id as a message attribute.
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { OutboxMessage, PoolRecord } from "../../ports/store.js";
+import type { OutboxMessage, PoolRecord } from "../../ports/store/index.js";
 import { PermanentDeliveryError, type Transport } from "../../ports/transport.js";
 import { type AwsClientSettings, awsClientConfig } from "./aws.js";
 import { atSendTime, awsFailure } from "./failures.js";

@@ -1,19 +1,38 @@
 // Opens the store named by a --db value: a SQLite file path (the default), ":memory:", or a
-// postgres:// URL. Runs the migrations and settles the server secret before returning.
-import { randomBytes } from "node:crypto";
+// postgres:// URL. Runs the migrations and settles the server secret (serverSecret.ts)
+// before returning.
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, Migrator } from "kysely";
-import type { Store } from "../../ports/store.js";
-import { type DB, type Engine, migrationProvider } from "./schema.js";
-import { SecretBox } from "./secretBox.js";
+import type { Store } from "../../ports/store/index.js";
+import { replaceKeyFile } from "./keyFile.js";
+import { migrationProvider } from "./migrations/index.js";
+import type { DB, Engine } from "./schema.js";
+import { noSecret, SecretBox } from "./secretBox.js";
+import {
+  exportLegacySecret,
+  type ResealReport,
+  resealAll,
+  type SettledSecret,
+  settleServerSecret,
+} from "./serverSecret.js";
 import { type DirectRun, readerDialect, writerDialect } from "./sqliteDriver.js";
 import { SqlStore } from "./sqlStore.js";
 
 export interface OpenStoreOptions {
-  /** Server secret (base64) from configuration; generated and persisted when absent. */
+  /** "production" requires a configured secret; "dev" (the default) keeps one in a key file. */
+  mode?: "dev" | "production";
+  /** Server secret (base64) from configuration. */
   serverSecret?: string | undefined;
+  /** A key file holding it (dev mode makes it when missing). */
+  serverSecretFile?: string | undefined;
+  /** Where dev mode keeps the key file of a PostgreSQL database (default ./.cognate). */
+  keyDir?: string;
+  /** Read-only uses that never open a sealed value (`cognate messages`): no secret needed. */
+  withoutSecret?: boolean;
+  /** Where a failing after-commit function is reported (default: stderr). */
+  onAfterCommitError?: (e: unknown) => void;
   /** Group commit: commit a batch at this many transactions (SQLite). */
   maxBatch?: number;
   /** Group commit: or after this long (ms). */
@@ -25,9 +44,18 @@ export interface OpenStoreOptions {
 export interface OpenedStore {
   store: Store;
   serverSecret: Buffer;
+  /** Where the server secret came from, for the start-up banner (never the secret). */
+  secretSource: string;
+  /** What an operator should be told at start-up. */
+  warnings: string[];
   engine: Engine;
   /** Where the data lives, for logs (no credentials). */
   location: string;
+  /**
+   * Re-seals everything sealed under `next` and records its fingerprint (`cognate secret
+   * rotate`); the dev-mode key file in use, if any, then holds `next`.
+   */
+  resealUnder(next: Buffer, now: number): Promise<ResealReport & { devKeyFile: string | null }>;
 }
 
 export function isPostgresUrl(db: string): boolean {
@@ -51,6 +79,7 @@ function tune(db: Database.Database): void {
 
 interface Parts {
   writer: Kysely<DB>;
+  retryable?: (e: unknown) => boolean;
   reader: Kysely<DB>;
   writerDirect?: DirectRun;
   readerDirect?: DirectRun;
@@ -101,7 +130,26 @@ function openSqlite(path: string, opts: OpenStoreOptions): Parts {
   };
 }
 
-export async function openStore(db: string, opts: OpenStoreOptions = {}): Promise<OpenedStore> {
+/**
+ * Where dev mode keeps the server secret when none is configured: beside a SQLite file,
+ * under `keyDir` (./.cognate) for PostgreSQL, nowhere (in memory) for `:memory:`.
+ */
+export function defaultKeyFile(db: string, keyDir = ".cognate"): string | null {
+  if (db === ":memory:") return null;
+  if (!isPostgresUrl(db)) return `${resolve(db)}.key`;
+  const u = new URL(db);
+  const name = `postgres-${u.hostname}-${u.port || "5432"}-${u.pathname.slice(1) || "postgres"}`;
+  return resolve(keyDir, `${name.replace(/[^A-Za-z0-9._-]/g, "_")}.key`);
+}
+
+interface Engined {
+  engine: Engine;
+  parts: Parts;
+  location: string;
+}
+
+/** Connects and runs the migrations. */
+async function openEngine(db: string, opts: OpenStoreOptions): Promise<Engined> {
   let engine: Engine;
   let parts: Parts;
   let location: string;
@@ -123,38 +171,64 @@ export async function openStore(db: string, opts: OpenStoreOptions = {}): Promis
     } else {
       await migrate(parts.writer, engine);
     }
-    const secretText = opts.serverSecret ?? randomBytes(32).toString("base64");
-    // The configured secret wins; otherwise the first start's secret is kept for good.
-    const stored =
-      opts.serverSecret !== undefined
-        ? opts.serverSecret
-        : await parts.writer.transaction().execute(async (trx) => {
-            await trx
-              .insertInto("meta")
-              .values({ key: "server_secret", value: secretText })
-              .onConflict((oc) => oc.doNothing())
-              .execute();
-            const r = await trx
-              .selectFrom("meta")
-              .select("value")
-              .where("key", "=", "server_secret")
-              .executeTakeFirstOrThrow();
-            return r.value;
-          });
-    const serverSecret = Buffer.from(stored, "base64");
-    if (serverSecret.length < 16) throw new Error("the server secret must be at least 16 bytes (base64)");
+  } catch (e) {
+    await parts.close().catch(() => {});
+    throw e;
+  }
+  return { engine, parts, location };
+}
+
+export async function openStore(db: string, opts: OpenStoreOptions = {}): Promise<OpenedStore> {
+  const { engine, parts, location } = await openEngine(db, opts);
+  try {
+    const settled: SettledSecret = opts.withoutSecret
+      ? { secret: Buffer.alloc(0), source: "none", devKeyFile: null, warnings: [] }
+      : await settleServerSecret(parts.writer, {
+          mode: opts.mode ?? "dev",
+          configured: opts.serverSecret,
+          file: opts.serverSecretFile,
+          defaultFile: defaultKeyFile(db, opts.keyDir),
+          db,
+        });
     const store = new SqlStore({
       engine,
       writer: parts.writer,
       reader: parts.reader,
       writerDirect: parts.writerDirect ?? null,
       readerDirect: parts.readerDirect ?? null,
-      box: new SecretBox(serverSecret),
+      box: opts.withoutSecret ? noSecret : new SecretBox(settled.secret),
       onClose: parts.close,
+      ...(parts.retryable ? { retryable: parts.retryable } : {}),
+      ...(opts.onAfterCommitError ? { onAfterCommitError: opts.onAfterCommitError } : {}),
     });
-    return { store, serverSecret, engine, location };
+    return {
+      store,
+      serverSecret: settled.secret,
+      secretSource: settled.source,
+      warnings: settled.warnings,
+      engine,
+      location,
+      async resealUnder(next, now) {
+        const report = await resealAll(parts.writer, settled.secret, next, now);
+        if (settled.devKeyFile !== null) replaceKeyFile(settled.devKeyFile, next.toString("base64"));
+        return { ...report, devKeyFile: settled.devKeyFile };
+      },
+    };
   } catch (e) {
     await parts.close().catch(() => {});
     throw e;
+  }
+}
+
+/**
+ * `cognate secret export`: moves the server secret an earlier version kept in the database
+ * out into a new key file. False when the database holds none.
+ */
+export async function exportServerSecret(db: string, out: string): Promise<boolean> {
+  const { parts } = await openEngine(db, {});
+  try {
+    return await exportLegacySecret(parts.writer, out);
+  } finally {
+    await parts.close();
   }
 }

@@ -1,9 +1,25 @@
-// App-client secrets must be readable again (DescribeUserPoolClient returns them, and the
-// SecretHash check needs the key), so they cannot be hashed: they are sealed at rest with
-// AES-256-GCM under a key derived from the server secret.
+// App-client secrets and access-key secrets must be readable again (DescribeUserPoolClient
+// returns them, the SecretHash and SigV4 checks need the key), so they cannot be hashed: they
+// are sealed at rest with AES-256-GCM under a key derived from the server secret. Everything
+// sealed goes through a box, so `cognate secret rotate` can re-seal all of it (serverSecret.ts).
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 
-export class SecretBox {
+export interface Sealer {
+  seal(plain: string): string;
+  open(sealed: string): string;
+}
+
+/** For a store opened without the server secret (`cognate messages`): sealed values stay shut. */
+export const noSecret: Sealer = {
+  seal() {
+    throw new Error("this store was opened without the server secret");
+  },
+  open() {
+    throw new Error("this store was opened without the server secret");
+  },
+};
+
+export class SecretBox implements Sealer {
   readonly #key: Buffer;
   constructor(serverSecret: Buffer) {
     this.#key = createHmac("sha256", serverSecret).update("cognate client-secret sealing key v1").digest();

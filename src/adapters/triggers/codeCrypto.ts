@@ -14,7 +14,7 @@
 import type { KeyringNode, KmsNodeClientSupplier } from "@aws-crypto/client-node";
 import type { KMS } from "@aws-sdk/client-kms";
 import type { AwsServiceConfig, RawAesKeyConfig } from "../../config/triggers.js";
-import type { PoolRecord } from "../../ports/store.js";
+import type { PoolRecord } from "../../ports/store/index.js";
 import { arnRegion } from "./invoker.js";
 import { awsClientConfig } from "./lambda.js";
 

@@ -7,10 +7,10 @@
 // The code comes from the outbox row: rows for a custom sender keep it (in every mode) until
 // delivery, when production mode scrubs it with the body. It is never logged, and a failure
 // message that happens to contain it is masked before the dispatcher records it.
-import { nameKey } from "../../domain/attributes.js";
 import { caseInsensitive } from "../../domain/pool.js";
 import { CLIENT_ID_NOT_APPLICABLE, customSenderEvent, eventAttributes } from "../../domain/triggerEvents.js";
-import type { OutboxMessage, PoolRecord, Store } from "../../ports/store.js";
+import { usernameKey } from "../../domain/usernames.js";
+import type { OutboxMessage, PoolRecord, Store } from "../../ports/store/index.js";
 import { PermanentDeliveryError, TransientDeliveryError, type Transport } from "../../ports/transport.js";
 import { SenderError, type SenderTrigger, type Triggers } from "../../ports/triggers.js";
 import { ServiceError } from "../../protocol/errors.js";
@@ -50,7 +50,7 @@ export class CustomSenderTransport implements Transport {
     if (!userAttributes) {
       const user = await this.#store.read.users.get(
         pool.id,
-        nameKey(m.username, caseInsensitive(pool.config)),
+        usernameKey(m.username, caseInsensitive(pool.config)),
       );
       if (!user) throw new PermanentDeliveryError(`user ${m.username} no longer exists`);
       userAttributes = eventAttributes(user);

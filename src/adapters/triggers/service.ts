@@ -13,7 +13,7 @@ import type { Logger } from "pino";
 import type { TriggersConfig } from "../../config/triggers.js";
 import { configuredFunction } from "../../domain/lambdaConfig.js";
 import { readTriggerAnswer } from "../../domain/triggerAnswers.js";
-import type { PoolRecord } from "../../ports/store.js";
+import type { PoolRecord } from "../../ports/store/index.js";
 import {
   type SenderContext,
   SenderError,

@@ -2,7 +2,7 @@
 // "Tokens"). Both tokens of an issuance share iat, auth_time, origin_jti and event_id; each has
 // its own jti and lifetime.
 
-import type { UserRecord } from "../../ports/store.js";
+import type { UserRecord } from "../../ports/store/index.js";
 import type { Random } from "../ids.js";
 import type { TokenValidity } from "./validity.js";
 

@@ -6,7 +6,7 @@ import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
 import { computeSecretHash } from "../../domain/secretHash.js";
 import type { Deps } from "../../operations/deps.js";
-import type { ClientRecord } from "../../ports/store.js";
+import type { ClientRecord } from "../../ports/store/index.js";
 import type { Dispatcher } from "../../protocol/dispatch.js";
 import { TARGET_PREFIX } from "../../protocol/generated/model.js";
 

@@ -7,7 +7,7 @@
 // page listens, for what this node does not see happen (another node's requests, a transport
 // settling a queued message later, `cognate messages`). Both are coalesced.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Store } from "../../ports/store.js";
+import type { Store } from "../../ports/store/index.js";
 
 /** How often the outbox is looked at while someone listens (the issue asks for < 1 s). */
 const POLL_MS = 700;

@@ -2,9 +2,15 @@
 // is built field by field from the records — never by spreading one — so a password hash, a
 // client secret, a code HMAC or any sealed value cannot reach a page by accident, now or
 // when a record grows a new field.
-import { nameKey } from "../../domain/attributes.js";
 import { caseInsensitive } from "../../domain/pool.js";
-import type { AuthEventRecord, ClientRecord, PoolRecord, StoreTx, UserRecord } from "../../ports/store.js";
+import { usernameKey } from "../../domain/usernames.js";
+import type {
+  AuthEventRecord,
+  ClientRecord,
+  PoolRecord,
+  StoreRead,
+  UserRecord,
+} from "../../ports/store/index.js";
 
 /** Pools beyond this are not listed (a dev store has a handful). */
 const MAX_POOLS = 500;
@@ -144,7 +150,7 @@ function eventView(e: AuthEventRecord): EventView {
   };
 }
 
-export async function listPools(read: StoreTx): Promise<PoolView[]> {
+export async function listPools(read: StoreRead): Promise<PoolView[]> {
   const out: PoolView[] = [];
   let after: string | null = null;
   while (out.length < MAX_POOLS) {
@@ -164,7 +170,7 @@ export async function listPools(read: StoreTx): Promise<PoolView[]> {
 }
 
 export async function listUsers(
-  read: StoreTx,
+  read: StoreRead,
   poolId: string,
   after: string | null,
 ): Promise<{ users: UserView[]; next: string | null } | null> {
@@ -183,18 +189,18 @@ export async function listUsers(
  * page shows the groups section only when this is an array. When groups land, read them
  * here (e.g. `read.groups.listForUser`) and nothing else changes.
  */
-async function groupsOf(_read: StoreTx, _poolId: string, _username: string): Promise<string[] | null> {
+async function groupsOf(_read: StoreRead, _poolId: string, _username: string): Promise<string[] | null> {
   return null;
 }
 
 export async function userDetail(
-  read: StoreTx,
+  read: StoreRead,
   poolId: string,
   username: string,
 ): Promise<{ user: UserView; groups: string[] | null; events: EventView[] } | null> {
   const pool = await read.pools.get(poolId);
   if (!pool) return null;
-  const user = await read.users.get(poolId, nameKey(username, caseInsensitive(pool.config)));
+  const user = await read.users.get(poolId, usernameKey(username, caseInsensitive(pool.config)));
   if (!user) return null;
   const [events, groups] = await Promise.all([
     read.events.listForUser(poolId, user.username, EVENTS_SHOWN),

@@ -2,9 +2,10 @@
 // alias once verified, preferred_username once the user is confirmed. Only one user holds an
 // alias; taking one that another user holds needs ForceAliasCreation, and then the other
 // user's attribute stops being verified (API reference, ConfirmSignUp ForceAliasCreation).
-import { aliasKey, nameKey } from "../../domain/attributes.js";
+import { aliasKey } from "../../domain/attributes.js";
 import { caseInsensitive } from "../../domain/pool.js";
-import type { AliasKind, PoolRecord, StoreTx, UserRecord } from "../../ports/store.js";
+import { usernameKey } from "../../domain/usernames.js";
+import type { AliasKind, PoolRecord, StoreTx, UserRecord } from "../../ports/store/index.js";
 import { fail } from "../../protocol/errors.js";
 
 /** The aliases a confirmed user should hold now. */
@@ -38,7 +39,7 @@ export async function claimAliases(
     if (!force) fail("AliasExistsException", `An account with the ${kind} already exists.`);
     const previous = await tx.aliases.transfer(alias);
     if (previous === null) continue;
-    const other = await tx.users.get(pool.id, nameKey(previous, ci));
+    const other = await tx.users.get(pool.id, usernameKey(previous, ci));
     if (other && kind !== "preferred_username") {
       await tx.users.update({
         ...other,

@@ -1,6 +1,6 @@
 // App-client settings: defaults and validation shared by Create/UpdateUserPoolClient, and
 // the UserPoolClientType description.
-import type { ClientRecord } from "../../ports/store.js";
+import type { ClientRecord } from "../../ports/store/index.js";
 import { fail } from "../../protocol/errors.js";
 import type {
   CreateUserPoolClientRequest,

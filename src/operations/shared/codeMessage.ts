@@ -21,7 +21,7 @@ import {
   senderTriggerFor,
   senderTriggerSource,
 } from "../../domain/triggerEvents.js";
-import type { CodeRecord, OutboxMessage, PoolRecord, UserRecord } from "../../ports/store.js";
+import type { CodeRecord, OutboxMessage, PoolRecord, UserRecord } from "../../ports/store/index.js";
 import { fail } from "../../protocol/errors.js";
 import type { Deps } from "../deps.js";
 

@@ -4,7 +4,7 @@
 // at once (writers call `forget`), a change made through another node within that bound.
 
 import type { Clock } from "../../ports/clock.js";
-import type { ClientRecord, PoolRecord, Store } from "../../ports/store.js";
+import type { ClientRecord, PoolRecord, Store } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
 
 interface Entry<T> {

@@ -1,5 +1,5 @@
 import { checkSecretHash } from "../../domain/secretHash.js";
-import type { ClientRecord } from "../../ports/store.js";
+import type { ClientRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
 
 /** Enforces SecretHash for clients that have a secret (NotAuthorizedException otherwise). */

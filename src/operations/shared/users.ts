@@ -1,7 +1,8 @@
 // Finding a user by what the caller typed: the username, a sign-in alias, or the sub.
-import { aliasKey, nameKey } from "../../domain/attributes.js";
+import { aliasKey } from "../../domain/attributes.js";
 import { caseInsensitive } from "../../domain/pool.js";
-import type { AliasKind, PoolRecord, StoreTx, UserRecord } from "../../ports/store.js";
+import { usernameKey } from "../../domain/usernames.js";
+import type { AliasKind, PoolRecord, StoreRead, UserRecord } from "../../ports/store/index.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -11,12 +12,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * only once the attribute is verified, so an unconfirmed user is not found by alias) → sub.
  */
 export async function findUser(
-  repos: StoreTx,
+  repos: StoreRead,
   pool: PoolRecord,
   name: string,
 ): Promise<UserRecord | undefined> {
   const ci = caseInsensitive(pool.config);
-  const direct = await repos.users.get(pool.id, nameKey(name, ci));
+  const direct = await repos.users.get(pool.id, usernameKey(name, ci));
   if (direct) return direct;
   const kinds = new Set<AliasKind>([
     ...((pool.config.UsernameAttributes ?? []) as AliasKind[]),
@@ -25,7 +26,7 @@ export async function findUser(
   for (const kind of kinds) {
     const alias = await repos.aliases.find(pool.id, kind, aliasKey(kind, name, ci));
     if (alias) {
-      const user = await repos.users.get(pool.id, nameKey(alias.username, ci));
+      const user = await repos.users.get(pool.id, usernameKey(alias.username, ci));
       if (user) return user;
     }
   }

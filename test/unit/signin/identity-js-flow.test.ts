@@ -30,6 +30,7 @@ import {
   type Signer,
 } from "../../../src/domain/tokens/keys.js";
 import { issuerFor } from "../../../src/domain/tokens/validity.js";
+import { asUsername } from "../../../src/domain/usernames.js";
 
 const POOL = "us-east-1_Fl0wTest1";
 const CLIENT = "7ajt1lkd2m3uj5rcn0hvo2k3pq";
@@ -205,7 +206,11 @@ class Responder {
     if (!user) throw new Error("no user");
     const now = Date.now();
     const claims = buildClaims(cryptoRandom, {
-      user: { username, sub: user.sub, attributes: { email: user.email, email_verified: "true" } },
+      user: {
+        username: asUsername(username),
+        sub: user.sub,
+        attributes: { email: user.email, email_verified: "true" },
+      },
       groups: [],
       clientId: CLIENT,
       issuer: ISSUER,

@@ -30,6 +30,7 @@ import {
   unsealPrivateKey,
 } from "../../../src/domain/tokens/keys.js";
 import { issuerFor, jwksUri } from "../../../src/domain/tokens/validity.js";
+import { asUsername } from "../../../src/domain/usernames.js";
 import { makeCert, type TestCert } from "../../helpers/smtp.js";
 
 const POOL = "us-west-2_AbCdEf123";
@@ -47,7 +48,7 @@ let baseUrl: string;
 function claimsFor(issuer: string, now = Date.now()): TokenClaims {
   const input: ClaimsInput = {
     user: {
-      username: "alice",
+      username: asUsername("alice"),
       sub: "0f0e0d0c-0000-4000-8000-000000000001",
       attributes: { email: "a@example.com", email_verified: "true" },
     },

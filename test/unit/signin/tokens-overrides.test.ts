@@ -8,6 +8,7 @@ import {
   applyPreTokenGenerationV2,
 } from "../../../src/domain/tokens/overrides.js";
 import { issuerFor } from "../../../src/domain/tokens/validity.js";
+import { asUsername } from "../../../src/domain/usernames.js";
 
 const POOL = "eu-central-1_AbCdEf123";
 const CLIENT = "3n4b5urk1ft4fl3mg5e62d9ado";
@@ -16,7 +17,7 @@ const AUTH = NOW - 3_600_000;
 
 const input: ClaimsInput = {
   user: {
-    username: "d0b2ec76-0000-4000-8000-000000000001",
+    username: asUsername("d0b2ec76-0000-4000-8000-000000000001"),
     sub: "d0b2ec76-0000-4000-8000-000000000001",
     attributes: {
       email: "jane@example.com",

@@ -1,0 +1,194 @@
+// SQL of the outbox.
+import type { Selectable } from "kysely";
+import type {
+  DeliveryOutcome,
+  MessageFilter,
+  MessageStatus,
+  OutboxMessage,
+  OutboxRepo,
+} from "../../../ports/store/index.js";
+import { prepared, type Target } from "../prepared.js";
+import type { OutboxTable } from "../schema.js";
+import { num, numOrNull } from "./rows.js";
+
+export function toMessage(r: Selectable<OutboxTable>): OutboxMessage {
+  return {
+    id: r.id,
+    poolId: r.pool_id,
+    clientId: r.client_id,
+    username: r.username,
+    medium: r.medium as "EMAIL" | "SMS",
+    attributeName: r.attribute_name,
+    destination: r.destination,
+    subject: r.subject,
+    body: r.body,
+    code: r.code,
+    triggerSource: r.trigger_source,
+    createdAt: num(r.created_at),
+    status: r.status as MessageStatus,
+    transport: r.transport,
+    attempts: num(r.attempts),
+    lastError: r.last_error,
+    nextAttemptAt: num(r.next_attempt_at),
+    sentAt: numOrNull(r.sent_at),
+  };
+}
+
+const outboxInsert = prepared(
+  18,
+  (
+    db,
+    _e,
+    id: string,
+    pool_id: string,
+    client_id: string | null,
+    username: string,
+    medium: string,
+    attribute_name: string,
+    destination: string,
+    subject: string | null,
+    body: string,
+    code: string | null,
+    trigger_source: string,
+    created_at: number,
+    status: string,
+    transport: string,
+    attempts: number,
+    last_error: string | null,
+    next_attempt_at: number,
+    sent_at: number | null,
+  ) =>
+    db.insertInto("outbox").values({
+      id,
+      pool_id,
+      client_id,
+      username,
+      medium,
+      attribute_name,
+      destination,
+      subject,
+      body,
+      code,
+      trigger_source,
+      created_at,
+      status,
+      transport,
+      attempts,
+      last_error,
+      next_attempt_at,
+      sent_at,
+      claimed_by: null,
+      claimed_until: null,
+    }),
+);
+
+export class SqlOutbox implements OutboxRepo {
+  readonly #t: Target;
+  readonly #enqueued: (m: OutboxMessage) => void;
+  /** @param enqueued told of each message written, for after the commit (sqlStore.ts). */
+  constructor(t: Target, enqueued: (m: OutboxMessage) => void) {
+    this.#t = t;
+    this.#enqueued = enqueued;
+  }
+
+  async enqueue(m: OutboxMessage): Promise<void> {
+    await outboxInsert.run(
+      this.#t,
+      m.id,
+      m.poolId,
+      m.clientId,
+      m.username,
+      m.medium,
+      m.attributeName,
+      m.destination,
+      m.subject,
+      m.body,
+      m.code,
+      m.triggerSource,
+      m.createdAt,
+      m.status,
+      m.transport,
+      m.attempts,
+      m.lastError,
+      m.nextAttemptAt,
+      m.sentAt,
+    );
+    this.#enqueued(m);
+  }
+
+  async list(f: MessageFilter): Promise<OutboxMessage[]> {
+    let q = this.#t.db
+      .selectFrom("outbox")
+      .selectAll()
+      .orderBy("seq", f.order === "desc" ? "desc" : "asc");
+    if (f.userPoolId !== undefined) q = q.where("pool_id", "=", f.userPoolId);
+    if (f.username !== undefined) {
+      const u = f.username;
+      q = q.where((eb) => eb.or([eb("username", "=", u), eb("destination", "=", u)]));
+    }
+    if (f.destination !== undefined) q = q.where("destination", "=", f.destination);
+    if (f.clientId !== undefined) q = q.where("client_id", "=", f.clientId);
+    if (f.since !== undefined) q = q.where("created_at", ">=", f.since);
+    if (f.status !== undefined) q = q.where("status", "=", f.status);
+    if (f.limit !== undefined) q = q.limit(f.limit);
+    return (await q.execute()).map(toMessage);
+  }
+
+  async get(id: string): Promise<OutboxMessage | undefined> {
+    const r = await this.#t.db.selectFrom("outbox").selectAll().where("id", "=", id).executeTakeFirst();
+    return r && toMessage(r);
+  }
+
+  async prune(before: number): Promise<number> {
+    const r = await this.#t.db
+      .deleteFrom("outbox")
+      .where("status", "=", "sent")
+      .where("sent_at", "<", before)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  async clear(): Promise<number> {
+    const r = await this.#t.db.deleteFrom("outbox").executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  async claimDue(owner: string, now: number, leaseUntil: number, limit: number): Promise<OutboxMessage[]> {
+    const db = this.#t.db;
+    let due = db
+      .selectFrom("outbox")
+      .select("seq")
+      .where("status", "=", "queued")
+      .where("next_attempt_at", "<=", now)
+      .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now)]))
+      .orderBy("seq")
+      .limit(limit);
+    // Nodes sharing a PostgreSQL database claim disjoint batches; SQLite has one writer.
+    if (this.#t.engine === "postgres") due = due.forUpdate().skipLocked();
+    const rows = await db
+      .updateTable("outbox")
+      .set({ claimed_by: owner, claimed_until: leaseUntil })
+      .where("seq", "in", due)
+      .returningAll()
+      .execute();
+    return rows.map(toMessage).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async settle(id: string, o: DeliveryOutcome): Promise<void> {
+    await this.#t.db
+      .updateTable("outbox")
+      .set({
+        status: o.status,
+        attempts: o.attempts,
+        last_error: o.lastError,
+        next_attempt_at: o.nextAttemptAt,
+        sent_at: o.sentAt,
+        transport: o.transport,
+        claimed_by: null,
+        claimed_until: null,
+        ...(o.scrubBody ? { body: "", code: null } : {}),
+      })
+      .where("id", "=", id)
+      .execute();
+  }
+}

@@ -1,0 +1,178 @@
+// SQL of the users aggregate (aliases: aliases.ts).
+import type { Selectable } from "kysely";
+import { asUsername, type Username, type UsernameKey } from "../../../domain/usernames.js";
+import type { UserRecord, UserRepo, UserStatus } from "../../../ports/store/index.js";
+import { prepared, type Target } from "../prepared.js";
+import type { UsersTable } from "../schema.js";
+import { BULK_ROWS, changed, num } from "./rows.js";
+
+function toUser(r: Selectable<UsersTable>): UserRecord {
+  return {
+    poolId: r.pool_id,
+    username: asUsername(r.username),
+    sub: r.sub,
+    status: r.status as UserStatus,
+    enabled: num(r.enabled) === 1,
+    attributes: JSON.parse(r.attributes) as Record<string, string>,
+    passwordHash: r.password_hash,
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+/** Column values of a users row, in the order `insertUser` binds them. */
+function userValues(u: UserRecord, key: UsernameKey) {
+  return [
+    u.poolId,
+    u.username,
+    key,
+    u.sub,
+    u.status,
+    u.enabled ? 1 : 0,
+    JSON.stringify(u.attributes),
+    u.passwordHash,
+    u.createdAt,
+    u.updatedAt,
+  ] as const;
+}
+
+type UserColumns = ReturnType<typeof userValues>;
+
+function userRow(v: UserColumns) {
+  const [
+    pool_id,
+    username,
+    username_key,
+    sub,
+    status,
+    enabled,
+    attributes,
+    password_hash,
+    created_at,
+    updated_at,
+  ] = v;
+  return {
+    pool_id,
+    username,
+    username_key,
+    sub,
+    status,
+    enabled,
+    attributes,
+    password_hash,
+    created_at,
+    updated_at,
+  };
+}
+
+/** The one INSERT of a users row; variants add their conflict handling. */
+function insertUser(db: Target["db"], v: UserColumns) {
+  return db.insertInto("users").values(userRow(v));
+}
+
+// The request path's queries, built once per engine (see prepared.ts).
+const userInsert = prepared(10, (db, _e, ...v: UserColumns) =>
+  insertUser(db, v).onConflict((oc) => oc.doNothing()),
+);
+const userInsertStrict = prepared(10, (db, _e, ...v: UserColumns) => insertUser(db, v));
+const userByKey = prepared(2, (db, _e, poolId: string, key: string) =>
+  db.selectFrom("users").selectAll().where("pool_id", "=", poolId).where("username_key", "=", key),
+);
+const userBySub = prepared(2, (db, _e, poolId: string, sub: string) =>
+  db.selectFrom("users").selectAll().where("pool_id", "=", poolId).where("sub", "=", sub),
+);
+// Row lock where the engine has them; SQLite's writers are serialised already.
+const userForUpdate = prepared(2, (db, engine, poolId: string, username: string) => {
+  const q = db.selectFrom("users").selectAll().where("pool_id", "=", poolId).where("username", "=", username);
+  return engine === "postgres" ? q.forUpdate() : q;
+});
+const userUpdate = prepared(
+  7,
+  (
+    db,
+    _e,
+    status: string,
+    enabled: number,
+    attributes: string,
+    password_hash: string | null,
+    updated_at: number,
+    poolId: string,
+    username: string,
+  ) =>
+    db
+      .updateTable("users")
+      .set({ status, enabled, attributes, password_hash, updated_at })
+      .where("pool_id", "=", poolId)
+      .where("username", "=", username),
+);
+
+export class SqlUsers implements UserRepo {
+  readonly #t: Target;
+  constructor(t: Target) {
+    this.#t = t;
+  }
+
+  async createIfAbsent(u: UserRecord, key: UsernameKey): Promise<boolean> {
+    return changed(await userInsert.run(this.#t, ...userValues(u, key)));
+  }
+
+  async insertMany(users: readonly { user: UserRecord; usernameKey: UsernameKey }[]): Promise<void> {
+    // In-process SQLite: one prepared statement per row beats building big statements.
+    if (this.#t.direct) {
+      for (const x of users) await userInsertStrict.run(this.#t, ...userValues(x.user, x.usernameKey));
+      return;
+    }
+    for (let i = 0; i < users.length; i += BULK_ROWS) {
+      const rows = users.slice(i, i + BULK_ROWS).map((x) => userRow(userValues(x.user, x.usernameKey)));
+      await this.#t.db.insertInto("users").values(rows).execute();
+    }
+  }
+
+  async get(poolId: string, key: UsernameKey): Promise<UserRecord | undefined> {
+    const r = await userByKey.first(this.#t, poolId, key);
+    return r && toUser(r);
+  }
+
+  async getBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
+    const r = await userBySub.first(this.#t, poolId, sub);
+    return r && toUser(r);
+  }
+
+  async getForUpdate(poolId: string, username: Username): Promise<UserRecord | undefined> {
+    const r = await userForUpdate.first(this.#t, poolId, username);
+    return r && toUser(r);
+  }
+
+  async update(u: UserRecord): Promise<void> {
+    await userUpdate.run(
+      this.#t,
+      u.status,
+      u.enabled ? 1 : 0,
+      JSON.stringify(u.attributes),
+      u.passwordHash,
+      u.updatedAt,
+      u.poolId,
+      u.username,
+    );
+  }
+
+  async delete(poolId: string, username: Username): Promise<boolean> {
+    const r = await this.#t.db
+      .deleteFrom("users")
+      .where("pool_id", "=", poolId)
+      .where("username", "=", username)
+      .executeTakeFirst();
+    return r.numDeletedRows > 0n;
+  }
+
+  async list(poolId: string, limit: number, after: string | null): Promise<UserRecord[]> {
+    let q = this.#t.db
+      .selectFrom("users")
+      .selectAll()
+      .where("pool_id", "=", poolId)
+      .orderBy("username")
+      .limit(limit);
+    if (after !== null) q = q.where("username", ">", after);
+    return (await q.execute()).map(toUser);
+  }
+}

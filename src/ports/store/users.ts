@@ -1,0 +1,81 @@
+// Users, and the sign-in aliases they hold (an alias names exactly one user of its pool).
+//
+// A user is found by its lookup key (`UsernameKey`: what the caller typed, case-folded in a
+// case-insensitive pool) and, once found, addressed by its immutable internal `Username`.
+// The two are distinct branded types (src/domain/usernames.ts), so that one cannot be passed
+// where the other is meant.
+import type { Username, UsernameKey } from "../../domain/usernames.js";
+
+export type UserStatus =
+  | "UNCONFIRMED"
+  | "CONFIRMED"
+  | "ARCHIVED"
+  | "COMPROMISED"
+  | "UNKNOWN"
+  | "RESET_REQUIRED"
+  | "FORCE_CHANGE_PASSWORD"
+  | "EXTERNAL_PROVIDER";
+
+export interface UserRecord {
+  poolId: string;
+  /** The internal username (a UUID in UsernameAttributes pools). */
+  username: Username;
+  sub: string;
+  status: UserStatus;
+  enabled: boolean;
+  /** Attribute name → value, excluding `sub` (kept in its own column). */
+  attributes: Record<string, string>;
+  /** PHC-style password hash, or null (no password). */
+  passwordHash: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface UserReads {
+  /** The user whose lookup key this is. */
+  get(poolId: string, key: UsernameKey): Promise<UserRecord | undefined>;
+  getBySub(poolId: string, sub: string): Promise<UserRecord | undefined>;
+  /** Users ordered by username; `after` is an exclusive lower bound on the username. */
+  list(poolId: string, limit: number, after: string | null): Promise<UserRecord[]>;
+}
+
+export interface UserRepo extends UserReads {
+  /** Atomic: inserts unless the lookup key (or the sub) exists; false when it does. */
+  createIfAbsent(user: UserRecord, key: UsernameKey): Promise<boolean>;
+  /**
+   * Bulk import (benchmarks, imports): inserts many new users in few statements. Fails the
+   * transaction if any lookup key or sub exists.
+   */
+  insertMany(users: readonly { user: UserRecord; usernameKey: UsernameKey }[]): Promise<void>;
+  /**
+   * Reads the user by its internal username and locks it for the rest of the transaction
+   * (`FOR UPDATE` where the engine has row locks; SQLite transactions are already serialised).
+   */
+  getForUpdate(poolId: string, username: Username): Promise<UserRecord | undefined>;
+  update(user: UserRecord): Promise<void>;
+  delete(poolId: string, username: Username): Promise<boolean>;
+}
+
+/** A sign-in name other than the username: an alias or a username attribute. */
+export type AliasKind = "email" | "phone_number" | "preferred_username";
+
+export interface AliasRecord {
+  poolId: string;
+  kind: AliasKind;
+  /** The value, case-folded when the pool is case-insensitive. */
+  valueKey: string;
+  username: Username;
+}
+
+export interface AliasReads {
+  find(poolId: string, kind: AliasKind, valueKey: string): Promise<AliasRecord | undefined>;
+  listForUser(poolId: string, username: Username): Promise<AliasRecord[]>;
+}
+
+export interface AliasRepo extends AliasReads {
+  /** Atomic: claims the alias for a user unless another user holds it; false when taken. */
+  claim(alias: AliasRecord): Promise<boolean>;
+  /** Moves the alias to `alias.username` whoever holds it; returns the previous holder. */
+  transfer(alias: AliasRecord): Promise<Username | null>;
+  release(poolId: string, kind: AliasKind, valueKey: string, username: Username): Promise<void>;
+}

@@ -1,0 +1,180 @@
+// Users and the aliases they hold: lookups by key, sub and username, atomic creation and claims.
+// Part of the store contract (harness.ts); the runners run it against every backend.
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import type { AliasRecord, UserRecord } from "../../src/ports/store/index.js";
+import { type Contract, codeRecord, key, name, userRecord } from "./harness.js";
+
+export const usersContract: Contract = (ctx) => {
+  describe("users", () => {
+    it("round-trips a user; reads by key, by sub and for update", async () => {
+      const p = await ctx.newPool();
+      const u = userRecord(p, "Alice", {
+        attributes: { email: "alice@example.com", email_verified: "true", "custom:team": "blue" },
+        passwordHash: null,
+        enabled: false,
+        status: "CONFIRMED",
+      });
+      expect(await ctx.store.transaction((tx) => tx.users.createIfAbsent(u, key("alice")))).toBe(true);
+      expect(await ctx.store.read.users.get(p, key("alice"))).toEqual(u);
+      // The key is what is looked up, not the username as typed.
+      expect(await ctx.store.read.users.get(p, key("Alice"))).toBeUndefined();
+      expect(await ctx.store.read.users.getBySub(p, u.sub)).toEqual(u);
+      expect(await ctx.store.read.users.getBySub(p, randomUUID())).toBeUndefined();
+      const locked = await ctx.store.transaction((tx) => tx.users.getForUpdate(p, name("Alice")));
+      expect(locked).toEqual(u);
+    });
+
+    it("createIfAbsent refuses a duplicate key or a duplicate sub, and writes nothing then", async () => {
+      const p = await ctx.newPool();
+      const first = await ctx.newUser(p, "bob");
+      const sameKey = userRecord(p, "bob2", { attributes: { email: "other@example.com" } });
+      expect(await ctx.store.transaction((tx) => tx.users.createIfAbsent(sameKey, key("bob")))).toBe(false);
+      const sameSub = userRecord(p, "carol", { sub: first.sub });
+      expect(await ctx.store.transaction((tx) => tx.users.createIfAbsent(sameSub, key("carol")))).toBe(false);
+      expect(await ctx.store.read.users.get(p, key("carol"))).toBeUndefined();
+      expect(await ctx.store.read.users.get(p, key("bob"))).toEqual(first);
+      expect(await ctx.store.read.pools.countUsers(p)).toBe(1);
+    });
+
+    it("createIfAbsent under concurrency: exactly one of N racing creations wins", async () => {
+      const p = await ctx.newPool();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          ctx.store.transaction((tx) => tx.users.createIfAbsent(userRecord(p, "racer"), key("racer"))),
+        ),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await ctx.store.read.pools.countUsers(p)).toBe(1);
+    });
+
+    it("updates and deletes users", async () => {
+      const p = await ctx.newPool();
+      const u = await ctx.newUser(p, "dave");
+      const next: UserRecord = {
+        ...u,
+        status: "CONFIRMED",
+        enabled: false,
+        attributes: { ...u.attributes, email_verified: "true" },
+        passwordHash: null,
+        updatedAt: 99_000,
+      };
+      await ctx.store.transaction((tx) => tx.users.update(next));
+      expect(await ctx.store.read.users.get(p, key("dave"))).toEqual(next);
+      expect(await ctx.store.transaction((tx) => tx.users.delete(p, name("dave")))).toBe(true);
+      expect(await ctx.store.transaction((tx) => tx.users.delete(p, name("dave")))).toBe(false);
+      expect(await ctx.store.read.users.get(p, key("dave"))).toBeUndefined();
+    });
+
+    it("lists in username order with an exclusive `after` and a limit", async () => {
+      const p = await ctx.newPool();
+      for (const n of ["carol", "alice", "bob", "dave"]) await ctx.newUser(p, n);
+      const names = async (limit: number, after: string | null) =>
+        (await ctx.store.read.users.list(p, limit, after)).map((u) => u.username);
+      expect(await names(10, null)).toEqual(["alice", "bob", "carol", "dave"]);
+      expect(await names(2, null)).toEqual(["alice", "bob"]);
+      expect(await names(2, "bob")).toEqual(["carol", "dave"]);
+      expect(await names(2, "dave")).toEqual([]);
+    });
+
+    it("bulk-imports users and their codes in one transaction, or nothing on a duplicate", async () => {
+      const p = await ctx.newPool();
+      const many = Array.from({ length: 1203 }, (_, i) =>
+        userRecord(p, `bulk${i}`, { sub: `sub-${p}-${i}` }),
+      );
+      await ctx.store.transaction(async (tx) => {
+        await tx.users.insertMany(many.map((user) => ({ user, usernameKey: key(user.username) })));
+        await tx.codes.putMany(many.map((u) => codeRecord(p, u.username)));
+      });
+      expect(await ctx.store.read.pools.countUsers(p)).toBe(1203);
+      expect(await ctx.store.read.users.get(p, key("bulk1202"))).toEqual(many[1202]);
+      expect((await ctx.store.read.codes.get(p, name("bulk700"), "SIGNUP"))?.codeHmac).toBe(
+        codeRecord(p, "bulk700").codeHmac,
+      );
+      const clash = [
+        userRecord(p, "fresh1", { sub: `sub-${p}-fresh1` }),
+        userRecord(p, "bulk5", { sub: `sub-${p}-new5` }),
+      ];
+      await expect(
+        ctx.store.transaction((tx) =>
+          tx.users.insertMany(clash.map((user) => ({ user, usernameKey: key(user.username) }))),
+        ),
+      ).rejects.toThrow();
+      expect(await ctx.store.read.users.get(p, key("fresh1"))).toBeUndefined();
+    });
+  });
+
+  describe("aliases", () => {
+    it("claims, refuses a taken alias, transfers and releases", async () => {
+      const p = await ctx.newPool();
+      await ctx.newUser(p, "erin");
+      await ctx.newUser(p, "frank");
+      const alias = (username: string): AliasRecord => ({
+        poolId: p,
+        kind: "email",
+        valueKey: "shared@example.com",
+        username: name(username),
+      });
+      expect(await ctx.store.transaction((tx) => tx.aliases.claim(alias("erin")))).toBe(true);
+      // Claiming again for the holder is fine; for anyone else it is refused.
+      expect(await ctx.store.transaction((tx) => tx.aliases.claim(alias("erin")))).toBe(true);
+      expect(await ctx.store.transaction((tx) => tx.aliases.claim(alias("frank")))).toBe(false);
+      expect(await ctx.store.read.aliases.find(p, "email", "shared@example.com")).toEqual(alias("erin"));
+      expect(await ctx.store.read.aliases.find(p, "phone_number", "shared@example.com")).toBeUndefined();
+
+      expect(await ctx.store.transaction((tx) => tx.aliases.transfer(alias("frank")))).toBe("erin");
+      expect(await ctx.store.read.aliases.find(p, "email", "shared@example.com")).toEqual(alias("frank"));
+      expect(await ctx.store.transaction((tx) => tx.aliases.transfer(alias("frank")))).toBeNull();
+      // Transferring an alias nobody holds just claims it.
+      const fresh: AliasRecord = {
+        poolId: p,
+        kind: "phone_number",
+        valueKey: "+14155550123",
+        username: name("erin"),
+      };
+      expect(await ctx.store.transaction((tx) => tx.aliases.transfer(fresh))).toBeNull();
+      expect(await ctx.store.read.aliases.find(p, "phone_number", "+14155550123")).toEqual(fresh);
+
+      // Only the holder's release removes it.
+      await ctx.store.transaction((tx) => tx.aliases.release(p, "email", "shared@example.com", name("erin")));
+      expect(await ctx.store.read.aliases.find(p, "email", "shared@example.com")).toEqual(alias("frank"));
+      await ctx.store.transaction((tx) =>
+        tx.aliases.release(p, "email", "shared@example.com", name("frank")),
+      );
+      expect(await ctx.store.read.aliases.find(p, "email", "shared@example.com")).toBeUndefined();
+    });
+
+    it("lists a user's aliases, and deleting the user releases them", async () => {
+      const p = await ctx.newPool();
+      await ctx.newUser(p, "gina");
+      const mine: AliasRecord[] = [
+        { poolId: p, kind: "email", valueKey: "gina@example.com", username: name("gina") },
+        { poolId: p, kind: "preferred_username", valueKey: "gigi", username: name("gina") },
+      ];
+      await ctx.store.transaction(async (tx) => {
+        for (const a of mine) expect(await tx.aliases.claim(a)).toBe(true);
+      });
+      const listed = await ctx.store.read.aliases.listForUser(p, name("gina"));
+      expect([...listed].sort((x, y) => x.kind.localeCompare(y.kind))).toEqual(mine);
+      await ctx.store.transaction((tx) => tx.users.delete(p, name("gina")));
+      expect(await ctx.store.read.aliases.listForUser(p, name("gina"))).toEqual([]);
+      expect(await ctx.store.read.aliases.find(p, "email", "gina@example.com")).toBeUndefined();
+    });
+
+    it("two users racing for one alias: exactly one wins", async () => {
+      const p = await ctx.newPool();
+      const names = ["h1", "h2", "h3", "h4", "h5"];
+      for (const n of names) await ctx.newUser(p, n);
+      const results = await Promise.all(
+        names.map((n) =>
+          ctx.store.transaction((tx) =>
+            tx.aliases.claim({ poolId: p, kind: "email", valueKey: "race@example.com", username: name(n) }),
+          ),
+        ),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const winner = names[results.indexOf(true)];
+      expect((await ctx.store.read.aliases.find(p, "email", "race@example.com"))?.username).toBe(winner);
+    });
+  });
+};
