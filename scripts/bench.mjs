@@ -230,6 +230,8 @@ async function bulkLoad(db, poolId, count, prefix = "u") {
             enabled: true,
             attributes: { email: `${username}@example.com`, email_verified: "false" },
             passwordHash: null,
+            srp: null,
+            passwordChangedAt: null,
             createdAt: now,
             updatedAt: now,
           },

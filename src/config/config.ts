@@ -51,6 +51,8 @@ const limits = z
     ipRequestsPerSecond: z.number().min(0).optional(),
     /** Burst above that rate one IP may use (the token bucket's size). Default: 2 × the rate. */
     ipBurst: z.number().int().min(1).optional(),
+    /** Extra per-IP tokens an expensive password hash (N ≥ 2^13, e.g. at SignUp) takes. */
+    ipHashCost: z.number().min(0).default(4),
   })
   .strict();
 
@@ -241,6 +243,10 @@ export const configSchema = z
     passwordHashing: passwordHashing.optional(),
     /** Password hashes computed at once; default: the machine's cores less one (at least 1). */
     passwordHashingConcurrency: z.number().int().min(1).max(64).optional(),
+    /** Requests that may wait for a hashing slot; more are refused (TooManyRequestsException). */
+    passwordHashingMaxQueue: z.number().int().min(0).default(64),
+    /** Longest wait for a hashing slot (also refused up front when the wait would be longer). */
+    passwordHashingMaxWaitMs: z.number().int().min(1).default(5000),
     seed: z
       .object({ pools: z.array(seedPool).default([]) })
       .strict()

@@ -36,9 +36,14 @@ export const acceptAll: Authenticator = { authenticate: () => undefined };
 
 /** Admission control for the unauthenticated operations (src/protocol/ipLimiter.ts). */
 export interface PublicLimiter {
-  /** False when the caller at `sourceIp` is over its rate. */
+  /** False when the caller at `sourceIp` is over its rate; else counts one request. */
   allow(sourceIp: string): boolean;
+  /** Charges the caller `tokens` more for costly work; false when it cannot afford it now. */
+  charge(sourceIp: string, tokens: number): boolean;
 }
+
+/** The limiter when per-IP limiting is off. */
+export const unlimited: PublicLimiter = { allow: () => true, charge: () => true };
 
 const TARGET_DOT = `${TARGET_PREFIX}.`;
 const MAX_JSON_DEPTH = 64;

@@ -131,6 +131,8 @@ export function userRecord(poolId: string, username: string, over: Partial<UserR
     enabled: true,
     attributes: { email: `${username}@example.com`, email_verified: "false" },
     passwordHash: "$scrypt$ln=10,r=8,p=1$c2FsdA$aGFzaA",
+    srp: { salt: "5eed", verifier: "c0ffee" },
+    passwordChangedAt: 3_000,
     createdAt: 3_000,
     updatedAt: 3_000,
     ...over,

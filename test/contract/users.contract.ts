@@ -57,10 +57,24 @@ export const usersContract: Contract = (ctx) => {
         enabled: false,
         attributes: { ...u.attributes, email_verified: "true" },
         passwordHash: null,
+        srp: null,
+        passwordChangedAt: null,
         updatedAt: 99_000,
       };
       await ctx.store.transaction((tx) => tx.users.update(next));
       expect(await ctx.store.read.users.get(p, key("dave"))).toEqual(next);
+      // A new password's hash, verifier and time are written together.
+      const withPassword: UserRecord = {
+        ...next,
+        passwordHash: "$scrypt$ln=4,r=8,p=1$bmV3$aGFzaDI",
+        srp: { salt: "ab12", verifier: "9f00d" },
+        passwordChangedAt: 100_000,
+        updatedAt: 100_000,
+      };
+      await ctx.store.transaction((tx) => tx.users.update(withPassword));
+      expect(await ctx.store.transaction((tx) => tx.users.getForUpdate(p, name("dave")))).toEqual(
+        withPassword,
+      );
       expect(await ctx.store.transaction((tx) => tx.users.delete(p, name("dave")))).toBe(true);
       expect(await ctx.store.transaction((tx) => tx.users.delete(p, name("dave")))).toBe(false);
       expect(await ctx.store.read.users.get(p, key("dave"))).toBeUndefined();

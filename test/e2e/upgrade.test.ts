@@ -17,8 +17,10 @@ import {
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import Database from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrationProvider } from "../../src/adapters/store/migrations/index.js";
 import { openStore } from "../../src/adapters/store/open.js";
 import { cryptoRandom, type Random } from "../../src/domain/ids.js";
 import { computeSecretHash } from "../../src/domain/secretHash.js";
@@ -47,6 +49,23 @@ interface Legacy {
 
 type Engine = "sqlite" | "postgres";
 type Run = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/** Undoes the migrations after `name` on a stopped server's database (their `down`s). */
+async function migrateDownTo(db: string, name: string): Promise<void> {
+  const engine = db.startsWith("postgres") ? "postgres" : "sqlite";
+  const k = new Kysely<unknown>({
+    dialect:
+      engine === "postgres"
+        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: db, max: 1 }) })
+        : new SqliteDialect({ database: new Database(db) }),
+  });
+  try {
+    const { error } = await new Migrator({ db: k, provider: migrationProvider(engine) }).migrateTo(name);
+    if (error) throw error;
+  } finally {
+    await k.destroy();
+  }
+}
 
 /** Runs SQL (`?` placeholders) on a stopped server's database, writable. */
 async function sqlOn(db: string, fn: (run: Run) => Promise<void>): Promise<void> {
@@ -148,10 +167,10 @@ describe.each(engines)("a database made by an earlier version (%s)", (engine) =>
     }
     // The old shape: the secret in meta, no fingerprint, migration 0004 not run, and
     // `previous` as a JSON array (ann) or the mix a supersede made of one (bob).
+    await migrateDownTo(db, "0003_outbox_without_user_index");
     await sqlOn(db, async (run) => {
       await run("DELETE FROM meta WHERE key = 'server_secret_fingerprint'");
       await run("INSERT INTO meta (key, value) VALUES ('server_secret', ?)", [secret]);
-      await run("DELETE FROM kysely_migration WHERE name = '0004_codes_previous_text'");
       for (const r of await run("SELECT username, previous FROM codes WHERE pool_id = ?", [legacy.poolId])) {
         const hmacs = String(r.previous).split(",");
         const old =

@@ -12,6 +12,8 @@ const user: UserRecord = {
   enabled: true,
   attributes: { email: "alice@example.com", name: 'Alice "Al" Smith', phone_number: "+14155550123" },
   passwordHash: null,
+  srp: null,
+  passwordChangedAt: null,
   createdAt: 0,
   updatedAt: 0,
 };

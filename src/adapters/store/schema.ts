@@ -33,6 +33,10 @@ export interface UsersTable {
   password_hash: string | null;
   created_at: number;
   updated_at: number;
+  /** SRP salt and verifier, hex (migration 0005); NULL until a password is set after it. */
+  srp_salt: string | null;
+  srp_verifier: string | null;
+  password_changed_at: number | null;
 }
 export interface AliasesTable {
   pool_id: string;

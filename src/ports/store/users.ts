@@ -4,6 +4,7 @@
 // case-insensitive pool) and, once found, addressed by its immutable internal `Username`.
 // The two are distinct branded types (src/domain/usernames.ts), so that one cannot be passed
 // where the other is meant.
+import type { StoredVerifier } from "../../domain/srp/verifier.js";
 import type { Username, UsernameKey } from "../../domain/usernames.js";
 
 export type UserStatus =
@@ -27,6 +28,13 @@ export interface UserRecord {
   attributes: Record<string, string>;
   /** PHC-style password hash, or null (no password). */
   passwordHash: string | null;
+  /**
+   * The SRP salt and verifier of the same password (hex), or null: no password, or one set
+   * before Cognate stored verifiers (the next password sign-in adds it).
+   */
+  srp: StoredVerifier | null;
+  /** When the password was last set (epoch ms), or null when unknown or there is none. */
+  passwordChangedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }

@@ -1,13 +1,16 @@
 // The migrations, run at start-up in order, each once (Kysely records them by name). One
 // numbered file per migration; the same migrations serve SQLite and PostgreSQL, and where
 // the engines differ a migration is told which one it runs on. A migration's name and effect
-// never change once released: existing databases have it recorded as applied.
+// never change once released: existing databases have it recorded as applied. From 0004 on
+// each migration also has a `down`, so that test/e2e/upgrade.test.ts can rebuild the schema
+// of an earlier version.
 import type { Kysely, Migration, MigrationProvider } from "kysely";
 import type { Engine } from "../schema.js";
 import { initial } from "./0001_initial.js";
 import { accessKeys } from "./0002_access_keys.js";
 import { outboxWithoutUserIndex } from "./0003_outbox_without_user_index.js";
 import { codesPreviousText } from "./0004_codes_previous_text.js";
+import { userCredentials } from "./0005_user_credentials.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations operate on a schema that is still being built.
 export type AnyDb = Kysely<any>;
@@ -18,6 +21,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     "0002_access_keys": accessKeys,
     "0003_outbox_without_user_index": outboxWithoutUserIndex,
     "0004_codes_previous_text": codesPreviousText,
+    "0005_user_credentials": userCredentials,
   };
 }
 

@@ -15,6 +15,9 @@ function toUser(r: Selectable<UsersTable>): UserRecord {
     enabled: num(r.enabled) === 1,
     attributes: JSON.parse(r.attributes) as Record<string, string>,
     passwordHash: r.password_hash,
+    srp:
+      r.srp_salt !== null && r.srp_verifier !== null ? { salt: r.srp_salt, verifier: r.srp_verifier } : null,
+    passwordChangedAt: r.password_changed_at === null ? null : num(r.password_changed_at),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
   };
@@ -33,6 +36,9 @@ function userValues(u: UserRecord, key: UsernameKey) {
     u.passwordHash,
     u.createdAt,
     u.updatedAt,
+    u.srp?.salt ?? null,
+    u.srp?.verifier ?? null,
+    u.passwordChangedAt,
   ] as const;
 }
 
@@ -50,6 +56,9 @@ function userRow(v: UserColumns) {
     password_hash,
     created_at,
     updated_at,
+    srp_salt,
+    srp_verifier,
+    password_changed_at,
   ] = v;
   return {
     pool_id,
@@ -62,6 +71,9 @@ function userRow(v: UserColumns) {
     password_hash,
     created_at,
     updated_at,
+    srp_salt,
+    srp_verifier,
+    password_changed_at,
   };
 }
 
@@ -71,10 +83,10 @@ function insertUser(db: Target["db"], v: UserColumns) {
 }
 
 // The request path's queries, built once per engine (see prepared.ts).
-const userInsert = prepared(10, (db, _e, ...v: UserColumns) =>
+const userInsert = prepared(13, (db, _e, ...v: UserColumns) =>
   insertUser(db, v).onConflict((oc) => oc.doNothing()),
 );
-const userInsertStrict = prepared(10, (db, _e, ...v: UserColumns) => insertUser(db, v));
+const userInsertStrict = prepared(13, (db, _e, ...v: UserColumns) => insertUser(db, v));
 const userByKey = prepared(2, (db, _e, poolId: string, key: string) =>
   db.selectFrom("users").selectAll().where("pool_id", "=", poolId).where("username_key", "=", key),
 );
@@ -87,7 +99,7 @@ const userForUpdate = prepared(2, (db, engine, poolId: string, username: string)
   return engine === "postgres" ? q.forUpdate() : q;
 });
 const userUpdate = prepared(
-  7,
+  10,
   (
     db,
     _e,
@@ -95,13 +107,25 @@ const userUpdate = prepared(
     enabled: number,
     attributes: string,
     password_hash: string | null,
+    srp_salt: string | null,
+    srp_verifier: string | null,
+    password_changed_at: number | null,
     updated_at: number,
     poolId: string,
     username: string,
   ) =>
     db
       .updateTable("users")
-      .set({ status, enabled, attributes, password_hash, updated_at })
+      .set({
+        status,
+        enabled,
+        attributes,
+        password_hash,
+        srp_salt,
+        srp_verifier,
+        password_changed_at,
+        updated_at,
+      })
       .where("pool_id", "=", poolId)
       .where("username", "=", username),
 );
@@ -150,6 +174,9 @@ export class SqlUsers implements UserRepo {
       u.enabled ? 1 : 0,
       JSON.stringify(u.attributes),
       u.passwordHash,
+      u.srp?.salt ?? null,
+      u.srp?.verifier ?? null,
+      u.passwordChangedAt,
       u.updatedAt,
       u.poolId,
       u.username,

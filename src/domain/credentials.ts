@@ -1,0 +1,41 @@
+// What is stored when a password is set — by SignUp, an administrator, a reset, a change or
+// a NEW_PASSWORD_REQUIRED answer: the scrypt hash (password flows) and the SRP salt and
+// verifier (USER_SRP_AUTH never sends the password), both of the same password, and when it
+// was set. Never the password itself (docs/signin-internals.md, "Storing passwords").
+import { fail, messages } from "../protocol/errors.js";
+import type { Random } from "./ids.js";
+import { type HashGate, hashPassword, type ScryptCost } from "./passwords.js";
+import { createVerifier, type StoredVerifier, userIdentity } from "./srp/verifier.js";
+import type { Username } from "./usernames.js";
+
+export interface PasswordCredentials {
+  passwordHash: string;
+  srp: StoredVerifier;
+  passwordChangedAt: number;
+}
+
+export interface CredentialDeps {
+  hashGate: HashGate;
+  passwordCost: ScryptCost;
+  random: Random;
+}
+
+/**
+ * The stored form of `password` for the user `username` of `poolId`. The hash runs on the
+ * thread pool behind the hashing gate (it may refuse with TooManyRequestsException when the
+ * queue is full); the verifier is one modular exponentiation on this thread (~1 ms). Call it
+ * outside any transaction.
+ */
+export async function passwordCredentials(
+  deps: CredentialDeps,
+  poolId: string,
+  username: Username,
+  password: string,
+  now: number,
+): Promise<PasswordCredentials> {
+  const hashed = await deps.hashGate.run(() => hashPassword(password, deps.passwordCost));
+  if (hashed.kind === "busy") fail("TooManyRequestsException", messages.tooManyRequests);
+  const passwordHash = hashed.value;
+  const srp = createVerifier(deps.random, userIdentity(poolId, username), password);
+  return { passwordHash, srp, passwordChangedAt: now };
+}
