@@ -18,7 +18,6 @@
 //   wrong scope (date/region/service) InvalidSignatureException "Credential should be scoped …"
 //   body or headers altered, wrong secret  InvalidSignatureException "The request signature …"
 import { createHash, createHmac, type Hash, type Hmac, timingSafeEqual } from "node:crypto";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { Clock } from "../ports/clock.js";
 import type { ApiRequest, Authenticator } from "./dispatch.js";
 import { fail } from "./errors.js";
@@ -34,6 +33,10 @@ const MESSAGES = {
     "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
   payloadHash: "The provided 'x-amz-content-sha256' header does not match what was computed.",
 };
+
+// Loaded on the first signed request: dev mode never verifies signatures, and loading the
+// signer is a noticeable part of the server's start-up time.
+let signerModule: Promise<typeof import("@smithy/signature-v4")> | null = null;
 
 /** Looks up the secret of an access key; undefined when the key is unknown or revoked. */
 export type SecretLookup = (accessKeyId: string) => Promise<string | undefined>;
@@ -310,6 +313,8 @@ export class SigV4Verifier implements Authenticator {
       if (v !== undefined) headers[name] = v;
     }
     const { path, query } = splitUrl(req.rawUrl ?? req.path);
+    signerModule ??= import("@smithy/signature-v4");
+    const { SignatureV4 } = await signerModule;
     const signer = new SignatureV4({
       credentials: { accessKeyId: auth.accessKeyId, secretAccessKey },
       region: auth.scopeRegion,
