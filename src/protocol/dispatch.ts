@@ -108,7 +108,7 @@ export class Dispatcher {
   /** Resolves the operation named by X-Amz-Target, or throws UnknownOperationException. */
   resolve(req: ApiRequest): string {
     const ct = (req.contentType ?? "").split(";")[0]?.trim().toLowerCase();
-    // Coral answers a wrong content type with UnknownOperationException (COGNITO-BEHAVIOUR.md §1.7).
+    // Coral answers a wrong content type with UnknownOperationException (docs/behaviour.md "Protocol-level errors").
     if (ct !== "application/x-amz-json-1.1" && ct !== "application/x-amz-json-1.0") {
       fail(
         "UnknownOperationException",

@@ -1,5 +1,5 @@
-// ResendConfirmationCode through the AWS SDK: every step of PRODUCT.md's spec and every
-// error of the operation's model list that arises without external services.
+// ResendConfirmationCode through the AWS SDK: every step of docs/behaviour.md
+// "ResendConfirmationCode" and every error of the operation's model list that arises without external services.
 import { createHmac } from "node:crypto";
 import {
   AdminConfirmSignUpCommand,
