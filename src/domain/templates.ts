@@ -56,6 +56,7 @@ export function codeTemplate(pool: PoolConfig, medium: "EMAIL" | "SMS"): Message
   const t = pool.VerificationMessageTemplate ?? {};
   if (medium === "SMS") return verificationTemplate(pool, medium);
   return {
+    medium,
     subject: t.EmailSubject ?? pool.EmailVerificationSubject ?? DEFAULT_EMAIL_SUBJECT,
     body: t.EmailMessage ?? pool.EmailVerificationMessage ?? DEFAULT_EMAIL_MESSAGE,
     link: false,
