@@ -3,10 +3,12 @@
 // answered with a clear "not supported" error.
 import { AdminConfirmSignUp } from "./AdminConfirmSignUp.js";
 import { AdminDeleteUser } from "./AdminDeleteUser.js";
+import { AdminDeleteUserAttributes } from "./AdminDeleteUserAttributes.js";
 import { AdminDisableUser } from "./AdminDisableUser.js";
 import { AdminEnableUser } from "./AdminEnableUser.js";
 import { AdminGetUser } from "./AdminGetUser.js";
 import { AdminResetUserPassword } from "./AdminResetUserPassword.js";
+import { AdminUpdateUserAttributes } from "./AdminUpdateUserAttributes.js";
 import { ConfirmForgotPassword } from "./ConfirmForgotPassword.js";
 import { ConfirmSignUp } from "./ConfirmSignUp.js";
 import { CreateUserPool } from "./CreateUserPool.js";
@@ -35,6 +37,8 @@ export const OPERATIONS: readonly Operation[] = [
   ForgotPassword,
   ConfirmForgotPassword,
   AdminResetUserPassword,
+  AdminUpdateUserAttributes,
+  AdminDeleteUserAttributes,
   // User pools and app clients.
   CreateUserPool,
   DescribeUserPool,
