@@ -26,6 +26,7 @@ import type { Triggers } from "./ports/triggers.js";
 import { adminAuthenticator, publicLimiter, warnWithoutAccessKeys } from "./protocol/admission.js";
 import { type Authenticator, Dispatcher } from "./protocol/dispatch.js";
 import { type SeedResult, seed } from "./seed.js";
+import { SigningKeys } from "./services/tokens/keys.js";
 
 export interface StartOptions {
   clock?: Clock;
@@ -148,6 +149,8 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       hashGate: new HashGate(config.passwordHashingConcurrency ?? defaultHashConcurrency(passwordCost)),
       delivery: gate,
       triggers,
+      signingKeys: new SigningKeys(store, clock),
+      refreshTokenKey: opened.refreshTokenKey,
     };
     const dispatcher = new Dispatcher(
       operationMap(),

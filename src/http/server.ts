@@ -11,6 +11,7 @@ import { ServiceError } from "../protocol/errors.js";
 import { handleConfirmLink } from "./confirmLink.js";
 import type { DevConsole } from "./console/console.js";
 import { handleDevInbox } from "./devInbox.js";
+import { handleWellKnown } from "./wellKnown.js";
 
 const JSON_TYPE = "application/x-amz-json-1.1";
 const CORS_HEADERS = {
@@ -236,6 +237,14 @@ export function createHttpServer(a: {
       });
       res.end(page.html);
       return;
+    }
+
+    if (method === "GET" && url.pathname.includes("/.well-known/")) {
+      const answer = await handleWellKnown(deps, url.pathname);
+      if (answer) {
+        sendJson(res, requestId, answer.status, answer.body);
+        return;
+      }
     }
 
     if (method === "GET" && (url.pathname === "/health" || url.pathname === "/_health")) {

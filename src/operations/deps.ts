@@ -7,6 +7,7 @@ import type { Clock } from "../ports/clock.js";
 import type { DeliveryGate } from "../ports/delivery.js";
 import type { Store } from "../ports/store/index.js";
 import type { Triggers } from "../ports/triggers.js";
+import type { SigningKeys } from "../services/tokens/keys.js";
 import type { Directory } from "./shared/directory.js";
 
 export interface Deps {
@@ -24,4 +25,8 @@ export interface Deps {
   /** Checks, before anything is written, that a message can be delivered; wakes the outbox. */
   delivery: DeliveryGate;
   triggers: Triggers;
+  /** This node's cache of the pools' token signing keys (services/tokens/keys.ts). */
+  signingKeys: SigningKeys;
+  /** Seals refresh tokens: a data key kept under the server secret (adapters/store/serverSecret.ts). */
+  refreshTokenKey: Buffer;
 }

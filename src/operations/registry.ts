@@ -6,6 +6,7 @@ import { AdminDeleteUser } from "./AdminDeleteUser.js";
 import { AdminDisableUser } from "./AdminDisableUser.js";
 import { AdminEnableUser } from "./AdminEnableUser.js";
 import { AdminGetUser } from "./AdminGetUser.js";
+import { AdminInitiateAuth } from "./AdminInitiateAuth.js";
 import { ConfirmSignUp } from "./ConfirmSignUp.js";
 import { CreateUserPool } from "./CreateUserPool.js";
 import { CreateUserPoolClient } from "./CreateUserPoolClient.js";
@@ -14,6 +15,8 @@ import { DeleteUserPoolClient } from "./DeleteUserPoolClient.js";
 import { DescribeUserPool } from "./DescribeUserPool.js";
 import { DescribeUserPoolClient } from "./DescribeUserPoolClient.js";
 import type { Operation } from "./define.js";
+import { GetUser } from "./GetUser.js";
+import { InitiateAuth } from "./InitiateAuth.js";
 import { ListUserPoolClients } from "./ListUserPoolClients.js";
 import { ListUserPools } from "./ListUserPools.js";
 import { ListUsers } from "./ListUsers.js";
@@ -45,6 +48,10 @@ export const OPERATIONS: readonly Operation[] = [
   AdminDeleteUser,
   AdminDisableUser,
   AdminEnableUser,
+  // Sign-in and tokens.
+  InitiateAuth,
+  AdminInitiateAuth,
+  GetUser,
 ];
 
 export function operationMap(ops: readonly Operation[] = OPERATIONS): ReadonlyMap<string, Operation> {

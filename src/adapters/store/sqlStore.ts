@@ -22,6 +22,8 @@ import { SqlLimits } from "./repos/limits.js";
 import { SqlMeta } from "./repos/meta.js";
 import { SqlOutbox } from "./repos/outbox.js";
 import { SqlPools } from "./repos/pools.js";
+import { SqlRefreshTokens } from "./repos/refreshTokens.js";
+import { SqlSigningKeys } from "./repos/signingKeys.js";
 import { SqlUsers } from "./repos/users.js";
 import type { DB, Engine } from "./schema.js";
 import type { Sealer } from "./secretBox.js";
@@ -38,6 +40,8 @@ class Repos {
   readonly events: SqlEvents;
   readonly meta: SqlMeta;
   readonly accessKeys: SqlAccessKeys;
+  readonly signingKeys: SqlSigningKeys;
+  readonly refreshTokens: SqlRefreshTokens;
 
   constructor(t: Target, box: Sealer, enqueued: (m: OutboxMessage) => void) {
     this.pools = new SqlPools(t);
@@ -50,6 +54,8 @@ class Repos {
     this.events = new SqlEvents(t);
     this.meta = new SqlMeta(t);
     this.accessKeys = new SqlAccessKeys(t, box);
+    this.signingKeys = new SqlSigningKeys(t, box);
+    this.refreshTokens = new SqlRefreshTokens(t);
   }
 }
 

@@ -1,6 +1,6 @@
 // The storage port: narrow, named after the domain, transactional. One file per aggregate
 // (pools, clients, users with their aliases, codes, limits, outbox, events, access keys,
-// meta); this one composes them.
+// meta, signing keys, refresh tokens); this one composes them.
 //
 // Contract (checked by test/contract/*.contract.ts against every backend):
 // - `transaction(fn)` runs fn atomically: all of its writes commit together or not at all,
@@ -27,6 +27,8 @@ import type { LimitReads, LimitRepo } from "./limits.js";
 import type { MetaReads, MetaRepo } from "./meta.js";
 import type { OutboxListener, OutboxReads, OutboxRepo } from "./outbox.js";
 import type { PoolReads, PoolRepo } from "./pools.js";
+import type { RefreshTokenReads, RefreshTokenRepo } from "./refreshTokens.js";
+import type { SigningKeyReads, SigningKeyRepo } from "./signingKeys.js";
 import type { AliasReads, AliasRepo, UserReads, UserRepo } from "./users.js";
 
 export type * from "./clients.js";
@@ -37,6 +39,8 @@ export type * from "./limits.js";
 export type * from "./meta.js";
 export type * from "./outbox.js";
 export type * from "./pools.js";
+export type * from "./refreshTokens.js";
+export type * from "./signingKeys.js";
 export type * from "./users.js";
 
 /** What may be done outside a transaction: reads of committed data, nothing else. */
@@ -51,6 +55,8 @@ export interface StoreRead {
   readonly events: AuthEventReads;
   readonly meta: MetaReads;
   readonly accessKeys: AccessKeyReads;
+  readonly signingKeys: SigningKeyReads;
+  readonly refreshTokens: RefreshTokenReads;
 }
 
 /** Work for after the commit: its result is not awaited; a rejection is logged. */
@@ -68,6 +74,8 @@ export interface StoreTx extends StoreRead {
   readonly events: AuthEventRepo;
   readonly meta: MetaRepo;
   readonly accessKeys: AccessKeyRepo;
+  readonly signingKeys: SigningKeyRepo;
+  readonly refreshTokens: RefreshTokenRepo;
   /** Runs fn once this transaction has committed (never if it rolls back). */
   afterCommit(fn: AfterCommit): void;
 }
