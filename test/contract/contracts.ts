@@ -10,6 +10,8 @@ import { limitsContract } from "./limits.contract.js";
 import { metaContract } from "./meta.contract.js";
 import { outboxContract } from "./outbox.contract.js";
 import { poolsContract } from "./pools.contract.js";
+import { refreshTokensContract } from "./refreshTokens.contract.js";
+import { signingKeysContract } from "./signingKeys.contract.js";
 import { transactionsContract } from "./transactions.contract.js";
 import { usersContract } from "./users.contract.js";
 
@@ -23,6 +25,8 @@ export const STORE_CONTRACTS: readonly Contract[] = [
   eventsContract,
   metaContract,
   keysContract,
+  signingKeysContract,
+  refreshTokensContract,
   transactionsContract,
   isolationContract,
 ];
