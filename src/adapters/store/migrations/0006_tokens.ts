@@ -75,11 +75,6 @@ export const tokens: Migration = {
     await db.schema.alterTable("auth_events").addColumn("event_response", "text").execute();
   },
   async down(db: AnyDb) {
-    await db.schema
-      .createIndex("refresh_tokens_by_expiry")
-      .on("refresh_tokens")
-      .column("expires_at")
-      .execute();
     await db.schema.alterTable("auth_events").dropColumn("event_response").execute();
     await db.schema.dropTable("refresh_tokens").execute();
     await db.schema.dropTable("signing_keys").execute();
