@@ -8,6 +8,7 @@
 // key pair takes most of a second. Making one is insert-if-absent per (pool, use,
 // generation): of nodes racing to make a pool's first keys, one wins and all sign with it.
 import type { CryptoKey } from "jose";
+import type { Claims } from "../../domain/tokens/claims.js";
 import {
   generateSigningKey,
   type JwksKey,
@@ -28,6 +29,9 @@ import type { Store, StoredSigningKey } from "../../ports/store/index.js";
 export const RETIRED_KEY_LISTED_MS = 24 * 3_600_000;
 
 const USES: readonly KeyUse[] = ["id", "access"];
+
+/** Verified access tokens kept per node (a few MB at most); the oldest go first. */
+const MAX_VERIFIED = 10_000;
 
 interface PoolKeys {
   /** The signing key of each use, or null when the pool has none of that use yet. */
@@ -62,6 +66,8 @@ export class SigningKeys {
   readonly #loading = new Map<string, Promise<PoolKeys>>();
   readonly #creating = new Map<string, Promise<void>>();
   readonly #lastMiss = new Map<string, number>();
+  /** Access tokens whose signature and claims checked out, with their claims (verify.ts). */
+  readonly #verified = new Map<string, Claims>();
   /** Imported keys by kid: importing a PEM costs more than a verification. */
   readonly #signers = new Map<string, Signer>();
   readonly #publicKeys = new Map<string, CryptoKey>();
@@ -105,6 +111,24 @@ export class SigningKeys {
   /** The pool's JWKS document: every key whose tokens may still be alive. */
   async jwks(poolId: string): Promise<{ keys: JwksKey[] }> {
     return renderJwks((await this.#get(poolId)).published);
+  }
+
+  /**
+   * The claims of an access token this node has already verified (signature, issuer, use),
+   * or undefined. Clients send the same token for its whole life; the RSA check then runs once
+   * per token and node instead of once per request. Expiry, scope, revocation and the user are
+   * still judged on every request.
+   */
+  verifiedClaims(token: string): Claims | undefined {
+    return this.#verified.get(token);
+  }
+
+  rememberVerified(token: string, claims: Claims): void {
+    if (this.#verified.size >= MAX_VERIFIED) {
+      const oldest = this.#verified.keys().next();
+      if (!oldest.done) this.#verified.delete(oldest.value);
+    }
+    this.#verified.set(token, claims);
   }
 
   /** Drops what this node holds of the pool (after a rotation through this node). */

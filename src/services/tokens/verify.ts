@@ -8,12 +8,16 @@
 //   without aws.cognito.signin.user.admin in its scope
 //                                 → NotAuthorizedException "Access Token does not have required scopes"
 //   its user deleted              → UserNotFoundException "User does not exist."
-// Cost: the signature check against keys held in memory, then two indexed reads at once — the
-// family's revocation record and the user.
-import { decodeProtectedHeader } from "jose";
+// Cost: the signature check against keys held in memory (once per token and node: a verified
+// token's claims are remembered, keys.ts), then two indexed reads at once — the family's
+// revocation record and the user.
 import { caseInsensitive } from "../../domain/pool.js";
 import { ADMIN_SCOPE, type Claims } from "../../domain/tokens/claims.js";
-import { ACCESS_TOKEN_MESSAGES, verifyAccessToken as checkAccessToken } from "../../domain/tokens/jwt.js";
+import {
+  ACCESS_TOKEN_MESSAGES,
+  verifyAccessToken as checkAccessToken,
+  decodeJwt,
+} from "../../domain/tokens/jwt.js";
 import { usernameKey } from "../../domain/usernames.js";
 import type { FamilyKey, PoolRecord, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
@@ -35,29 +39,6 @@ function invalid(): never {
   fail("NotAuthorizedException", ACCESS_TOKEN_MESSAGES.invalid);
 }
 
-/** The claims a token says it has, unverified: only to find which pool's keys to check it with. */
-function unverifiedIssuer(token: string): string | null {
-  const parts = token.split(".");
-  if (parts.length !== 3 || parts[1] === undefined) return null;
-  try {
-    const payload: unknown = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
-    if (typeof payload !== "object" || payload === null) return null;
-    const iss = (payload as { iss?: unknown }).iss;
-    return typeof iss === "string" ? iss : null;
-  } catch {
-    return null;
-  }
-}
-
-function unverifiedKid(token: string): string | undefined {
-  try {
-    const kid = decodeProtectedHeader(token).kid;
-    return typeof kid === "string" ? kid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The family an access token belongs to: its origin_jti, or its event_id when it has none. */
 export function familyOf(claims: Claims): FamilyKey | null {
   if (typeof claims.origin_jti === "string") return { originJti: claims.origin_jti };
@@ -65,23 +46,40 @@ export function familyOf(claims: Claims): FamilyKey | null {
   return null;
 }
 
-export async function verifyAccessToken(
-  deps: Pick<TokenDeps, "config" | "clock" | "store" | "signingKeys" | "directory">,
+/** Signature, issuer and use: the claims of a genuine access token (expired or not). */
+async function checkSignature(
+  deps: Pick<TokenDeps, "config" | "clock" | "signingKeys" | "directory">,
   token: string,
-): Promise<VerifiedAccessToken> {
-  const iss = unverifiedIssuer(token);
-  const poolId = iss === null ? null : poolIdOfIssuer(iss);
+): Promise<Claims> {
+  // The claims say which pool's keys to check the token with; nothing is believed before that.
+  const decoded = decodeJwt(token);
+  const iss = decoded?.claims.iss;
+  const poolId = typeof iss === "string" ? poolIdOfIssuer(iss) : null;
   const pool = poolId === null ? undefined : await deps.directory.findPool(poolId);
-  if (!pool) invalid();
-  const keys = await deps.signingKeys.ring(pool.id, unverifiedKid(token));
-  const check = await checkAccessToken(token, {
+  if (!pool || !decoded) invalid();
+  const kid = decoded.header.kid;
+  const keys = await deps.signingKeys.ring(pool.id, typeof kid === "string" ? kid : undefined);
+  const check = await checkAccessToken(decoded, {
     keys,
     issuer: poolIssuer(deps.config, pool.id),
     now: deps.clock.now(),
   });
   if (check.kind === "invalid") invalid();
-  if (check.kind === "expired") fail("NotAuthorizedException", ACCESS_TOKEN_MESSAGES.expired);
-  const claims = check.claims;
+  if (check.kind === "ok") deps.signingKeys.rememberVerified(token, check.claims);
+  return check.claims;
+}
+
+export async function verifyAccessToken(
+  deps: Pick<TokenDeps, "config" | "clock" | "store" | "signingKeys" | "directory">,
+  token: string,
+): Promise<VerifiedAccessToken> {
+  const claims = deps.signingKeys.verifiedClaims(token) ?? (await checkSignature(deps, token));
+  const poolId = poolIdOfIssuer(String(claims.iss));
+  const pool = poolId === null ? undefined : await deps.directory.findPool(poolId);
+  // A token remembered from before its pool was deleted.
+  if (!pool || claims.iss !== poolIssuer(deps.config, pool.id)) invalid();
+  if (deps.clock.now() >= Number(claims.exp) * 1000)
+    fail("NotAuthorizedException", ACCESS_TOKEN_MESSAGES.expired);
   const scopes = typeof claims.scope === "string" ? claims.scope.split(" ") : [];
   if (!scopes.includes(ADMIN_SCOPE)) fail("NotAuthorizedException", MISSING_SCOPE);
   const family = familyOf(claims);
