@@ -60,6 +60,9 @@ if (!existsSync(join(root, "dist", "main.js"))) {
 }
 const { openStore } = await import(join(root, "dist/adapters/store/open.js"));
 const { codeHmac } = await import(join(root, "dist/domain/codes.js"));
+const { hashPassword, DEV_COST } = await import(join(root, "dist/domain/passwords.js"));
+const { createVerifier, userIdentity } = await import(join(root, "dist/domain/srp/verifier.js"));
+const { cryptoRandom } = await import(join(root, "dist/domain/ids.js"));
 
 // ---------------------------------------------------------------------------------------
 // Processes
@@ -259,6 +262,41 @@ async function bulkLoad(db, poolId, count, prefix = "u") {
     await store.close();
   }
   return (performance.now() - t0) / 1000;
+}
+
+/**
+ * Loads confirmed users who can sign in with PASSWORD (the dev hash, as the server's default
+ * cost; one hash shared by all, since each check costs the same) and have an SRP verifier.
+ */
+async function bulkLoadSignIn(db, poolId, count, prefix = "p") {
+  const { store } = await openStore(db, { serverSecret: SERVER_SECRET });
+  const hash = await hashPassword(PASSWORD, DEV_COST);
+  const now = Date.now();
+  try {
+    const users = [];
+    for (let j = 0; j < count; j++) {
+      const username = `${prefix}${j}`;
+      users.push({
+        user: {
+          poolId,
+          username,
+          sub: randomUUID(),
+          status: "CONFIRMED",
+          enabled: true,
+          attributes: { email: `${username}@example.com`, email_verified: "true" },
+          passwordHash: hash,
+          srp: createVerifier(cryptoRandom, userIdentity(poolId, username), PASSWORD),
+          passwordChangedAt: now,
+          createdAt: now,
+          updatedAt: now,
+        },
+        usernameKey: username,
+      });
+    }
+    await store.transaction((tx) => tx.users.insertMany(users));
+  } finally {
+    await store.close();
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -480,6 +518,45 @@ try {
       }),
     });
     report({ server: "cognate", scenario: "SignUp (dev hash, scrypt 2^4)", ...r, note: ratio(r) });
+  }
+  if (want("signin") || want("getuser")) {
+    // Sign-in: a client that allows USER_PASSWORD_AUTH, users with the dev hash.
+    const p = await call(cognate.port, "CreateUserPool", { PoolName: `bench-signin-${Date.now()}` });
+    const signinPool = p.UserPool.Id;
+    const c = await call(cognate.port, "CreateUserPoolClient", {
+      UserPoolId: signinPool,
+      ClientName: "bench-signin",
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    });
+    const signinClient = c.UserPoolClient.ClientId;
+    const N = 2000;
+    await bulkLoadSignIn(cognate.db, signinPool, N);
+    const signIn = (i) => ({
+      ClientId: signinClient,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: `p${i % N}`, PASSWORD },
+    });
+    // The pool's first sign-in makes its signing keys (most of a second): not part of the figure.
+    const first = await call(cognate.port, "InitiateAuth", signIn(0));
+    if (want("signin")) {
+      const r = await load(cognate, { op: "InitiateAuth", requests: signIn });
+      report({
+        server: "cognate",
+        scenario: "InitiateAuth USER_PASSWORD_AUTH (dev hash)",
+        ...r,
+        note: ratio(r),
+      });
+    }
+    if (want("getuser")) {
+      const tokens = [first.AuthenticationResult.AccessToken];
+      for (let i = 1; i < 100; i++)
+        tokens.push((await call(cognate.port, "InitiateAuth", signIn(i))).AuthenticationResult.AccessToken);
+      const r = await load(cognate, {
+        op: "GetUser",
+        requests: (i) => ({ AccessToken: tokens[i % tokens.length] }),
+      });
+      report({ server: "cognate", scenario: "GetUser (valid access token)", ...r, note: ratio(r) });
+    }
   }
   if (want("describe")) {
     const r = await load(cognate, {

@@ -28,6 +28,7 @@ import { type Authenticator, Dispatcher, unlimited } from "./protocol/dispatch.j
 import { type SeedResult, seed } from "./seed.js";
 import { Directory } from "./services/directory.js";
 import { LatencyMirror } from "./services/latency.js";
+import { SigningKeys } from "./services/tokens/keys.js";
 
 export interface StartOptions {
   clock?: Clock;
@@ -157,6 +158,8 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       delivery: gate,
       triggers,
       latency: new LatencyMirror(),
+      signingKeys: new SigningKeys(store, clock),
+      refreshTokenKey: opened.refreshTokenKey,
     };
     const dispatcher = new Dispatcher(
       operationMap(),

@@ -26,6 +26,9 @@ serve options (each also settable in the config file and by environment):
   --server-secret-file FILE  The server secret (COGNATE_SERVER_SECRET_FILE, or COGNATE_SERVER_SECRET);
                      production needs one, dev mode keeps its own beside the database (docs/secrets.md)
   --log-level LEVEL  fatal|error|warn|info|debug|trace|silent (COGNATE_LOG_LEVEL, default info)
+  --public-url URL   This server's address as clients reach it (COGNATE_PUBLIC_URL, default the listening address)
+  --issuer self|aws  The iss of tokens: self = public URL + /{poolId}; aws = https://cognito-idp.{region}.amazonaws.com/{poolId}
+                     (COGNATE_ISSUER, default self; docs/configuration.md)
 
 delivery (README "Delivering codes"):
   --smtp-url URL     smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS):
@@ -48,6 +51,8 @@ function flagsFrom(values: Record<string, string | boolean | undefined>): Record
     mode: "mode",
     "log-level": "logLevel",
     "server-secret-file": "serverSecretFile",
+    "public-url": "publicUrl",
+    issuer: "issuer",
   };
   for (const [flag, key] of Object.entries(map)) {
     const v = values[flag];
@@ -88,6 +93,8 @@ async function serve(args: string[]): Promise<number> {
       mode: { type: "string" },
       "log-level": { type: "string" },
       "server-secret-file": { type: "string" },
+      "public-url": { type: "string" },
+      issuer: { type: "string" },
       "smtp-url": { type: "string" },
       "email-from": { type: "string" },
       "sms-webhook": { type: "string" },

@@ -100,7 +100,7 @@ export async function secretCommand(argv: string[], out: NodeJS.WritableStream):
     const r = await opened.resealUnder(next, Date.now());
     out.write(
       [
-        `${made ? `Generated a new server secret in ${file} (mode 0600) and re-sealed` : "Re-sealed"} ${r.clientSecrets} client secret(s) and ${r.accessKeys} access key(s) under it.`,
+        `${made ? `Generated a new server secret in ${file} (mode 0600) and re-sealed` : "Re-sealed"} ${r.clientSecrets} client secret(s), ${r.accessKeys} access key(s) and ${r.signingKeys} token signing key(s) under it.`,
         r.devKeyFile === null
           ? `Start every node with the new secret: --server-secret-file ${file} (or COGNATE_SERVER_SECRET_FILE); the old one is refused from now on.`
           : `The dev-mode key file ${r.devKeyFile} now holds it too.`,

@@ -234,6 +234,11 @@ export const configSchema = z
     /** Base URL used in CONFIRM_WITH_LINK messages; defaults to the listening address. */
     publicUrl: z.string().url().optional(),
     /**
+     * The `iss` of tokens (docs/configuration.md, "Token issuer"): `self` = publicUrl + /{poolId};
+     * `aws` = https://cognito-idp.{region}.amazonaws.com/{poolId}.
+     */
+    issuer: z.enum(["self", "aws"]).default("self"),
+    /**
      * Base64, ≥ 16 bytes. Keys code HMACs and seals client and access-key secrets. Production
      * needs it (or serverSecretFile); dev mode keeps a generated one in a key file beside the
      * database (docs/secrets.md).
@@ -329,6 +334,7 @@ const ENV: Record<string, { key: string; type: "string" | "number" | "boolean" |
   COGNATE_MODE: { key: "mode", type: "string" },
   COGNATE_LOG_LEVEL: { key: "logLevel", type: "string" },
   COGNATE_PUBLIC_URL: { key: "publicUrl", type: "string" },
+  COGNATE_ISSUER: { key: "issuer", type: "string" },
   COGNATE_SERVER_SECRET: { key: "serverSecret", type: "string" },
   COGNATE_SERVER_SECRET_FILE: { key: "serverSecretFile", type: "string" },
   COGNATE_ACCOUNT_ID: { key: "accountId", type: "string" },

@@ -2,7 +2,14 @@
 // shapes"), typed by the trigger map in ports/triggers.ts (events from @types/aws-lambda). What a
 // function may answer is checked in triggerAnswers.ts.
 import type { UserRecord } from "../ports/store/index.js";
-import type { SenderEvent, SenderTrigger, TriggerEvent } from "../ports/triggers.js";
+import type {
+  GroupConfiguration,
+  PreTokenGenerationEvent,
+  SenderEvent,
+  SenderTrigger,
+  TokenGenerationSource,
+  TriggerEvent,
+} from "../ports/triggers.js";
 
 export const CLIENT_ID_NOT_APPLICABLE = "CLIENT_ID_NOT_APPLICABLE";
 
@@ -114,6 +121,33 @@ export function postConfirmationEvent(
   const request: PostConfirmationEvent["request"] = { userAttributes };
   if (clientMetadata !== undefined) request.clientMetadata = clientMetadata;
   return { ...envelope(ctx, triggerSource), request, response: {} };
+}
+
+/**
+ * A PreTokenGeneration event of the pool's configured version ("1" for V1_0, "2" for V2_0,
+ * "3" for V3_0). V2 and V3 carry the access token's scopes. clientMetadata is present only
+ * when the API request carried ClientMetadata that reaches this trigger (RespondToAuthChallenge,
+ * GetTokensFromRefreshToken; not InitiateAuth, whose ClientMetadata reaches only PreSignUp,
+ * PreAuthentication and UserMigration, per the service model).
+ */
+export function preTokenGenerationEvent(
+  ctx: EventContext,
+  version: "1" | "2" | "3",
+  triggerSource: TokenGenerationSource,
+  userAttributes: Record<string, string>,
+  groupConfiguration: GroupConfiguration,
+  scopes: readonly string[],
+  clientMetadata: Record<string, string> | undefined,
+): PreTokenGenerationEvent {
+  const request: PreTokenGenerationEvent["request"] = { userAttributes, groupConfiguration };
+  if (version !== "1") request.scopes = [...scopes];
+  if (clientMetadata !== undefined) request.clientMetadata = clientMetadata;
+  return {
+    ...envelope(ctx, triggerSource),
+    version,
+    request,
+    response: version === "1" ? { claimsOverrideDetails: null } : { claimsAndScopeOverrideDetails: null },
+  };
 }
 
 /** The custom sender trigger for a medium (also the name of its outbox transport). */

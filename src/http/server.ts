@@ -13,6 +13,7 @@ import { AccessRules, messagesFor, PUBLIC_CORS } from "./access.js";
 import { handleConfirmLink } from "./confirmLink.js";
 import type { DevConsole } from "./console/console.js";
 import { handleDevInbox } from "./devInbox.js";
+import { handleWellKnown } from "./wellKnown.js";
 
 const JSON_TYPE = "application/x-amz-json-1.1";
 const TARGET_DOT = `${TARGET_PREFIX}.`;
@@ -317,6 +318,14 @@ export function createHttpServer(a: {
       });
       res.end(page.html);
       return;
+    }
+
+    if (method === "GET" && url.pathname.includes("/.well-known/")) {
+      const answer = await handleWellKnown(deps, url.pathname);
+      if (answer) {
+        sendJson(res, requestId, answer.status, answer.body);
+        return;
+      }
     }
 
     if (method === "GET" && (url.pathname === "/health" || url.pathname === "/_health")) {

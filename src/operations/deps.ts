@@ -10,6 +10,7 @@ import type { Triggers } from "../ports/triggers.js";
 import type { PublicLimiter } from "../protocol/dispatch.js";
 import type { Directory } from "../services/directory.js";
 import type { LatencyMirror } from "../services/latency.js";
+import type { SigningKeys } from "../services/tokens/keys.js";
 
 export interface Deps {
   config: ServerConfig;
@@ -30,4 +31,8 @@ export interface Deps {
   triggers: Triggers;
   /** Recent durations of real answers, which simulated ones (PreventUserExistenceErrors) match. */
   latency: LatencyMirror;
+  /** This node's cache of the pools' token signing keys (services/tokens/keys.ts). */
+  signingKeys: SigningKeys;
+  /** Seals refresh tokens: a data key kept under the server secret (adapters/store/serverSecret.ts). */
+  refreshTokenKey: Buffer;
 }

@@ -7,6 +7,7 @@ import { AdminDeleteUserAttributes } from "./AdminDeleteUserAttributes.js";
 import { AdminDisableUser } from "./AdminDisableUser.js";
 import { AdminEnableUser } from "./AdminEnableUser.js";
 import { AdminGetUser } from "./AdminGetUser.js";
+import { AdminInitiateAuth } from "./AdminInitiateAuth.js";
 import { AdminResetUserPassword } from "./AdminResetUserPassword.js";
 import { AdminUpdateUserAttributes } from "./AdminUpdateUserAttributes.js";
 import { ConfirmForgotPassword } from "./ConfirmForgotPassword.js";
@@ -19,6 +20,8 @@ import { DescribeUserPool } from "./DescribeUserPool.js";
 import { DescribeUserPoolClient } from "./DescribeUserPoolClient.js";
 import type { Operation } from "./define.js";
 import { ForgotPassword } from "./ForgotPassword.js";
+import { GetUser } from "./GetUser.js";
+import { InitiateAuth } from "./InitiateAuth.js";
 import { ListUserPoolClients } from "./ListUserPoolClients.js";
 import { ListUserPools } from "./ListUserPools.js";
 import { ListUsers } from "./ListUsers.js";
@@ -56,6 +59,10 @@ export const OPERATIONS: readonly Operation[] = [
   AdminDeleteUser,
   AdminDisableUser,
   AdminEnableUser,
+  // Sign-in and tokens.
+  InitiateAuth,
+  AdminInitiateAuth,
+  GetUser,
 ];
 
 export function operationMap(ops: readonly Operation[] = OPERATIONS): ReadonlyMap<string, Operation> {

@@ -17,9 +17,6 @@ import type {
   PostConfirmationTriggerEvent,
   PreAuthenticationTriggerEvent,
   PreSignUpTriggerEvent,
-  PreTokenGenerationTriggerEvent,
-  PreTokenGenerationV2TriggerEvent,
-  PreTokenGenerationV3TriggerEvent,
   UserMigrationTriggerEvent,
   VerifyAuthChallengeResponseTriggerEvent,
 } from "aws-lambda";
@@ -59,6 +56,48 @@ export interface GroupOverrideDetails {
   groupsToOverride?: string[];
   iamRolesToOverride?: string[];
   preferredRole?: string;
+}
+
+/** PreTokenGeneration's request.groupConfiguration: the user's groups (preferredRole null when none). */
+export interface GroupConfiguration {
+  groupsToOverride: string[];
+  iamRolesToOverride: string[];
+  preferredRole: string | null;
+}
+
+/**
+ * What a PreTokenGeneration event's triggerSource may be for a user's tokens. (V3_0 adds
+ * TokenGeneration_ClientCredentials for machine-to-machine tokens, which Cognate does not issue.)
+ */
+export type TokenGenerationSource =
+  | "TokenGeneration_HostedAuth"
+  | "TokenGeneration_Authentication"
+  | "TokenGeneration_NewPasswordChallenge"
+  | "TokenGeneration_AuthenticateDevice"
+  | "TokenGeneration_RefreshTokens";
+
+/**
+ * A PreTokenGeneration event as Cognito sends it, one type for the three versions: the
+ * @types/aws-lambda events (V1 PreTokenGenerationTriggerEvent, V2/V3 …V2TriggerEvent) are a
+ * union keyed by the literal triggerSource (and V3's allows only client credentials), which
+ * an event built from a source chosen at run time cannot satisfy. The shape is theirs: `version`
+ * "1" (V1_0) answers claimsOverrideDetails; "2" and "3" answer claimsAndScopeOverrideDetails
+ * and are sent the access token's scopes.
+ */
+export interface PreTokenGenerationEvent {
+  version: "1" | "2" | "3";
+  region: string;
+  userPoolId: string;
+  userName: string;
+  callerContext: { awsSdkVersion: string; clientId: string };
+  triggerSource: TokenGenerationSource;
+  request: {
+    userAttributes: StringMap;
+    groupConfiguration: GroupConfiguration;
+    scopes?: string[];
+    clientMetadata?: StringMap;
+  };
+  response: { claimsOverrideDetails?: null; claimsAndScopeOverrideDetails?: null };
 }
 
 /** PreTokenGeneration V1_0 answer: affects the ID token (groups: both tokens). */
@@ -113,13 +152,7 @@ export interface SyncTriggers {
   PreAuthentication: { event: PreAuthenticationTriggerEvent; answer: NoAnswer };
   PostAuthentication: { event: PostAuthenticationTriggerEvent; answer: NoAnswer };
   /** One LambdaConfig entry; PreTokenGenerationConfig.LambdaVersion says which event is sent. */
-  PreTokenGeneration: {
-    event:
-      | AsSent<PreTokenGenerationTriggerEvent>
-      | AsSent<PreTokenGenerationV2TriggerEvent>
-      | AsSent<PreTokenGenerationV3TriggerEvent>;
-    answer: PreTokenGenerationAnswer;
-  };
+  PreTokenGeneration: { event: PreTokenGenerationEvent; answer: PreTokenGenerationAnswer };
   DefineAuthChallenge: {
     event: AsSent<DefineAuthChallengeTriggerEvent>;
     answer: AnswerOf<DefineAuthChallengeTriggerEvent>;

@@ -11,6 +11,8 @@ import { metaContract } from "./meta.contract.js";
 import { outboxContract } from "./outbox.contract.js";
 import { pendingAttributesContract } from "./pendingAttributes.contract.js";
 import { poolsContract } from "./pools.contract.js";
+import { refreshTokensContract } from "./refreshTokens.contract.js";
+import { signingKeysContract } from "./signingKeys.contract.js";
 import { transactionsContract } from "./transactions.contract.js";
 import { usersContract } from "./users.contract.js";
 
@@ -25,6 +27,8 @@ export const STORE_CONTRACTS: readonly Contract[] = [
   pendingAttributesContract,
   metaContract,
   keysContract,
+  signingKeysContract,
+  refreshTokensContract,
   transactionsContract,
   isolationContract,
 ];

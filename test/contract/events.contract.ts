@@ -17,5 +17,13 @@ export const eventsContract: Contract = (ctx) => {
       expect(await ctx.store.read.events.listForUser(p, "olga", 2)).toEqual([e2, e3]);
       expect(await ctx.store.read.events.listForUser(p, "nobody", 10)).toEqual([]);
     });
+
+    it("keeps a sign-in attempt's outcome", async () => {
+      const p = await ctx.newPool();
+      const pass = { ...event(p, "sia", 1_000, "SignIn"), eventResponse: "Pass" as const };
+      const fail = { ...event(p, "sia", 2_000, "SignIn"), eventResponse: "Fail" as const };
+      for (const e of [pass, fail]) await ctx.store.transaction((tx) => tx.events.add(e));
+      expect(await ctx.store.read.events.listForUser(p, "sia", 10)).toEqual([fail, pass]);
+    });
   });
 };

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import {
   ConfirmSignUpCommand,
   DescribeUserPoolClientCommand,
+  GetUserCommand,
+  InitiateAuthCommand,
   ResendConfirmationCodeCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -21,6 +23,10 @@ import { runCli } from "../helpers/child.js";
 import { expectError } from "../helpers/expect.js";
 import { makePool, PASSWORD } from "../helpers/fixtures.js";
 import { startServer } from "../helpers/server.js";
+import { confirmedUser, makeClient, passwordSignIn } from "../helpers/signin.js";
+
+/** Both servers of a test name themselves alike, so the `self` issuer of their tokens agrees. */
+const ISSUER_BASE = "http://cognate.test:9229";
 
 const BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;
 
@@ -141,10 +147,10 @@ describe("the server secret", () => {
     await fine.close();
   });
 
-  it("`cognate secret rotate` re-seals client secrets and access keys; codes sent before stop matching", async () => {
+  it("`cognate secret rotate` re-seals client secrets, access keys and signing keys; tokens issued before keep working; codes sent before stop matching", async () => {
     const sub = mkdtempSync(join(dir, "rotate-"));
     const db = join(sub, "c.db");
-    const s1 = await startServer({ db }, { random: distinctCodes() });
+    const s1 = await startServer({ db, publicUrl: ISSUER_BASE }, { random: distinctCodes() });
     const { poolId, clientId, clientSecret } = await makePool(s1.sdk, {}, { GenerateSecret: true });
     if (!clientSecret) throw new Error("no client secret");
     const hash = (u: string) => computeSecretHash(clientSecret, u, clientId);
@@ -158,6 +164,10 @@ describe("the server secret", () => {
       }),
     );
     const sentBefore = await s1.inbox.code("rita", poolId);
+    // A session signed in before the rotation (the pool's signing keys are made now).
+    const { clientId: web } = await makeClient(s1.sdk, poolId);
+    await confirmedUser(s1.sdk, { poolId, clientId: web, username: "sian" });
+    const session = (await passwordSignIn(s1.sdk, web, "sian")).AuthenticationResult;
     await s1.close();
     const made = await runCli(["keys", "create", "--db", db, "--json"]);
     expect(made.code, made.stderr).toBe(0);
@@ -167,7 +177,7 @@ describe("the server secret", () => {
     const next = join(sub, "next.key");
     const r = await runCli(["secret", "rotate", "--db", db, "--new-secret-file", next]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("re-sealed 1 client secret(s) and 1 access key(s)");
+    expect(r.stdout).toContain("re-sealed 1 client secret(s), 1 access key(s) and 2 token signing key(s)");
     expect(r.stdout).toContain("1 code(s) sent before now can no longer be checked");
     const nextText = readFileSync(next, "utf8").trim();
     expect(nextText).toMatch(BASE64_32);
@@ -175,7 +185,7 @@ describe("the server secret", () => {
     // Dev mode's own key file now holds the new secret.
     expect(readFileSync(`${db}.key`, "utf8").trim()).toBe(nextText);
 
-    const s2 = await startServer({ db }, { random: distinctCodes() });
+    const s2 = await startServer({ db, publicUrl: ISSUER_BASE }, { random: distinctCodes() });
     try {
       const c = await s2.sdk.send(
         new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }),
@@ -184,6 +194,21 @@ describe("the server secret", () => {
       expect((await s2.app.deps.store.read.accessKeys.get(key.AccessKeyId))?.secretAccessKey).toBe(
         key.SecretAccessKey,
       );
+      // The access token still checks out, the refresh token still refreshes, and new tokens
+      // are signed with the same (re-sealed) keys.
+      expect((await s2.sdk.send(new GetUserCommand({ AccessToken: session?.AccessToken }))).Username).toBe(
+        "sian",
+      );
+      const renewed = await s2.sdk.send(
+        new InitiateAuthCommand({
+          ClientId: web,
+          AuthFlow: "REFRESH_TOKEN_AUTH",
+          AuthParameters: { REFRESH_TOKEN: session?.RefreshToken ?? "" },
+        }),
+      );
+      const kid = (t: string | undefined) =>
+        JSON.parse(Buffer.from((t ?? "").split(".")[0] ?? "", "base64url").toString()).kid;
+      expect(kid(renewed.AuthenticationResult?.AccessToken)).toBe(kid(session?.AccessToken));
       const confirm = (code: string) =>
         s2.sdk.send(
           new ConfirmSignUpCommand({

@@ -44,15 +44,23 @@ const postAuthentication: TriggerEvent<"PostAuthentication"> = {
 };
 const tokenV1: TriggerEvent<"PreTokenGeneration"> = {
   ...base,
+  version: "1",
   triggerSource: "TokenGeneration_Authentication",
-  request: { userAttributes, groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [] } },
+  request: {
+    userAttributes,
+    groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [], preferredRole: null },
+  },
   response: { claimsOverrideDetails: null },
 };
 const tokenV2: TriggerEvent<"PreTokenGeneration"> = {
   ...base,
   version: "2",
   triggerSource: "TokenGeneration_Authentication",
-  request: { userAttributes, groupConfiguration: {}, scopes: ["openid"] },
+  request: {
+    userAttributes,
+    groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [], preferredRole: null },
+    scopes: ["openid"],
+  },
   response: { claimsAndScopeOverrideDetails: null },
 };
 const define: TriggerEvent<"DefineAuthChallenge"> = {
@@ -199,7 +207,7 @@ describe("answers read per trigger", () => {
         accessTokenGeneration: { scopesToAdd: ["read"], scopesToSuppress: [] },
       },
     });
-    const v3 = { ...tokenV2, version: "3" };
+    const v3: TriggerEvent<"PreTokenGeneration"> = { ...tokenV2, version: "3" };
     expect(readTriggerAnswer("PreTokenGeneration", answering(v3, r), v3)).toEqual(
       readTriggerAnswer("PreTokenGeneration", answering(tokenV2, r), tokenV2),
     );

@@ -14,6 +14,9 @@ import type {
 import { PermanentDeliveryError, type Transport } from "../../ports/transport.js";
 import { logDelivered } from "./gate.js";
 
+/** How long a refresh token's record outlives the token: the longest an access token lives. */
+const REFRESH_RECORD_GRACE_MS = 24 * 3_600_000;
+
 export interface DispatcherOptions {
   /** Attempts before a message is marked failed. */
   maxAttempts: number;
@@ -90,8 +93,10 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Once a minute: deletes sent messages past the retention time and expired limit
-   * counters, so tables the request path writes to stay the size of the recent traffic.
+   * Once a minute: deletes sent messages past the retention time, expired limit counters and
+   * refresh tokens expired for a day (access tokens refreshed from one live at most a day
+   * past it, and their revocation check reads its record), so tables the request path writes
+   * to stay the size of the recent traffic.
    */
   async #housekeep(): Promise<void> {
     const now = this.#clock.now();
@@ -101,6 +106,7 @@ export class OutboxDispatcher {
       await this.#store.transaction(async (tx) => {
         if (this.#opts.retentionMs > 0) await tx.outbox.prune(now - this.#opts.retentionMs);
         await tx.limits.prune(now);
+        await tx.refreshTokens.prune(now - REFRESH_RECORD_GRACE_MS);
       });
     } catch (e) {
       this.#log.warn({ err: e }, "outbox: housekeeping failed");

@@ -15,6 +15,7 @@ import {
   type ResealReport,
   resealAll,
   type SettledSecret,
+  settleDataKey,
   settleServerSecret,
 } from "./serverSecret.js";
 import { type DirectRun, readerDialect, writerDialect } from "./sqliteDriver.js";
@@ -44,6 +45,12 @@ export interface OpenStoreOptions {
 export interface OpenedStore {
   store: Store;
   serverSecret: Buffer;
+  /**
+   * The key refresh tokens are sealed with: random, kept in the database sealed under the
+   * server secret, so that rotating the secret does not end every session (serverSecret.ts,
+   * "Data keys"). Empty when the store was opened without the secret.
+   */
+  refreshTokenKey: Buffer;
   /** Where the server secret came from, for the start-up banner (never the secret). */
   secretSource: string;
   /** What an operator should be told at start-up. */
@@ -190,6 +197,9 @@ export async function openStore(db: string, opts: OpenStoreOptions = {}): Promis
           defaultFile: defaultKeyFile(db, opts.keyDir),
           db,
         });
+    const refreshTokenKey = opts.withoutSecret
+      ? Buffer.alloc(0)
+      : await settleDataKey(parts.writer, settled.secret, "refresh-token");
     const store = new SqlStore({
       engine,
       writer: parts.writer,
@@ -204,6 +214,7 @@ export async function openStore(db: string, opts: OpenStoreOptions = {}): Promis
     return {
       store,
       serverSecret: settled.secret,
+      refreshTokenKey,
       secretSource: settled.source,
       warnings: settled.warnings,
       engine,

@@ -96,6 +96,8 @@ export interface AuthEventsTable {
   encoded_data: string | null;
   analytics_endpoint_id: string | null;
   user_agent: string | null;
+  /** Pass / Fail / InProgress (migration 0006); NULL for earlier rows. */
+  event_response: string | null;
 }
 
 /** Email and phone-number changes waiting for verification (migration 0009). */
@@ -117,6 +119,37 @@ export interface AccessKeysTable {
   revoked_at: number | null;
 }
 
+/** Token signing keys (migration 0006). */
+export interface SigningKeysTable {
+  pool_id: string;
+  kid: string;
+  /** "id" or "access". */
+  use: string;
+  generation: number;
+  /** The public key as JSON {kty, n, e}. */
+  public_jwk: string;
+  /** PKCS#8 PEM, sealed with the server secret (secretBox.ts), bound to pool and kid. */
+  private_key: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+/** One row per refresh token (migration 0006). */
+export interface RefreshTokensTable {
+  id: string;
+  pool_id: string;
+  client_id: string;
+  username: string;
+  origin_jti: string;
+  event_id: string;
+  auth_time: number;
+  device_key: string | null;
+  issued_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  rotated_at: number | null;
+}
+
 export interface DB {
   meta: MetaTable;
   user_pools: UserPoolsTable;
@@ -129,6 +162,8 @@ export interface DB {
   auth_events: AuthEventsTable;
   access_keys: AccessKeysTable;
   pending_attributes: PendingAttributesTable;
+  signing_keys: SigningKeysTable;
+  refresh_tokens: RefreshTokensTable;
 }
 
 export type Engine = "sqlite" | "postgres";

@@ -11,10 +11,11 @@
 // the key file; production refuses and says how to export it (`cognate secret export`).
 // The database keeps a fingerprint of the secret (never the secret), so a node started with
 // another secret refuses with a message instead of failing every sealed read later.
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Kysely, Transaction } from "kysely";
 import { createKeyFile, newSecretText, readableByOthers, readKeyFile } from "./keyFile.js";
+import { signingKeyContext } from "./repos/signingKeys.js";
 import type { DB } from "./schema.js";
 import { SecretBox } from "./secretBox.js";
 
@@ -101,7 +102,49 @@ async function opensSealedValues(db: Kysely<DB> | Transaction<DB>, secret: Buffe
       return false;
     }
   }
+  const signing = await db
+    .selectFrom("signing_keys")
+    .select(["pool_id", "kid", "private_key"])
+    .limit(1)
+    .executeTakeFirst();
+  if (signing) {
+    try {
+      box.open(signing.private_key, signingKeyContext(signing.pool_id, signing.kid));
+    } catch {
+      return false;
+    }
+  }
   return true;
+}
+
+// ---- Data keys ----
+//
+// Keys that seal what the server hands out and must read back for a long time (refresh
+// tokens live up to ten years) are random keys of their own, kept in `meta` sealed under the
+// server secret, rather than keys derived from the secret: rotating the secret re-seals them
+// (resealAll) and every token issued before keeps working.
+
+const DATA_KEY_PREFIX = "data_key:";
+const dataKeyContext = (name: string) => `cognate:data-key:v1:${name}`;
+
+/**
+ * The data key `name` (32 bytes), made on first use. Of nodes racing to make it, the first
+ * insert wins and every node reads that one back.
+ */
+export async function settleDataKey(db: Kysely<DB>, secret: Buffer, name: string): Promise<Buffer> {
+  const box = new SecretBox(secret);
+  const key = `${DATA_KEY_PREFIX}${name}`;
+  let sealed = await metaGet(db, key);
+  if (sealed === undefined) {
+    await db
+      .insertInto("meta")
+      .values({ key, value: box.seal(randomBytes(32).toString("base64"), dataKeyContext(name)) })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    sealed = await metaGet(db, key);
+    if (sealed === undefined) throw new ServerSecretError(`the data key ${name} could not be stored`);
+  }
+  return Buffer.from(box.open(sealed, dataKeyContext(name)), "base64");
 }
 
 function mismatch(db: string, source: string, stored: string, actual: string): ServerSecretError {
@@ -233,6 +276,8 @@ export async function exportLegacySecret(db: Kysely<DB>, out: string): Promise<b
 export interface ResealReport {
   clientSecrets: number;
   accessKeys: number;
+  /** Token signing keys (their private halves). */
+  signingKeys: number;
   /** Codes issued and not yet used or expired: they cannot be re-keyed (docs/secrets.md). */
   pendingCodes: number;
 }
@@ -277,6 +322,29 @@ export async function resealAll(
         .where("access_key_id", "=", k.access_key_id)
         .execute();
     }
+    const signing = await trx.selectFrom("signing_keys").select(["pool_id", "kid", "private_key"]).execute();
+    for (const k of signing) {
+      const context = signingKeyContext(k.pool_id, k.kid);
+      await trx
+        .updateTable("signing_keys")
+        .set({ private_key: to.seal(from.open(k.private_key, context), context) })
+        .where("pool_id", "=", k.pool_id)
+        .where("kid", "=", k.kid)
+        .execute();
+    }
+    const dataKeys = await trx
+      .selectFrom("meta")
+      .select(["key", "value"])
+      .where("key", "like", `${DATA_KEY_PREFIX}%`)
+      .execute();
+    for (const d of dataKeys) {
+      const context = dataKeyContext(d.key.slice(DATA_KEY_PREFIX.length));
+      await trx
+        .updateTable("meta")
+        .set({ value: to.seal(from.open(d.value, context), context) })
+        .where("key", "=", d.key)
+        .execute();
+    }
     await trx
       .updateTable("meta")
       .set({ value: fingerprint(next) })
@@ -288,6 +356,11 @@ export async function resealAll(
       .where("consumed_at", "is", null)
       .where("expires_at", ">", now)
       .executeTakeFirst();
-    return { clientSecrets: clients.length, accessKeys: keys.length, pendingCodes: Number(pending?.n ?? 0) };
+    return {
+      clientSecrets: clients.length,
+      accessKeys: keys.length,
+      signingKeys: signing.length,
+      pendingCodes: Number(pending?.n ?? 0),
+    };
   });
 }

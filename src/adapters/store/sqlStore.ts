@@ -23,6 +23,8 @@ import { SqlMeta } from "./repos/meta.js";
 import { SqlOutbox } from "./repos/outbox.js";
 import { SqlPendingAttributes } from "./repos/pendingAttributes.js";
 import { SqlPools } from "./repos/pools.js";
+import { SqlRefreshTokens } from "./repos/refreshTokens.js";
+import { SqlSigningKeys } from "./repos/signingKeys.js";
 import { SqlUsers } from "./repos/users.js";
 import type { DB, Engine } from "./schema.js";
 import type { Sealer } from "./secretBox.js";
@@ -40,6 +42,8 @@ class Repos {
   readonly meta: SqlMeta;
   readonly accessKeys: SqlAccessKeys;
   readonly pendingAttributes: SqlPendingAttributes;
+  readonly signingKeys: SqlSigningKeys;
+  readonly refreshTokens: SqlRefreshTokens;
 
   constructor(t: Target, box: Sealer, enqueued: (m: OutboxMessage) => void) {
     this.pools = new SqlPools(t);
@@ -53,6 +57,8 @@ class Repos {
     this.meta = new SqlMeta(t);
     this.accessKeys = new SqlAccessKeys(t, box);
     this.pendingAttributes = new SqlPendingAttributes(t);
+    this.signingKeys = new SqlSigningKeys(t, box);
+    this.refreshTokens = new SqlRefreshTokens(t);
   }
 }
 

@@ -1,6 +1,13 @@
 // Signing and checking the RS256 JWTs (docs/signin-internals.md, "Tokens"). The header is
 // exactly {"kid":…,"alg":"RS256"}, like Cognito's (no `typ`).
-import { compactVerify, decodeProtectedHeader, SignJWT } from "jose";
+//
+// Checking runs on every request that carries an access token, so it is done by hand with
+// node:crypto's synchronous RSA verification (tens of microseconds) rather than through
+// WebCrypto's promise round trip; each part must be strict base64url, and only RS256 is ever
+// accepted, whatever the header says.
+import { KeyObject, verify as rsaVerify, type webcrypto } from "node:crypto";
+import { type CryptoKey, SignJWT } from "jose";
+import { decodeBase64UrlStrict } from "../seal.js";
 import type { Claims } from "./claims.js";
 import { ALG, type KeyRing, type Signer } from "./keys.js";
 
@@ -47,7 +54,7 @@ export const ACCESS_TOKEN_MESSAGES = {
  * only for a token whose signature and claims hold, so a forged expired token is "invalid".
  */
 export async function verifyAccessToken(
-  token: string,
+  token: string | DecodedJwt,
   options: VerifyOptions & { clientId?: string },
 ): Promise<TokenCheck> {
   return verify(token, options, "access", (c) =>
@@ -61,7 +68,7 @@ export async function verifyAccessToken(
 
 /** Checks an ID token: as an access token, with `token_use: id` and `aud` = the client id. */
 export async function verifyIdToken(
-  token: string,
+  token: string | DecodedJwt,
   options: VerifyOptions & { clientId: string },
 ): Promise<TokenCheck> {
   return verify(token, options, "id", (c) =>
@@ -69,37 +76,70 @@ export async function verifyIdToken(
   );
 }
 
+/** A token split into its parts, the header and claims parsed (not yet verified). */
+export interface DecodedJwt {
+  header: { alg?: unknown; kid?: unknown };
+  claims: Claims;
+  /** The bytes the signature covers: `header.payload` as sent. */
+  signingInput: Buffer;
+  signature: Buffer;
+}
+
+function jsonObject(part: string): Record<string, unknown> | null {
+  const bytes = decodeBase64UrlStrict(part);
+  if (bytes === null) return null;
+  try {
+    const v: unknown = JSON.parse(bytes.toString("utf8"));
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The token's parts, or null when it is not a JWS compact serialisation of JSON objects. */
+export function decodeJwt(token: string): DecodedJwt | null {
+  const parts = token.split(".");
+  if (parts.length !== 3) return null;
+  const [h = "", p = "", sig = ""] = parts;
+  const header = jsonObject(h);
+  const claims = jsonObject(p);
+  // An empty signature decodes to nothing (alg "none"): refused below for its algorithm.
+  const signature = sig === "" ? Buffer.alloc(0) : decodeBase64UrlStrict(sig);
+  if (header === null || claims === null || signature === null) return null;
+  return { header, claims, signingInput: Buffer.from(`${h}.${p}`, "ascii"), signature };
+}
+
+// node:crypto's form of each WebCrypto key, made once per key.
+const keyObjects = new WeakMap<CryptoKey, KeyObject>();
+function keyObjectOf(key: CryptoKey): KeyObject {
+  let k = keyObjects.get(key);
+  if (!k) {
+    k = KeyObject.from(key as unknown as webcrypto.CryptoKey);
+    keyObjects.set(key, k);
+  }
+  return k;
+}
+
 async function verify(
-  token: string,
+  token: string | DecodedJwt,
   options: VerifyOptions,
   use: "id" | "access",
   check: (claims: Claims) => InvalidReason | null,
 ): Promise<TokenCheck> {
   const invalid = (reason: InvalidReason): TokenCheck => ({ kind: "invalid", reason });
-  if (token.split(".").length !== 3) return invalid("malformed");
-  let header: { alg?: unknown; kid?: unknown };
-  try {
-    header = decodeProtectedHeader(token);
-  } catch {
-    return invalid("malformed");
-  }
+  const decoded = typeof token === "string" ? decodeJwt(token) : token;
+  if (decoded === null) return invalid("malformed");
+  const { header, claims: c } = decoded;
   if (header.alg !== ALG) return invalid("algorithm");
   const key = typeof header.kid === "string" ? options.keys.get(header.kid) : undefined;
   if (key === undefined) return invalid("unknown-kid");
-  let payload: Uint8Array;
+  let valid = false;
   try {
-    payload = (await compactVerify(token, key, { algorithms: [ALG] })).payload;
+    valid = rsaVerify("sha256", decoded.signingInput, keyObjectOf(key), decoded.signature);
   } catch {
-    return invalid("signature");
+    valid = false;
   }
-  let claims: unknown;
-  try {
-    claims = JSON.parse(Buffer.from(payload).toString("utf8"));
-  } catch {
-    return invalid("malformed");
-  }
-  if (typeof claims !== "object" || claims === null || Array.isArray(claims)) return invalid("malformed");
-  const c = claims as Claims;
+  if (!valid) return invalid("signature");
   if (c.iss !== options.issuer) return invalid("issuer");
   if (c.token_use !== use) return invalid("token-use");
   if (typeof c.exp !== "number" || typeof c.iat !== "number" || typeof c.sub !== "string")

@@ -11,6 +11,8 @@ export interface AuthEventRecord {
   encodedData: string | null;
   analyticsEndpointId: string | null;
   userAgent: string | null;
+  /** How a sign-in attempt ended (AuthEventType.EventResponse); absent for other events. */
+  eventResponse?: "Pass" | "Fail" | "InProgress";
 }
 
 export interface AuthEventReads {

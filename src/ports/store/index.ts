@@ -1,6 +1,6 @@
 // The storage port: narrow, named after the domain, transactional. One file per aggregate
 // (pools, clients, users with their aliases, codes, limits, outbox, events, access keys,
-// meta, pending attribute changes); this one composes them.
+// meta, signing keys, refresh tokens, pending attribute changes); this one composes them.
 //
 // Contract (checked by test/contract/*.contract.ts against every backend):
 // - `transaction(fn)` runs fn atomically: all of its writes commit together or not at all,
@@ -28,6 +28,8 @@ import type { MetaReads, MetaRepo } from "./meta.js";
 import type { OutboxListener, OutboxReads, OutboxRepo } from "./outbox.js";
 import type { PendingAttributeReads, PendingAttributeRepo } from "./pendingAttributes.js";
 import type { PoolReads, PoolRepo } from "./pools.js";
+import type { RefreshTokenReads, RefreshTokenRepo } from "./refreshTokens.js";
+import type { SigningKeyReads, SigningKeyRepo } from "./signingKeys.js";
 import type { AliasReads, AliasRepo, UserReads, UserRepo } from "./users.js";
 
 export type * from "./clients.js";
@@ -39,6 +41,8 @@ export type * from "./meta.js";
 export type * from "./outbox.js";
 export type * from "./pendingAttributes.js";
 export type * from "./pools.js";
+export type * from "./refreshTokens.js";
+export type * from "./signingKeys.js";
 export type * from "./users.js";
 
 /** What may be done outside a transaction: reads of committed data, nothing else. */
@@ -54,6 +58,8 @@ export interface StoreRead {
   readonly meta: MetaReads;
   readonly accessKeys: AccessKeyReads;
   readonly pendingAttributes: PendingAttributeReads;
+  readonly signingKeys: SigningKeyReads;
+  readonly refreshTokens: RefreshTokenReads;
 }
 
 /** Work for after the commit: its result is not awaited; a rejection is logged. */
@@ -72,6 +78,8 @@ export interface StoreTx extends StoreRead {
   readonly meta: MetaRepo;
   readonly accessKeys: AccessKeyRepo;
   readonly pendingAttributes: PendingAttributeRepo;
+  readonly signingKeys: SigningKeyRepo;
+  readonly refreshTokens: RefreshTokenRepo;
   /** Runs fn once this transaction has committed (never if it rolls back). */
   afterCommit(fn: AfterCommit): void;
 }

@@ -11,6 +11,7 @@ import { accessKeys } from "./0002_access_keys.js";
 import { outboxWithoutUserIndex } from "./0003_outbox_without_user_index.js";
 import { codesPreviousText } from "./0004_codes_previous_text.js";
 import { userCredentials } from "./0005_user_credentials.js";
+import { tokens } from "./0006_tokens.js";
 import { pendingAttributes } from "./0009_pending_attributes.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations operate on a schema that is still being built.
@@ -23,6 +24,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     "0003_outbox_without_user_index": outboxWithoutUserIndex,
     "0004_codes_previous_text": codesPreviousText,
     "0005_user_credentials": userCredentials,
+    "0006_tokens": tokens,
     "0009_pending_attributes": pendingAttributes,
   };
 }

@@ -4,7 +4,7 @@ import { prepared, type Target } from "../prepared.js";
 import { num } from "./rows.js";
 
 const eventInsert = prepared(
-  10,
+  11,
   (
     db,
     _e,
@@ -18,6 +18,7 @@ const eventInsert = prepared(
     encoded_data: string | null,
     analytics_endpoint_id: string | null,
     user_agent: string | null,
+    event_response: string | null,
   ) =>
     db.insertInto("auth_events").values({
       id,
@@ -30,6 +31,7 @@ const eventInsert = prepared(
       encoded_data,
       analytics_endpoint_id,
       user_agent,
+      event_response,
     }),
 );
 
@@ -52,6 +54,7 @@ export class SqlEvents implements AuthEventRepo {
       e.encodedData,
       e.analyticsEndpointId,
       e.userAgent,
+      e.eventResponse ?? null,
     );
   }
 
@@ -64,17 +67,22 @@ export class SqlEvents implements AuthEventRepo {
       .orderBy("created_at", "desc")
       .limit(limit)
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      poolId: r.pool_id,
-      username: r.username,
-      clientId: r.client_id,
-      eventType: r.event_type,
-      createdAt: num(r.created_at),
-      ipAddress: r.ip_address,
-      encodedData: r.encoded_data,
-      analyticsEndpointId: r.analytics_endpoint_id,
-      userAgent: r.user_agent,
-    }));
+    return rows.map((r) => {
+      const e: AuthEventRecord = {
+        id: r.id,
+        poolId: r.pool_id,
+        username: r.username,
+        clientId: r.client_id,
+        eventType: r.event_type,
+        createdAt: num(r.created_at),
+        ipAddress: r.ip_address,
+        encodedData: r.encoded_data,
+        analyticsEndpointId: r.analytics_endpoint_id,
+        userAgent: r.user_agent,
+      };
+      const response = r.event_response;
+      if (response === "Pass" || response === "Fail" || response === "InProgress") e.eventResponse = response;
+      return e;
+    });
   }
 }

@@ -1,0 +1,163 @@
+// SQL of the refresh tokens. The request path's queries (issue, refresh, the access-token
+// family check) are prepared (prepared.ts).
+import type { Selectable } from "kysely";
+import { asUsername, type Username } from "../../../domain/usernames.js";
+import type {
+  FamilyKey,
+  FamilyState,
+  RefreshTokenRecord,
+  RefreshTokenRepo,
+} from "../../../ports/store/index.js";
+import { prepared, type Target } from "../prepared.js";
+import type { RefreshTokensTable } from "../schema.js";
+import { changed, num, numOrNull } from "./rows.js";
+
+function toToken(r: Selectable<RefreshTokensTable>): RefreshTokenRecord {
+  return {
+    id: r.id,
+    poolId: r.pool_id,
+    clientId: r.client_id,
+    username: asUsername(r.username),
+    originJti: r.origin_jti,
+    eventId: r.event_id,
+    authTime: num(r.auth_time),
+    deviceKey: r.device_key,
+    issuedAt: num(r.issued_at),
+    expiresAt: num(r.expires_at),
+    revokedAt: numOrNull(r.revoked_at),
+    rotatedAt: numOrNull(r.rotated_at),
+  };
+}
+
+const tokenInsert = prepared(
+  12,
+  (
+    db,
+    _e,
+    id: string,
+    pool_id: string,
+    client_id: string,
+    username: string,
+    origin_jti: string,
+    event_id: string,
+    auth_time: number,
+    device_key: string | null,
+    issued_at: number,
+    expires_at: number,
+    revoked_at: number | null,
+    rotated_at: number | null,
+  ) =>
+    db.insertInto("refresh_tokens").values({
+      id,
+      pool_id,
+      client_id,
+      username,
+      origin_jti,
+      event_id,
+      auth_time,
+      device_key,
+      issued_at,
+      expires_at,
+      revoked_at,
+      rotated_at,
+    }),
+);
+const tokenById = prepared(2, (db, _e, poolId: string, id: string) =>
+  db.selectFrom("refresh_tokens").selectAll().where("id", "=", id).where("pool_id", "=", poolId),
+);
+// A family is usually one row; rotation adds rows to it. Revoking marks them all, so any
+// revoked row means the family is revoked.
+const familyByOrigin = prepared(2, (db, _e, poolId: string, originJti: string) =>
+  db
+    .selectFrom("refresh_tokens")
+    .select((eb) => [eb.fn.max("revoked_at").as("revoked_at"), eb.fn.countAll().as("n")])
+    .where("origin_jti", "=", originJti)
+    .where("pool_id", "=", poolId),
+);
+const familyByEvent = prepared(2, (db, _e, poolId: string, eventId: string) =>
+  db
+    .selectFrom("refresh_tokens")
+    .select((eb) => [eb.fn.max("revoked_at").as("revoked_at"), eb.fn.countAll().as("n")])
+    .where("event_id", "=", eventId)
+    .where("pool_id", "=", poolId),
+);
+
+export class SqlRefreshTokens implements RefreshTokenRepo {
+  readonly #t: Target;
+  constructor(t: Target) {
+    this.#t = t;
+  }
+
+  async insert(r: RefreshTokenRecord): Promise<void> {
+    await tokenInsert.run(
+      this.#t,
+      r.id,
+      r.poolId,
+      r.clientId,
+      r.username,
+      r.originJti,
+      r.eventId,
+      r.authTime,
+      r.deviceKey,
+      r.issuedAt,
+      r.expiresAt,
+      r.revokedAt,
+      r.rotatedAt,
+    );
+  }
+
+  async get(poolId: string, id: string): Promise<RefreshTokenRecord | undefined> {
+    const r = await tokenById.first(this.#t, poolId, id);
+    return r && toToken(r);
+  }
+
+  async family(poolId: string, key: FamilyKey): Promise<FamilyState | undefined> {
+    const r =
+      "originJti" in key
+        ? await familyByOrigin.first(this.#t, poolId, key.originJti)
+        : await familyByEvent.first(this.#t, poolId, key.eventId);
+    if (!r || num(r.n) === 0) return undefined;
+    return { revokedAt: numOrNull(r.revoked_at) };
+  }
+
+  async revokeFamily(poolId: string, originJti: string, now: number): Promise<number> {
+    const r = await this.#t.db
+      .updateTable("refresh_tokens")
+      .set({ revoked_at: now })
+      .where("origin_jti", "=", originJti)
+      .where("pool_id", "=", poolId)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async revokeAllForUser(poolId: string, username: Username, now: number): Promise<number> {
+    const r = await this.#t.db
+      .updateTable("refresh_tokens")
+      .set({ revoked_at: now })
+      .where("pool_id", "=", poolId)
+      .where("username", "=", username)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async markRotated(poolId: string, id: string, now: number): Promise<boolean> {
+    const r = await this.#t.db
+      .updateTable("refresh_tokens")
+      .set({ rotated_at: now })
+      .where("id", "=", id)
+      .where("pool_id", "=", poolId)
+      .where("rotated_at", "is", null)
+      .executeTakeFirst();
+    return changed({ numAffectedRows: r.numUpdatedRows });
+  }
+
+  async prune(before: number): Promise<number> {
+    const r = await this.#t.db
+      .deleteFrom("refresh_tokens")
+      .where("expires_at", "<", before)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+}

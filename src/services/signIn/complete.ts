@@ -1,0 +1,62 @@
+// The end of every successful sign-in, whatever the flow (password now; SRP, challenges and
+// devices in the next phase): "PostAuthentication → PreTokenGeneration → tokens", with what the
+// sign-in leaves behind — its auth event, a verifier for a user who had none — committed in
+// the transaction that records the refresh token.
+//
+// Seams for the next phase: the PostAuthentication trigger runs here, before the tokens (a
+// function that fails aborts the sign-in); the lock-out counter is reset in the transaction.
+import type { StoredVerifier } from "../../domain/srp/verifier.js";
+import type { Deps } from "../../operations/deps.js";
+import type { UserRecord } from "../../ports/store/index.js";
+import type { TokenGenerationSource } from "../../ports/triggers.js";
+import type { AuthenticationResultType } from "../../protocol/generated/shapes.js";
+import { issueTokens, type TokenDeps } from "../tokens/index.js";
+import { signInEvent } from "./events.js";
+import type { OpenedSignIn } from "./request.js";
+
+export interface CompleteSignIn {
+  user: UserRecord;
+  source: Exclude<TokenGenerationSource, "TokenGeneration_RefreshTokens">;
+  /** When the user proved who they are (epoch ms). */
+  authTime: number;
+  /** ClientMetadata that reaches PreTokenGeneration (RespondToAuthChallenge's; not InitiateAuth's). */
+  clientMetadata?: Record<string, string> | undefined;
+  deviceKey?: string | undefined;
+  /**
+   * An SRP verifier made from the password just checked, for a user whose password was set
+   * before Cognate stored verifiers: stored unless the password changed meanwhile.
+   */
+  verifierUpgrade?: StoredVerifier | null;
+}
+
+export async function completeSignIn(
+  deps: TokenDeps & Pick<Deps, "random">,
+  s: OpenedSignIn,
+  a: CompleteSignIn,
+): Promise<AuthenticationResultType> {
+  // (PostAuthentication goes here.)
+  const upgrade = a.verifierUpgrade ?? null;
+  return issueTokens(
+    deps,
+    {
+      pool: s.pool,
+      client: s.client,
+      user: a.user,
+      source: a.source,
+      authTime: a.authTime,
+      clientMetadata: a.clientMetadata,
+      deviceKey: a.deviceKey,
+      inTransaction: async (tx) => {
+        if (upgrade !== null) {
+          const current = await tx.users.getForUpdate(s.pool.id, a.user.username);
+          // Only the password that was checked gets this verifier.
+          if (current && current.srp === null && current.passwordHash === a.user.passwordHash) {
+            await tx.users.update({ ...current, srp: upgrade });
+          }
+        }
+        await tx.events.add(signInEvent(deps, s, a.user, "Pass", deps.clock.now()));
+      },
+    },
+    s.ctx,
+  );
+}

@@ -1,0 +1,43 @@
+// The sign-in service: InitiateAuth and AdminInitiateAuth hand it their request; it finds the
+// client, checks the flow, and runs it (docs/signin.md). Layout, for the flows to come:
+//   request.ts    the request, whichever operation carried it
+//   preamble.ts   client and pool
+//   flows.ts      which flows an operation and client take; required parameters
+//   password.ts   USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH
+//   refresh.ts    REFRESH_TOKEN_AUTH / REFRESH_TOKEN
+//   challenges.ts challenges instead of tokens (NEW_PASSWORD_REQUIRED: next phase)
+//   complete.ts   every successful sign-in ends here: PostAuthentication → tokens
+//   events.ts     an auth event per attempt
+// USER_SRP_AUTH, CUSTOM_AUTH and USER_AUTH are the next phase's: each becomes a module beside
+// password.ts and a case below.
+import type { RequestContext } from "../../operations/define.js";
+import { fail } from "../../protocol/errors.js";
+import { checkFlow } from "./flows.js";
+import { type PasswordDeps, passwordSignIn } from "./password.js";
+import { openSignIn } from "./preamble.js";
+import { refreshSignIn } from "./refresh.js";
+import type { SignInRequest, SignInResponse } from "./request.js";
+
+export type { SignInRequest, SignInResponse } from "./request.js";
+
+export async function initiateAuth(
+  deps: PasswordDeps,
+  request: SignInRequest,
+  ctx: RequestContext,
+): Promise<SignInResponse> {
+  const s = await openSignIn(deps, request, ctx);
+  checkFlow(request.operation, request.authFlow, s.client);
+  switch (request.authFlow) {
+    case "USER_PASSWORD_AUTH":
+    case "ADMIN_USER_PASSWORD_AUTH":
+    case "ADMIN_NO_SRP_AUTH":
+      return passwordSignIn(deps, s);
+    case "REFRESH_TOKEN_AUTH":
+    case "REFRESH_TOKEN":
+      return refreshSignIn(deps, s);
+    case "USER_SRP_AUTH":
+    case "CUSTOM_AUTH":
+    case "USER_AUTH":
+      fail("InvalidParameterException", `Cognate does not support the ${request.authFlow} flow yet.`);
+  }
+}

@@ -1,0 +1,165 @@
+// The password flows: USER_PASSWORD_AUTH (InitiateAuth), ADMIN_USER_PASSWORD_AUTH and its
+// legacy name ADMIN_NO_SRP_AUTH (AdminInitiateAuth). The order of the checks and the answers
+// are Cognito's (docs/signin.md, "Password sign-in"):
+//   USERNAME, PASSWORD present → SECRET_HASH → the user (username, sign-in alias, sub) →
+//   enabled → confirmed → no reset pending → the password → a new password pending → tokens.
+// The user's status is judged before the password: Cognito answers "User is not confirmed."
+// even to a wrong password.
+
+import { checkSecretHashAnyName } from "../../domain/passwordSignIn.js";
+import { hashPassword, type ScryptCost, verifyPassword } from "../../domain/passwords.js";
+import { createVerifier, passwordMatchesVerifier, userIdentity } from "../../domain/srp/verifier.js";
+import { asUsername } from "../../domain/usernames.js";
+import type { Deps } from "../../operations/deps.js";
+import type { ClientRecord, StoreTx, UserRecord } from "../../ports/store/index.js";
+import { fail, messages } from "../../protocol/errors.js";
+import { chargeForPasswordHash } from "../publicRequest.js";
+import { namesOfUser, type TokenDeps } from "../tokens/index.js";
+import { findUser } from "../users.js";
+import { requireNewPassword } from "./challenges.js";
+import { completeSignIn } from "./complete.js";
+import { recordFailure, signInEvent } from "./events.js";
+import { requireParameter } from "./flows.js";
+import type { OpenedSignIn, SignInResponse } from "./request.js";
+
+export const SIGN_IN_MESSAGES = {
+  incorrect: "Incorrect username or password.",
+  notConfirmed: "User is not confirmed.",
+  resetRequired: "Password reset required for the user",
+} as const;
+
+export type PasswordDeps = TokenDeps &
+  Pick<Deps, "hashGate" | "passwordCost" | "latency" | "ipLimiter" | "config">;
+
+/** The key under which the latency mirror keeps this flow's answer times (src/services/latency.ts). */
+const LATENCY_KEY = "SignIn.password";
+
+/** SECRET_HASH of a sign-in: over the name as sent, or over any other name of the same user. */
+export function checkSignInSecret(
+  client: ClientRecord,
+  typed: string,
+  user: UserRecord | undefined,
+  provided: string | undefined,
+): void {
+  const names = user ? [typed, ...namesOfUser(user)] : [typed];
+  const r = checkSecretHashAnyName(client.secret, names, client.clientId, provided);
+  if (r.kind === "missing") fail("NotAuthorizedException", messages.secretMissing(client.clientId));
+  if (r.kind === "mismatch") fail("NotAuthorizedException", messages.secretWrong(client.clientId));
+}
+
+// A hash of no one's password, at the cost in use, checked for names with no user so that
+// they cost what a real check costs.
+const dummies = new Map<string, Promise<string>>();
+function dummyHash(cost: ScryptCost): Promise<string> {
+  const key = `${cost.ln},${cost.r},${cost.p}`;
+  let h = dummies.get(key);
+  if (!h) {
+    h = hashPassword("cognate: no such user", cost);
+    dummies.set(key, h);
+  }
+  return h;
+}
+
+/** Whether `password` is the user's: the hash when there is one, else the SRP verifier. */
+async function passwordMatches(
+  deps: Pick<Deps, "hashGate">,
+  poolId: string,
+  user: UserRecord,
+  password: string,
+): Promise<boolean> {
+  const hash = user.passwordHash;
+  if (hash !== null) {
+    const checked = await deps.hashGate.run(() => verifyPassword(password, hash));
+    if (checked.kind === "busy") fail("TooManyRequestsException", messages.tooManyRequests);
+    return checked.value;
+  }
+  if (user.srp !== null)
+    return passwordMatchesVerifier(user.srp, userIdentity(poolId, user.username), password);
+  return false;
+}
+
+const ROLLBACK = Symbol("rollback");
+
+/**
+ * What a name with no user costs under PreventUserExistenceErrors: the hash check a real user
+ * gets, and the statement of its failed-attempt event, rolled back (nothing is kept).
+ * The latency mirror then pads the remaining difference (src/services/latency.ts).
+ */
+async function simulateFailure(deps: PasswordDeps, s: OpenedSignIn, typed: string, password: string) {
+  const hash = await dummyHash(deps.passwordCost);
+  const checked = await deps.hashGate.run(() => verifyPassword(password, hash));
+  if (checked.kind === "busy") fail("TooManyRequestsException", messages.tooManyRequests);
+  const decoy = signInEvent(deps, s, { username: asUsername(` ${typed}`) }, "Fail", deps.clock.now());
+  await deps.store
+    .transaction(async (tx: StoreTx) => {
+      await tx.events.add(decoy);
+      throw ROLLBACK;
+    })
+    .catch((e: unknown) => {
+      if (e !== ROLLBACK) throw e;
+    });
+}
+
+export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promise<SignInResponse> {
+  const started = deps.latency.now();
+  const params = s.request.parameters;
+  const typed = requireParameter(params, "USERNAME");
+  const password = requireParameter(params, "PASSWORD");
+  const user = await findUser(deps.store.read, s.pool, typed);
+  checkSignInSecret(s.client, typed, user, params.SECRET_HASH);
+
+  // A production-cost hash is charged to the caller's per-IP allowance, as SignUp's is (the
+  // public operation only: AdminInitiateAuth is IAM-authorized, outside the per-IP limiter).
+  if (s.request.userPoolId === undefined) chargeForPasswordHash(deps, s.ctx.sourceIp);
+
+  if (!user) {
+    if (!s.protect) fail("UserNotFoundException", messages.userNotFound);
+    await simulateFailure(deps, s, typed, password);
+    await deps.latency.pad(LATENCY_KEY, s.pool.id, started);
+    fail("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
+  }
+  // (PreAuthentication goes here: it sees every attempt on an existing user.)
+  const refuse = async (
+    type: "NotAuthorizedException" | "UserNotConfirmedException" | "PasswordResetRequiredException",
+    message: string,
+  ): Promise<never> => {
+    await recordFailure(deps, s, user);
+    fail(type, message);
+  };
+  // Disabled and unconfirmed users are told so even under PreventUserExistenceErrors (Amplify
+  // turns UserNotConfirmedException into its confirm-sign-up step).
+  if (!user.enabled) return refuse("NotAuthorizedException", messages.userDisabled);
+  // (The lock-out check goes here: "Password attempts exceeded".)
+  if (user.status === "UNCONFIRMED")
+    return refuse("UserNotConfirmedException", SIGN_IN_MESSAGES.notConfirmed);
+  if (user.status === "RESET_REQUIRED") {
+    // PreventUserExistenceErrors hides a pending reset too (imported users), per the developer guide.
+    return s.protect
+      ? refuse("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect)
+      : refuse("PasswordResetRequiredException", SIGN_IN_MESSAGES.resetRequired);
+  }
+  if (!(await passwordMatches(deps, s.pool.id, user, password))) {
+    // (A counted failure for the lock-out goes here.)
+    await recordFailure(deps, s, user);
+    // The answer an unknown name must resemble (simulateFailure, PreventUserExistenceErrors).
+    deps.latency.record(LATENCY_KEY, s.pool.id, started);
+    fail("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
+  }
+  if (user.status === "FORCE_CHANGE_PASSWORD") return requireNewPassword(deps, s, user);
+  // Users from an external provider, archived or compromised ones have no password sign-in.
+  if (user.status !== "CONFIRMED") return refuse("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
+
+  const authTime = deps.clock.now();
+  const result = await completeSignIn(deps, s, {
+    user,
+    source: "TokenGeneration_Authentication",
+    authTime,
+    // A password set before Cognate kept verifiers: this sign-in has the password, so the user
+    // can use SRP from now on (one exponentiation, no new hash).
+    verifierUpgrade:
+      user.srp === null
+        ? createVerifier(deps.random, userIdentity(s.pool.id, user.username), password)
+        : null,
+  });
+  return { ChallengeParameters: {}, AuthenticationResult: result };
+}
