@@ -10,10 +10,13 @@ import { AdminGetUser } from "./AdminGetUser.js";
 import { AdminInitiateAuth } from "./AdminInitiateAuth.js";
 import { AdminResetUserPassword } from "./AdminResetUserPassword.js";
 import { AdminUpdateUserAttributes } from "./AdminUpdateUserAttributes.js";
+import { ChangePassword } from "./ChangePassword.js";
 import { ConfirmForgotPassword } from "./ConfirmForgotPassword.js";
 import { ConfirmSignUp } from "./ConfirmSignUp.js";
 import { CreateUserPool } from "./CreateUserPool.js";
 import { CreateUserPoolClient } from "./CreateUserPoolClient.js";
+import { DeleteUser } from "./DeleteUser.js";
+import { DeleteUserAttributes } from "./DeleteUserAttributes.js";
 import { DeleteUserPool } from "./DeleteUserPool.js";
 import { DeleteUserPoolClient } from "./DeleteUserPoolClient.js";
 import { DescribeUserPool } from "./DescribeUserPool.js";
@@ -21,14 +24,17 @@ import { DescribeUserPoolClient } from "./DescribeUserPoolClient.js";
 import type { Operation } from "./define.js";
 import { ForgotPassword } from "./ForgotPassword.js";
 import { GetUser } from "./GetUser.js";
+import { GetUserAttributeVerificationCode } from "./GetUserAttributeVerificationCode.js";
 import { InitiateAuth } from "./InitiateAuth.js";
 import { ListUserPoolClients } from "./ListUserPoolClients.js";
 import { ListUserPools } from "./ListUserPools.js";
 import { ListUsers } from "./ListUsers.js";
 import { ResendConfirmationCode } from "./ResendConfirmationCode.js";
 import { SignUp } from "./SignUp.js";
+import { UpdateUserAttributes } from "./UpdateUserAttributes.js";
 import { UpdateUserPool } from "./UpdateUserPool.js";
 import { UpdateUserPoolClient } from "./UpdateUserPoolClient.js";
+import { VerifyUserAttribute } from "./VerifyUserAttribute.js";
 
 export const OPERATIONS: readonly Operation[] = [
   // The sign-up confirmation lifecycle.
@@ -42,6 +48,12 @@ export const OPERATIONS: readonly Operation[] = [
   AdminResetUserPassword,
   AdminUpdateUserAttributes,
   AdminDeleteUserAttributes,
+  ChangePassword,
+  UpdateUserAttributes,
+  GetUserAttributeVerificationCode,
+  VerifyUserAttribute,
+  DeleteUserAttributes,
+  DeleteUser,
   // User pools and app clients.
   CreateUserPool,
   DescribeUserPool,
