@@ -14,8 +14,10 @@ import { Amplify } from "aws-amplify";
 import { confirmResetPassword, resetPassword } from "aws-amplify/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { confirmedUser, latestMessage } from "../helpers/accounts.js";
+import { expectError } from "../helpers/expect.js";
 import { makePool, PASSWORD } from "../helpers/fixtures.js";
 import { startServer, type TestServer } from "../helpers/server.js";
+import { passwordSignIn } from "../helpers/signin.js";
 import { startSmtpServer, type TestSmtpServer } from "../helpers/smtp.js";
 
 const run = promisify(execFile);
@@ -209,6 +211,8 @@ print(json.dumps(out))
     );
     expect(done).toBe("SUCCESS");
     expect(await passwordHash(poolId, "jsuser")).not.toBe(before);
+    expect((await passwordSignIn(s.sdk, clientId, "jsuser", NEW_PASSWORD)).AuthenticationResult).toBeTruthy();
+    await expectError(passwordSignIn(s.sdk, clientId, "jsuser", PASSWORD), "NotAuthorizedException");
   });
 
   it("Amplify v6: resetPassword → confirmResetPassword", async () => {
@@ -249,6 +253,9 @@ print(json.dumps(out))
       confirmResetPassword({ username: "ampuser", confirmationCode: code, newPassword: NEW_PASSWORD }),
     ).rejects.toMatchObject({ name: "ExpiredCodeException" });
     expect(await passwordHash(poolId, "ampuser")).not.toBe(before);
+    expect(
+      (await passwordSignIn(s.sdk, clientId, "ampuser", NEW_PASSWORD)).AuthenticationResult,
+    ).toBeTruthy();
     const u = await s.sdk.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "ampuser" }));
     expect(u.UserStatus).toBe("CONFIRMED");
   });
@@ -258,19 +265,17 @@ print(json.dumps(out))
       VerificationMessageTemplate: { EmailSubject: "Reset it", EmailMessage: "Your code: {####}" },
     });
     await confirmedUser(s, { poolId, clientId }, "mailuser", { email: "mailuser@mail.test" });
-    const before = smtp.to("mailuser@mail.test").length;
-    await s.sdk.send(
-      new ForgotPasswordCommand({
-        ClientId: clientId,
-        Username: "mailuser",
-      }),
-    );
+    await s.sdk.send(new ForgotPasswordCommand({ ClientId: clientId, Username: "mailuser" }));
+    // The reset message, as the outbox recorded it; then the same message as the SMTP server got it.
+    const sent = await latestMessage(s, "mailuser", poolId);
+    expect(sent.triggerSource).toBe("CustomMessage_ForgotPassword");
     const until = Date.now() + 10_000;
-    while (smtp.to("mailuser@mail.test").length <= before) {
+    const arrived = () => smtp.to("mailuser@mail.test").find((m) => m.messageId === sent.id);
+    while (!arrived()) {
       if (Date.now() > until) throw new Error("no reset email arrived");
       await new Promise((r) => setTimeout(r, 25));
     }
-    const mail = smtp.to("mailuser@mail.test").at(-1);
+    const mail = arrived();
     expect(mail?.parsed.subject).toBe("Reset it");
     const code = /Your code: (\d{6})/.exec(mail?.parsed.text ?? "")?.[1] ?? "";
     expect(code).toMatch(/^\d{6}$/);

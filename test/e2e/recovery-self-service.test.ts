@@ -4,8 +4,10 @@
 // VerifyUserAttribute, DeleteUserAttributes, DeleteUser, and their refusals.
 import {
   ChangePasswordCommand,
+  ConfirmForgotPasswordCommand,
   DeleteUserAttributesCommand,
   DeleteUserCommand,
+  ForgotPasswordCommand,
   GetUserAttributeVerificationCodeCommand,
   GetUserCommand,
   UpdateUserAttributesCommand,
@@ -262,6 +264,25 @@ describe("self-service with an access token", () => {
       "AliasExistsException",
       "An account with the given email already exists.",
     );
+  });
+
+  it("a password reset keeps existing sessions: the access token still works", async () => {
+    const pool = await makePool(s.sdk, {}, FLOWS);
+    const token = await signedIn(pool, "mona");
+    await s.sdk.send(new ForgotPasswordCommand({ ClientId: pool.clientId, Username: "mona" }));
+    const code = (await latestMessage(s, "mona", pool.poolId)).code ?? "";
+    await s.sdk.send(
+      new ConfirmForgotPasswordCommand({
+        ClientId: pool.clientId,
+        Username: "mona",
+        ConfirmationCode: code,
+        Password: NEW_PASSWORD,
+      }),
+    );
+    expect((await getUser(token)).email).toBe("mona@example.com");
+    expect(
+      (await passwordSignIn(s.sdk, pool.clientId, "mona", NEW_PASSWORD)).AuthenticationResult,
+    ).toBeTruthy();
   });
 
   it("DeleteUser: the user is gone, the token answers that it does not exist", async () => {
