@@ -4,9 +4,12 @@
 import {
   AdminDisableUserCommand,
   AdminResetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
   ConfirmForgotPasswordCommand,
   ForgotPasswordCommand,
+  GetUserAttributeVerificationCodeCommand,
   SignUpCommand,
+  UpdateUserAttributesCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/ports/clock.js";
@@ -15,6 +18,7 @@ import { expectError } from "../helpers/expect.js";
 import { makePool, PASSWORD } from "../helpers/fixtures.js";
 import { clearTriggerCalls, triggerCalls } from "../helpers/lambdaServers.js";
 import { startServer, type TestServer } from "../helpers/server.js";
+import { PASSWORD_FLOWS, passwordSignIn } from "../helpers/signin.js";
 
 const MINUTE = 60_000;
 const NEW_PASSWORD = "N3w-Passw0rd!";
@@ -295,6 +299,59 @@ describe("password reset through the AWS SDK v3", () => {
     expect(post[0]?.event).toMatchObject({
       request: { clientMetadata: { from: "test" }, userAttributes: { "cognito:user_status": "CONFIRMED" } },
     });
+  });
+
+  it("CustomMessage_UpdateUserAttribute and CustomMessage_VerifyUserAttribute, with the new value", async () => {
+    const pool = await makePool(
+      s.sdk,
+      { LambdaConfig: { CustomMessage: arn("custom-message") } },
+      { ExplicitAuthFlows: [...PASSWORD_FLOWS] },
+    );
+    await confirmedUser(s, pool, "vera");
+    const token =
+      (await passwordSignIn(s.sdk, pool.clientId, "vera")).AuthenticationResult?.AccessToken ?? "";
+    clearTriggerCalls();
+    await s.sdk.send(
+      new UpdateUserAttributesCommand({
+        AccessToken: token,
+        UserAttributes: [{ Name: "email", Value: "vera@new.example" }],
+        ClientMetadata: { step: "update" },
+      }),
+    );
+    await s.sdk.send(
+      new GetUserAttributeVerificationCodeCommand({
+        AccessToken: token,
+        AttributeName: "email",
+        ClientMetadata: { step: "verify" },
+      }),
+    );
+    await s.sdk.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: pool.poolId,
+        Username: "vera",
+        UserAttributes: [{ Name: "email", Value: "vera@admin.example" }],
+      }),
+    );
+    const calls = triggerCalls("CustomMessage").map((c) => c.event);
+    expect(calls.map((e) => e.triggerSource)).toEqual([
+      "CustomMessage_UpdateUserAttribute",
+      "CustomMessage_VerifyUserAttribute",
+      "CustomMessage_UpdateUserAttribute",
+    ]);
+    expect(calls[0]).toMatchObject({
+      userName: "vera",
+      callerContext: { clientId: pool.clientId },
+      request: {
+        codeParameter: "{####}",
+        clientMetadata: { step: "update" },
+        userAttributes: { email: "vera@new.example", email_verified: "false" },
+      },
+    });
+    expect(calls[1]).toMatchObject({ request: { clientMetadata: { step: "verify" } } });
+    expect(calls[2]).toMatchObject({ callerContext: { clientId: "CLIENT_ID_NOT_APPLICABLE" } });
+    const m = await latestMessage(s, "vera", pool.poolId);
+    expect(m.body).toBe(`Hello vera, your code is ${m.code}.`);
+    expect(m.destination).toBe("vera@admin.example");
   });
 
   it("AdminResetUserPassword: RESET_REQUIRED, a code, then CONFIRMED with the new password", async () => {
