@@ -7,6 +7,7 @@ import { AdminDisableUser } from "./AdminDisableUser.js";
 import { AdminEnableUser } from "./AdminEnableUser.js";
 import { AdminGetUser } from "./AdminGetUser.js";
 import { AdminInitiateAuth } from "./AdminInitiateAuth.js";
+import { AdminUserGlobalSignOut } from "./AdminUserGlobalSignOut.js";
 import { ConfirmSignUp } from "./ConfirmSignUp.js";
 import { CreateUserPool } from "./CreateUserPool.js";
 import { CreateUserPoolClient } from "./CreateUserPoolClient.js";
@@ -15,12 +16,15 @@ import { DeleteUserPoolClient } from "./DeleteUserPoolClient.js";
 import { DescribeUserPool } from "./DescribeUserPool.js";
 import { DescribeUserPoolClient } from "./DescribeUserPoolClient.js";
 import type { Operation } from "./define.js";
+import { GetTokensFromRefreshToken } from "./GetTokensFromRefreshToken.js";
 import { GetUser } from "./GetUser.js";
+import { GlobalSignOut } from "./GlobalSignOut.js";
 import { InitiateAuth } from "./InitiateAuth.js";
 import { ListUserPoolClients } from "./ListUserPoolClients.js";
 import { ListUserPools } from "./ListUserPools.js";
 import { ListUsers } from "./ListUsers.js";
 import { ResendConfirmationCode } from "./ResendConfirmationCode.js";
+import { RevokeToken } from "./RevokeToken.js";
 import { SignUp } from "./SignUp.js";
 import { UpdateUserPool } from "./UpdateUserPool.js";
 import { UpdateUserPoolClient } from "./UpdateUserPoolClient.js";
@@ -51,7 +55,11 @@ export const OPERATIONS: readonly Operation[] = [
   // Sign-in and tokens.
   InitiateAuth,
   AdminInitiateAuth,
+  GetTokensFromRefreshToken,
   GetUser,
+  GlobalSignOut,
+  AdminUserGlobalSignOut,
+  RevokeToken,
 ];
 
 export function operationMap(ops: readonly Operation[] = OPERATIONS): ReadonlyMap<string, Operation> {
