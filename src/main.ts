@@ -158,7 +158,9 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       delivery: gate,
       triggers,
       latency: new LatencyMirror(),
-      signingKeys: new SigningKeys(store, clock),
+      // A rotation made elsewhere (another node, the CLI) is signed with here within the
+      // configuration cache bound, like any other pool setting (at least a second).
+      signingKeys: new SigningKeys(store, clock, { ttlMs: Math.max(1, config.configCacheSeconds) * 1000 }),
       refreshTokenKey: opened.refreshTokenKey,
     };
     const dispatcher = new Dispatcher(

@@ -6,6 +6,7 @@ import { startCognate } from "../main.js";
 import { keysCommand } from "./keys.js";
 import { messagesCommand } from "./messages.js";
 import { secretCommand } from "./secret.js";
+import { signingKeysCommand } from "./signingKeys.js";
 
 const USAGE = `Usage: cognate <command> [options]
 
@@ -14,6 +15,7 @@ Commands:
   keys       Create, list and revoke the access keys of admin calls in production (cognate keys --help)
   messages   List outgoing messages and their delivery status (cognate messages --help)
   secret     Make, export or rotate the server secret (cognate secret --help)
+  signing-keys  List or rotate a user pool's token signing keys (cognate signing-keys --help)
   help       Show this help
 
 serve options (each also settable in the config file and by environment):
@@ -154,6 +156,8 @@ export async function main(argv: string[]): Promise<number> {
         return await messagesCommand(rest, process.stdout);
       case "secret":
         return await secretCommand(rest, process.stdout);
+      case "signing-keys":
+        return await signingKeysCommand(rest);
       case "help":
       case "--help":
       case "-h":

@@ -10,6 +10,7 @@ import { AdminGetUser } from "./AdminGetUser.js";
 import { AdminInitiateAuth } from "./AdminInitiateAuth.js";
 import { AdminResetUserPassword } from "./AdminResetUserPassword.js";
 import { AdminUpdateUserAttributes } from "./AdminUpdateUserAttributes.js";
+import { AdminUserGlobalSignOut } from "./AdminUserGlobalSignOut.js";
 import { ChangePassword } from "./ChangePassword.js";
 import { ConfirmForgotPassword } from "./ConfirmForgotPassword.js";
 import { ConfirmSignUp } from "./ConfirmSignUp.js";
@@ -23,13 +24,16 @@ import { DescribeUserPool } from "./DescribeUserPool.js";
 import { DescribeUserPoolClient } from "./DescribeUserPoolClient.js";
 import type { Operation } from "./define.js";
 import { ForgotPassword } from "./ForgotPassword.js";
+import { GetTokensFromRefreshToken } from "./GetTokensFromRefreshToken.js";
 import { GetUser } from "./GetUser.js";
 import { GetUserAttributeVerificationCode } from "./GetUserAttributeVerificationCode.js";
+import { GlobalSignOut } from "./GlobalSignOut.js";
 import { InitiateAuth } from "./InitiateAuth.js";
 import { ListUserPoolClients } from "./ListUserPoolClients.js";
 import { ListUserPools } from "./ListUserPools.js";
 import { ListUsers } from "./ListUsers.js";
 import { ResendConfirmationCode } from "./ResendConfirmationCode.js";
+import { RevokeToken } from "./RevokeToken.js";
 import { SignUp } from "./SignUp.js";
 import { UpdateUserAttributes } from "./UpdateUserAttributes.js";
 import { UpdateUserPool } from "./UpdateUserPool.js";
@@ -74,7 +78,11 @@ export const OPERATIONS: readonly Operation[] = [
   // Sign-in and tokens.
   InitiateAuth,
   AdminInitiateAuth,
+  GetTokensFromRefreshToken,
   GetUser,
+  GlobalSignOut,
+  AdminUserGlobalSignOut,
+  RevokeToken,
 ];
 
 export function operationMap(ops: readonly Operation[] = OPERATIONS): ReadonlyMap<string, Operation> {

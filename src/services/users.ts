@@ -63,6 +63,9 @@ export async function setUserEnabled(
     const user = await tx.users.getForUpdate(pool.id, found.username);
     if (!user) return { kind: "gone" };
     await tx.users.update({ ...user, enabled, updatedAt: now });
+    // Disabling a user revokes their tokens (AdminDisableUser's documentation): enabling them
+    // again does not bring the old sessions back.
+    if (!enabled) await tx.refreshTokens.revokeAllForUser(pool.id, user.username, now);
     return { kind: "ok" };
   });
   if (outcome.kind === "gone") fail("UserNotFoundException", messages.userNotFound);
