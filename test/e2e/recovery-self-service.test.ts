@@ -240,6 +240,58 @@ describe("self-service with an access token", () => {
     await verify(token, "email", (await latestMessage(s, "gina", pool.poolId)).code ?? "");
   });
 
+  it("a phone number: the code goes by SMS; VerifyUserAttribute counts its calls (15 an hour)", async () => {
+    const pool = await makePool(s.sdk, { AutoVerifiedAttributes: ["email", "phone_number"] }, FLOWS);
+    const token = await signedIn(pool, "nora", { email: "nora@example.com" });
+    const r = await updateAttrs(token, { phone_number: "+14155550123" });
+    expect(r.CodeDeliveryDetailsList).toEqual([
+      { Destination: "+*******0123", DeliveryMedium: "SMS", AttributeName: "phone_number" },
+    ]);
+    const m = await latestMessage(s, "nora", pool.poolId);
+    expect(m).toMatchObject({ medium: "SMS", destination: "+14155550123", attributeName: "phone_number" });
+    const code = m.code ?? "";
+    for (let i = 0; i < 15; i++) {
+      await expectError(verify(token, "phone_number", wrongCode(code)), "CodeMismatchException");
+    }
+    await expectError(
+      verify(token, "phone_number", code),
+      "LimitExceededException",
+      "Attempt limit exceeded, please try after some time.",
+    );
+    expect((await getUser(token)).phone_number_verified).toBe("false");
+  });
+
+  it("two ConfirmForgotPassword calls with the right code at once: exactly one sets its password", async () => {
+    const pool = await makePool(s.sdk, {}, FLOWS);
+    await confirmedUser(s, pool, "otto");
+    await s.sdk.send(new ForgotPasswordCommand({ ClientId: pool.clientId, Username: "otto" }));
+    const code = (await latestMessage(s, "otto", pool.poolId)).code ?? "";
+    const passwords = ["Fir5t-Password!", "Sec0nd-Password!"];
+    const results = await Promise.allSettled(
+      passwords.map((Password) =>
+        s.sdk.send(
+          new ConfirmForgotPasswordCommand({
+            ClientId: pool.clientId,
+            Username: "otto",
+            ConfirmationCode: code,
+            Password,
+          }),
+        ),
+      ),
+    );
+    const won = results.findIndex((r) => r.status === "fulfilled");
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const lost = results[1 - won];
+    expect(lost?.status === "rejected" && (lost.reason as Error).name).toBe("ExpiredCodeException");
+    expect(
+      (await passwordSignIn(s.sdk, pool.clientId, "otto", passwords[won])).AuthenticationResult,
+    ).toBeTruthy();
+    await expectError(
+      passwordSignIn(s.sdk, pool.clientId, "otto", passwords[1 - won]),
+      "NotAuthorizedException",
+    );
+  });
+
   it("VerifyUserAttribute refuses an email another user signs in with (AliasAttributes)", async () => {
     const pool = await makePool(s.sdk, { AliasAttributes: ["email"] }, FLOWS);
     await confirmedUser(s, pool, "hugo", { email: "shared@example.com" });
