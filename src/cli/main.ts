@@ -31,6 +31,8 @@ serve options (each also settable in the config file and by environment):
   --public-url URL   This server's address as clients reach it (COGNATE_PUBLIC_URL, default the listening address)
   --issuer self|aws  The iss of tokens: self = public URL + /{poolId}; aws = https://cognito-idp.{region}.amazonaws.com/{poolId}
                      (COGNATE_ISSUER, default self; docs/configuration.md)
+  --tls-cert FILE, --tls-key FILE  Serve HTTPS with this PEM certificate and key (COGNATE_TLS_CERT,
+                     COGNATE_TLS_KEY; config tls.cert, tls.key): aws-jwt-verify fetches a JWKS only over HTTPS
 
 delivery (README "Delivering codes"):
   --smtp-url URL     smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS):
@@ -70,6 +72,8 @@ function flagsFrom(values: Record<string, string | boolean | undefined>): Record
     "ses-region": "ses.region",
     "sns-endpoint": "sns.endpoint",
     "sns-region": "sns.region",
+    "tls-cert": "tls.cert",
+    "tls-key": "tls.key",
   };
   for (const [flag, key] of Object.entries(nested)) {
     const v = values[flag];
@@ -105,6 +109,8 @@ async function serve(args: string[]): Promise<number> {
       "ses-region": { type: "string" },
       "sns-endpoint": { type: "string" },
       "sns-region": { type: "string" },
+      "tls-cert": { type: "string" },
+      "tls-key": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
