@@ -17,7 +17,7 @@ import { cryptoRandom, type Random } from "./domain/ids.js";
 import { DEV_COST, expensiveCost, HashGate, PRODUCTION_COST, type ScryptCost } from "./domain/passwords.js";
 import { DevConsole } from "./http/console/console.js";
 import { createHttpServer, InFlight } from "./http/server.js";
-import { createLogger } from "./logging.js";
+import { createLogger, flatLineLogger } from "./logging.js";
 import type { Deps } from "./operations/deps.js";
 import { operationMap } from "./operations/registry.js";
 import { type Clock, systemClock } from "./ports/clock.js";
@@ -101,6 +101,8 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
         region: config.region,
         log: log.child({ component: "triggers" }),
       });
+    // Dev mode prints each delivered message (with its code) to the terminal: a flat line.
+    const deliveredLog = config.mode === "dev" ? flatLineLogger(log, "dev", { component: "outbox" }) : null;
     const transports = new Map<string, Transport>([[inboxTransport.name, inboxTransport]]);
     for (const t of delivery.transports) transports.set(t.name, t);
     // CustomEmailSender / CustomSMSSender: the pool's function delivers, from the outbox.
@@ -112,6 +114,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       transports,
       clock,
       log: log.child({ component: "outbox" }),
+      deliveredLog,
       owner: `${process.pid}-${randomUUID()}`,
       options: {
         maxAttempts: config.outbox.maxAttempts,
@@ -120,18 +123,13 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
         leaseMs: Math.round(config.outbox.leaseSeconds * 1000),
         pollMs: config.outbox.pollMs,
         batchSize: 64,
-        logCodes: config.mode === "dev",
         scrubDelivered: config.mode === "production",
         retentionMs: Math.round(config.outbox.retentionHours * 3_600_000),
         ...opts.outbox,
       },
     });
     // Per-pool transport choice; dev mode falls back to the inbox, production has no fallback.
-    const gate = new TransportGate(
-      delivery.settings,
-      () => outbox.notify(),
-      config.mode === "dev" ? log.child({ component: "outbox" }) : null,
-    );
+    const gate = new TransportGate(delivery.settings, () => outbox.notify(), deliveredLog);
     // Every committed message wakes the outbox (and, in dev mode, is printed).
     store.onMessagesCommitted((messages) => gate.committed(messages));
 

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
+import { flatLineLogger } from "../logging.js";
 import type { RequestContext } from "../operations/define.js";
 import type { Deps } from "../operations/deps.js";
 import { type ApiRequest, type ApiResponse, type Dispatcher, errorResponse } from "../protocol/dispatch.js";
@@ -141,6 +142,8 @@ export function createHttpServer(a: {
   options: HttpOptions;
 }): Server {
   const { dispatcher, deps, log, options } = a;
+  // The debug line of each request has flat, fixed fields: no wildcard redaction for it.
+  const requestLog = flatLineLogger(log, deps.config.mode, {});
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
@@ -194,9 +197,10 @@ export function createHttpServer(a: {
       };
       const started = performance.now();
       const r = await dispatcher.handle(api, ctx);
-      if (log.isLevelEnabled("debug")) {
-        ctx.log.debug(
+      if (requestLog.isLevelEnabled("debug")) {
+        requestLog.debug(
           {
+            requestId,
             operation: r.operation,
             status: r.status,
             errorType: r.errorType,

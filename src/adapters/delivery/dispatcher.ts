@@ -25,8 +25,6 @@ export interface DispatcherOptions {
   /** Poll interval when idle (ms): picks up retries and other nodes' abandoned claims. */
   pollMs: number;
   batchSize: number;
-  /** Dev mode: log each message's destination and code to the terminal. */
-  logCodes: boolean;
   /** Production mode: forget body and code once delivered. */
   scrubDelivered: boolean;
   /** Sent messages older than this are deleted (0 keeps them); expired limit counters too. */
@@ -38,6 +36,7 @@ export class OutboxDispatcher {
   readonly #transports: ReadonlyMap<string, Transport>;
   readonly #clock: Clock;
   readonly #log: Logger;
+  readonly #deliveredLog: Logger | null;
   readonly #opts: DispatcherOptions;
   readonly #owner: string;
   #timer: NodeJS.Timeout | null = null;
@@ -52,6 +51,8 @@ export class OutboxDispatcher {
     transports: ReadonlyMap<string, Transport>;
     clock: Clock;
     log: Logger;
+    /** Dev mode: where each delivered message is printed with its code (gate.ts); else null. */
+    deliveredLog?: Logger | null;
     owner: string;
     options: DispatcherOptions;
   }) {
@@ -59,6 +60,7 @@ export class OutboxDispatcher {
     this.#transports = a.transports;
     this.#clock = a.clock;
     this.#log = a.log;
+    this.#deliveredLog = a.deliveredLog ?? null;
     this.#owner = a.owner;
     this.#opts = a.options;
   }
@@ -177,7 +179,7 @@ export class OutboxDispatcher {
     const now = this.#clock.now();
     let outcome: Outcome;
     if (error === null) {
-      if (this.#opts.logCodes) logDelivered(this.#log, m);
+      logDelivered(this.#deliveredLog, m);
       outcome = {
         status: "sent",
         attempts,
