@@ -60,6 +60,8 @@ export interface UserRepo extends UserReads {
    * (`FOR UPDATE` where the engine has row locks; SQLite transactions are already serialised).
    */
   getForUpdate(poolId: string, username: Username): Promise<UserRecord | undefined>;
+  /** As `getForUpdate`, by lookup key: the user whose key this is, locked. */
+  getByKeyForUpdate(poolId: string, key: UsernameKey): Promise<UserRecord | undefined>;
   update(user: UserRecord): Promise<void>;
   delete(poolId: string, username: Username): Promise<boolean>;
 }

@@ -98,6 +98,10 @@ const userForUpdate = prepared(2, (db, engine, poolId: string, username: string)
   const q = db.selectFrom("users").selectAll().where("pool_id", "=", poolId).where("username", "=", username);
   return engine === "postgres" ? q.forUpdate() : q;
 });
+const userByKeyForUpdate = prepared(2, (db, engine, poolId: string, key: string) => {
+  const q = db.selectFrom("users").selectAll().where("pool_id", "=", poolId).where("username_key", "=", key);
+  return engine === "postgres" ? q.forUpdate() : q;
+});
 const userUpdate = prepared(
   10,
   (
@@ -164,6 +168,11 @@ export class SqlUsers implements UserRepo {
 
   async getForUpdate(poolId: string, username: Username): Promise<UserRecord | undefined> {
     const r = await userForUpdate.first(this.#t, poolId, username);
+    return r && toUser(r);
+  }
+
+  async getByKeyForUpdate(poolId: string, key: UsernameKey): Promise<UserRecord | undefined> {
+    const r = await userByKeyForUpdate.first(this.#t, poolId, key);
     return r && toUser(r);
   }
 
