@@ -107,7 +107,9 @@ export const outboxContract: Contract = (ctx) => {
     it("claimDue leases due messages to one owner; lapsed leases can be claimed again", async () => {
       const p = await ctx.newPool();
       const now = FUTURE + 500_000;
-      const due = [1, 2, 3].map((i) => message(p, { username: `due${i}`, nextAttemptAt: now - i }));
+      const due = [1, 2, 3].map((i) =>
+        message(p, { username: `due${i}`, destination: `due${i}@example.com`, nextAttemptAt: now - i }),
+      );
       const later = message(p, { username: "later", nextAttemptAt: now + 1_000_000 });
       const done = message(p, { username: "done", status: "sent", nextAttemptAt: now - 10 });
       for (const m of [...due, later, done]) await ctx.store.transaction((tx) => tx.outbox.enqueue(m));
@@ -126,7 +128,9 @@ export const outboxContract: Contract = (ctx) => {
     it("claimDue honours its limit and claims the oldest first", async () => {
       const p = await ctx.newPool();
       const now = FUTURE + 600_000;
-      const ms = [1, 2, 3, 4].map((i) => message(p, { username: `o${i}`, nextAttemptAt: now - 100 }));
+      const ms = [1, 2, 3, 4].map((i) =>
+        message(p, { username: `o${i}`, destination: `o${i}@example.com`, nextAttemptAt: now - 100 }),
+      );
       for (const m of ms) await ctx.store.transaction((tx) => tx.outbox.enqueue(m));
       // Claim one at a time until ours are all claimed; ours come out in insertion order.
       // Others' messages claimed on the way (shared database) are put back afterwards.
@@ -146,11 +150,62 @@ export const outboxContract: Contract = (ctx) => {
       await settleAll(ms);
     });
 
+    it("claimDue claims only a recipient's oldest unsent message, whoever holds or retries it", async () => {
+      const p = await ctx.newPool();
+      const now = FUTURE + 650_000;
+      const to = (destination: string, i: number, over: Partial<OutboxMessage> = {}) =>
+        message(p, { username: `r${i}`, destination, nextAttemptAt: now - 100, ...over });
+      const a = [1, 2, 3].map((i) => to("ann@example.com", i));
+      const b = [4, 5].map((i) => to("ben@example.com", i));
+      // Same address, another medium: a recipient of its own.
+      const sms = to("ann@example.com", 6, { medium: "SMS" });
+      for (const m of [a[0], b[0], a[1], sms, b[1], a[2]]) {
+        if (m) await ctx.store.transaction((tx) => tx.outbox.enqueue(m));
+      }
+      const ids = (ms: OutboxMessage[]) => ms.map((m) => m.id).sort();
+      const [a1, a2, a3] = a as [OutboxMessage, OutboxMessage, OutboxMessage];
+      const [b1, b2] = b as [OutboxMessage, OutboxMessage];
+      // One message per recipient, the oldest of each.
+      const first = await claimOwn(p, "node-1", now, now + 60_000);
+      expect(ids(first)).toEqual(ids([a1, b1, sms]));
+      // Another node claims nothing: the heads are leased, the rest wait behind them.
+      expect(await claimOwn(p, "node-2", now + 1, now + 60_000)).toEqual([]);
+      // a1 is sent; b1 failed for a while and waits for its retry; the SMS is sent.
+      const settle = (m: OutboxMessage, status: "sent" | "queued" | "failed", nextAttemptAt: number) =>
+        ctx.store.transaction((tx) =>
+          tx.outbox.settle(m.id, {
+            status,
+            attempts: 1,
+            lastError: status === "sent" ? null : "busy",
+            nextAttemptAt,
+            sentAt: status === "sent" ? now : null,
+            transport: m.transport,
+            scrubBody: false,
+          }),
+        );
+      await settle(a1, "sent", now);
+      await settle(b1, "queued", now + 30_000);
+      await settle(sms, "sent", now);
+      // a2 is next for Ann; Ben's b2 never overtakes his waiting b1.
+      expect(ids(await claimOwn(p, "node-2", now + 2, now + 60_000))).toEqual(ids([a2]));
+      await settle(a2, "failed", now);
+      // A message that failed for good no longer holds the ones behind it.
+      expect(ids(await claimOwn(p, "node-1", now + 3, now + 60_000))).toEqual(ids([a3]));
+      expect(ids(await claimOwn(p, "node-1", now + 30_000, now + 90_000))).toEqual(ids([b1]));
+      await settle(b1, "sent", now + 30_000);
+      expect(ids(await claimOwn(p, "node-2", now + 30_001, now + 90_000))).toEqual(ids([b2]));
+      await settleAll([a3, b2]);
+    });
+
     it("settle records the outcome, releases the claim, and can scrub the body and code", async () => {
       const p = await ctx.newPool();
       const now = FUTURE + 700_000;
-      const retry = message(p, { username: "retry", nextAttemptAt: now - 1 });
-      const sent = message(p, { username: "sent", nextAttemptAt: now - 1 });
+      const retry = message(p, {
+        username: "retry",
+        destination: "retry@example.com",
+        nextAttemptAt: now - 1,
+      });
+      const sent = message(p, { username: "sent", destination: "sent@example.com", nextAttemptAt: now - 1 });
       for (const m of [retry, sent]) await ctx.store.transaction((tx) => tx.outbox.enqueue(m));
       expect(await claimOwn(p, "o", now, now + 60_000)).toHaveLength(2);
 

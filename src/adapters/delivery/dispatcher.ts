@@ -146,6 +146,8 @@ export class OutboxDispatcher {
         }
         return p;
       };
+      // At most one message per recipient (claimDue), so sending them side by side never
+      // lets one recipient's later message overtake an earlier one.
       const outcomes = await Promise.all(batch.map((m) => this.#deliver(m, pool)));
       try {
         await this.#store.transaction(async (tx) => {

@@ -66,7 +66,9 @@ export interface OutboxRepo extends OutboxReads {
   prune(before: number): Promise<number>;
   /**
    * Atomic: claims up to `limit` queued messages due at `now` for `owner` until `leaseUntil`
-   * (a message whose lease lapsed can be claimed again).
+   * (a message whose lease lapsed can be claimed again), oldest first. Only a recipient's
+   * oldest queued message (per pool, medium and destination) is claimable, so that one
+   * recipient's messages are sent in queue order (docs/delivery.md "The outbox").
    */
   claimDue(owner: string, now: number, leaseUntil: number, limit: number): Promise<OutboxMessage[]>;
   /** Records a delivery attempt's outcome and releases the claim. */

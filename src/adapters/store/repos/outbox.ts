@@ -155,9 +155,19 @@ export class SqlOutbox implements OutboxRepo {
 
   async claimDue(owner: string, now: number, leaseUntil: number, limit: number): Promise<OutboxMessage[]> {
     const db = this.#t.db;
+    // One recipient's messages go out in the order they were queued: only the oldest unsent
+    // message of each (pool, medium, destination) can be claimed, so a later one waits until
+    // the earlier one is sent or has failed for good, wherever it is being sent from. A batch
+    // therefore holds at most one message per recipient and can be sent all at once.
+    const heads = db
+      .selectFrom("outbox")
+      .select((eb) => eb.fn.min("seq").as("seq"))
+      .where("status", "=", "queued")
+      .groupBy(["pool_id", "medium", "destination"]);
     let due = db
       .selectFrom("outbox")
       .select("seq")
+      .where("seq", "in", heads)
       .where("status", "=", "queued")
       .where("next_attempt_at", "<=", now)
       .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now)]))
