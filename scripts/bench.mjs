@@ -50,6 +50,9 @@ if (NODES > 1 && !args.db) {
   process.exit(2);
 }
 const want = (name) => !ONLY || ONLY.has(name);
+// Node options for the Cognate servers only, e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
+// to profile the server under the bench's load (not the load generator).
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const TARGET = "AWSCognitoIdentityProviderService.";
 const PASSWORD = "Corr3ct-Horse!";
 const SERVER_SECRET = Buffer.alloc(32, 7).toString("base64");
@@ -136,7 +139,17 @@ async function startCognate(dir, extra = {}) {
   writeFileSync(cfgPath, JSON.stringify(config));
   const proc = spawn(
     process.execPath,
-    [join(root, "bin/cognate.js"), "serve", "--port", String(port), "--db", db, "--config", cfgPath],
+    [
+      ...SERVER_NODE_ARGS,
+      join(root, "bin/cognate.js"),
+      "serve",
+      "--port",
+      String(port),
+      "--db",
+      db,
+      "--config",
+      cfgPath,
+    ],
     {
       stdio: ["ignore", "ignore", "inherit"],
     },
