@@ -3,7 +3,7 @@
 // peers, in one run. See docs/benchmarks.md.
 //
 //   node scripts/bench.mjs [--duration 5] [--connections 32] [--scale 1000,100000,1000000]
-//                          [--db postgres://…] [--no-peers] [--only resend,confirm-wrong,…]
+//                          [--db postgres://…] [--no-peers] [--only resend,confirm-wrong,prod,…]
 //                          [--json bench-results/latest.json]
 //
 // Every figure comes from autocannon (this process) driving a server in another process over
@@ -124,6 +124,19 @@ async function startCeiling() {
   const proc = spawn(process.execPath, ["-e", code], { stdio: "ignore" });
   await waitForPort(port, proc);
   return { name: "node:http ceiling", port, proc };
+}
+
+/** An SMTP server that accepts and discards every message: where production mode delivers. */
+async function startSmtpSink() {
+  const port = await freePort();
+  const code = `
+    const { SMTPServer } = require(${JSON.stringify(join(root, "node_modules", "smtp-server"))});
+    new SMTPServer({ authOptional: true, disabledCommands: ["STARTTLS", "AUTH"], logger: false,
+      onData(stream, _s, cb) { stream.on("data", () => {}); stream.on("end", () => cb()); } })
+      .listen(${port}, "127.0.0.1");`;
+  const proc = spawn(process.execPath, ["-e", code], { stdio: "ignore" });
+  await waitForPort(port, proc);
+  return { port, proc };
 }
 
 async function startCognate(dir, extra = {}) {
@@ -502,6 +515,51 @@ try {
     report({ server: "cognate", scenario: "DescribeUserPoolClient", ...r, note: ratio(r) });
   }
   for (const n of nodes) await stop(n.proc);
+
+  // Production mode on the same database: no dev inbox, no per-message log line; messages go
+  // out over SMTP (to a sink), the per-IP limit off as in dev mode, the dev hash for SignUp.
+  if (want("prod") && !args.db) {
+    const sink = await startSmtpSink();
+    const prod = await startCognate(dir, {
+      mode: "production",
+      email: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, from: "no-reply@bench.test" },
+      limits: { resendPerUser: 1e9, confirmPerUser: 1e9, codeMaxFailedAttempts: 1e9, ipRequestsPerSecond: 0 },
+      passwordHashing: { ln: 4, r: 8, p: 1 },
+    });
+    const r = await load(prod, {
+      op: "ResendConfirmationCode",
+      requests: (i) => ({ ClientId: clientId, Username: `u${i % USERS}` }),
+    });
+    report({ server: "cognate (production mode)", scenario: "ResendConfirmationCode", ...r, note: ratio(r) });
+    const w = await load(prod, {
+      op: "ConfirmSignUp",
+      requests: (i) => ({ ClientId: clientId, Username: `u${i % USERS}`, ConfirmationCode: "000000" }),
+    });
+    report({
+      server: "cognate (production mode)",
+      scenario: "ConfirmSignUp (wrong code)",
+      ...w,
+      note: ratio(w),
+    });
+    const tag = Date.now().toString(36);
+    const su = await load(prod, {
+      op: "SignUp",
+      requests: (i) => ({
+        ClientId: clientId,
+        Username: `m${tag}${i}`,
+        Password: PASSWORD,
+        UserAttributes: [{ Name: "email", Value: `m${tag}${i}@example.com` }],
+      }),
+    });
+    report({
+      server: "cognate (production mode)",
+      scenario: "SignUp (dev hash, scrypt 2^4)",
+      ...su,
+      note: ratio(su),
+    });
+    await stop(prod.proc);
+    await stop(sink.proc);
+  }
 
   // SignUp with the production hash, and Resend's p99 while SignUp load runs beside it.
   if (want("signup-prod") && args["production-hash"]) {

@@ -197,6 +197,44 @@ export const outboxContract: Contract = (ctx) => {
       await settleAll([a3, b2]);
     });
 
+    it("settleSent marks claimed messages sent in one call, releases them, and can scrub them", async () => {
+      const p = await ctx.newPool();
+      const now = FUTURE + 680_000;
+      const ms = [1, 2, 3].map((i) =>
+        message(p, { username: `s${i}`, destination: `s${i}@example.com`, nextAttemptAt: now - 1 }),
+      );
+      const retried = message(p, {
+        username: "s4",
+        destination: "s4@example.com",
+        nextAttemptAt: now - 1,
+        attempts: 2,
+        lastError: "busy",
+      });
+      const untouched = message(p, { username: "s5", destination: "s5@example.com", nextAttemptAt: now - 1 });
+      for (const m of [...ms, retried, untouched]) await ctx.store.transaction((tx) => tx.outbox.enqueue(m));
+      expect(await claimOwn(p, "o", now, now + 60_000)).toHaveLength(5);
+      const [m1, m2, m3] = ms as [OutboxMessage, OutboxMessage, OutboxMessage];
+      await ctx.store.transaction((tx) => tx.outbox.settleSent([m1.id, m2.id, retried.id], now + 2, false));
+      await ctx.store.transaction((tx) => tx.outbox.settleSent([m3.id], now + 3, true));
+      const sent = (m: OutboxMessage, at: number, over: Partial<OutboxMessage> = {}) => ({
+        ...m,
+        status: "sent",
+        attempts: m.attempts + 1,
+        lastError: null,
+        nextAttemptAt: at,
+        sentAt: at,
+        ...over,
+      });
+      expect(await ctx.store.read.outbox.get(m1.id)).toEqual(sent(m1, now + 2));
+      expect(await ctx.store.read.outbox.get(m2.id)).toEqual(sent(m2, now + 2));
+      expect(await ctx.store.read.outbox.get(retried.id)).toEqual(sent(retried, now + 2));
+      expect(await ctx.store.read.outbox.get(m3.id)).toEqual(sent(m3, now + 3, { body: "", code: null }));
+      expect(await ctx.store.read.outbox.get(untouched.id)).toEqual(untouched);
+      // Released: a sent message is never claimed again; the untouched one is, once its lease lapses.
+      expect((await claimOwn(p, "o2", now + 60_001, now + 120_000)).map((m) => m.id)).toEqual([untouched.id]);
+      await settleAll([untouched]);
+    });
+
     it("settle records the outcome, releases the claim, and can scrub the body and code", async () => {
       const p = await ctx.newPool();
       const now = FUTURE + 700_000;

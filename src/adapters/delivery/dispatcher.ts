@@ -151,7 +151,19 @@ export class OutboxDispatcher {
       const outcomes = await Promise.all(batch.map((m) => this.#deliver(m, pool)));
       try {
         await this.#store.transaction(async (tx) => {
-          for (const [id, outcome] of outcomes) await tx.outbox.settle(id, outcome);
+          // The common outcome, sent, in one statement per millisecond of sending rather than
+          // one per message.
+          const sent = new Map<number, string[]>();
+          for (const [id, outcome] of outcomes) {
+            if (outcome.status === "sent" && outcome.sentAt !== null) {
+              const ids = sent.get(outcome.sentAt);
+              if (ids) ids.push(id);
+              else sent.set(outcome.sentAt, [id]);
+            } else {
+              await tx.outbox.settle(id, outcome);
+            }
+          }
+          for (const [at, ids] of sent) await tx.outbox.settleSent(ids, at, this.#opts.scrubDelivered);
         });
       } catch (e) {
         // The leases will lapse and the messages be tried again: at least once.

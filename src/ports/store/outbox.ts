@@ -73,4 +73,10 @@ export interface OutboxRepo extends OutboxReads {
   claimDue(owner: string, now: number, leaseUntil: number, limit: number): Promise<OutboxMessage[]>;
   /** Records a delivery attempt's outcome and releases the claim. */
   settle(id: string, outcome: DeliveryOutcome): Promise<void>;
+  /**
+   * `settle` for claimed messages sent at `sentAt` in one statement: each is marked sent with
+   * one more attempt, its error cleared, its claim released (and body and code forgotten with
+   * `scrubBody`).
+   */
+  settleSent(ids: readonly string[], sentAt: number, scrubBody: boolean): Promise<void>;
 }

@@ -9,7 +9,7 @@ import type {
 } from "../../../ports/store/index.js";
 import { prepared, type Target } from "../prepared.js";
 import type { OutboxTable } from "../schema.js";
-import { num, numOrNull } from "./rows.js";
+import { BULK_ROWS, num, numOrNull } from "./rows.js";
 
 export function toMessage(r: Selectable<OutboxTable>): OutboxMessage {
   return {
@@ -182,6 +182,25 @@ export class SqlOutbox implements OutboxRepo {
       .returningAll()
       .execute();
     return rows.map(toMessage).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async settleSent(ids: readonly string[], sentAt: number, scrubBody: boolean): Promise<void> {
+    for (let i = 0; i < ids.length; i += BULK_ROWS) {
+      await this.#t.db
+        .updateTable("outbox")
+        .set((eb) => ({
+          status: "sent",
+          attempts: eb("attempts", "+", 1),
+          last_error: null,
+          next_attempt_at: sentAt,
+          sent_at: sentAt,
+          claimed_by: null,
+          claimed_until: null,
+          ...(scrubBody ? { body: "", code: null } : {}),
+        }))
+        .where("id", "in", ids.slice(i, i + BULK_ROWS))
+        .execute();
+    }
   }
 
   async settle(id: string, o: DeliveryOutcome): Promise<void> {
