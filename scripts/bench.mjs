@@ -12,7 +12,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -135,7 +135,17 @@ async function startSmtpSink() {
       onData(stream, _s, cb) { stream.on("data", () => {}); stream.on("end", () => cb()); } })
       .listen(${port}, "127.0.0.1");`;
   const proc = spawn(process.execPath, ["-e", code], { stdio: "ignore" });
-  await waitForPort(port, proc);
+  // Not HTTP: wait for the port to accept a connection.
+  for (let i = 0; ; i++) {
+    if (proc.exitCode !== null) throw new Error(`SMTP sink exited with ${proc.exitCode}`);
+    const ok = await new Promise((resolve) => {
+      const c = connect(port, "127.0.0.1", () => resolve(true)).on("error", () => resolve(false));
+      c.on("connect", () => c.destroy());
+    });
+    if (ok) break;
+    if (i > 300) throw new Error(`SMTP sink: nothing listening on ${port}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return { port, proc };
 }
 
