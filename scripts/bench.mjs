@@ -133,8 +133,10 @@ async function startSmtpSink() {
     const { SMTPServer } = require(${JSON.stringify(join(root, "node_modules", "smtp-server"))});
     new SMTPServer({ authOptional: true, disabledCommands: ["STARTTLS", "AUTH"], logger: false,
       onData(stream, _s, cb) { stream.on("data", () => {}); stream.on("end", () => cb()); } })
-      .listen(${port}, "127.0.0.1");`;
-  const proc = spawn(process.execPath, ["-e", code], { stdio: "ignore" });
+      .listen(${port}, "127.0.0.1");
+    // Gone with the benchmark, even when it stops on an error: its end of the pipe closes.
+    process.stdin.on("end", () => process.exit(0)).resume();`;
+  const proc = spawn(process.execPath, ["-e", code], { stdio: ["pipe", "ignore", "ignore"] });
   // Not HTTP: wait for the port to accept a connection.
   for (let i = 0; ; i++) {
     if (proc.exitCode !== null) throw new Error(`SMTP sink exited with ${proc.exitCode}`);
