@@ -3,6 +3,7 @@
 import { clientsContract } from "./clients.contract.js";
 import { codesContract } from "./codes.contract.js";
 import { eventsContract } from "./events.contract.js";
+import { groupsContract } from "./groups.contract.js";
 import type { Contract } from "./harness.js";
 import { isolationContract } from "./isolation.contract.js";
 import { keysContract } from "./keys.contract.js";
@@ -17,6 +18,7 @@ export const STORE_CONTRACTS: readonly Contract[] = [
   poolsContract,
   clientsContract,
   usersContract,
+  groupsContract,
   codesContract,
   limitsContract,
   outboxContract,

@@ -6,7 +6,7 @@ import { prepared, type Target } from "../prepared.js";
 import type { UsersTable } from "../schema.js";
 import { BULK_ROWS, changed, num } from "./rows.js";
 
-function toUser(r: Selectable<UsersTable>): UserRecord {
+export function toUser(r: Selectable<UsersTable>): UserRecord {
   return {
     poolId: r.pool_id,
     username: asUsername(r.username),
