@@ -12,12 +12,14 @@ import { metaContract } from "./meta.contract.js";
 import { outboxContract } from "./outbox.contract.js";
 import { poolsContract } from "./pools.contract.js";
 import { transactionsContract } from "./transactions.contract.js";
+import { userSearchContract } from "./userSearch.contract.js";
 import { usersContract } from "./users.contract.js";
 
 export const STORE_CONTRACTS: readonly Contract[] = [
   poolsContract,
   clientsContract,
   usersContract,
+  userSearchContract,
   groupsContract,
   codesContract,
   limitsContract,

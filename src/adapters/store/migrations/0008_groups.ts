@@ -11,8 +11,8 @@
 //   in username order and a prefix filter one range in (value, username) order. The values in
 //   the JSON document are indexed through the same expression the queries use
 //   (repos/userSearch.ts). PostgreSQL compares them under the "C" collation (code point order)
-//   so that a prefix is one contiguous range whatever the database's collation; its username,
-//   username key and sub get indexes under that collation too, for prefix filters on them.
+//   so that a prefix is one contiguous range whatever the database's collation; its status,
+//   username, username key and sub are indexed under that collation too, for prefix filters.
 
 import type { Migration } from "kysely";
 import { sql } from "kysely";
@@ -47,7 +47,10 @@ function searchIndexes(engine: Engine): { name: string; on: string }[] {
     name: `users_by_${a}`,
     on: `pool_id, ${indexed(a)}, username`,
   }));
-  out.push({ name: "users_by_status", on: "pool_id, status, username" });
+  out.push({
+    name: "users_by_status",
+    on: engine === "postgres" ? `pool_id, status COLLATE "C", username` : "pool_id, status, username",
+  });
   out.push({ name: "users_by_enabled", on: "pool_id, enabled, username" });
   if (engine === "postgres") {
     out.push({ name: "users_by_username_c", on: `pool_id, username COLLATE "C"` });

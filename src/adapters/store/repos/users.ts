@@ -1,10 +1,11 @@
 // SQL of the users aggregate (aliases: aliases.ts).
 import type { Selectable } from "kysely";
 import { asUsername, type Username, type UsernameKey } from "../../../domain/usernames.js";
-import type { UserRecord, UserRepo, UserStatus } from "../../../ports/store/index.js";
+import type { UserCursor, UserRecord, UserRepo, UserSearch, UserStatus } from "../../../ports/store/index.js";
 import { prepared, type Target } from "../prepared.js";
 import type { UsersTable } from "../schema.js";
 import { BULK_ROWS, changed, num } from "./rows.js";
+import { searchUsers } from "./userSearch.js";
 
 export function toUser(r: Selectable<UsersTable>): UserRecord {
   return {
@@ -201,5 +202,14 @@ export class SqlUsers implements UserRepo {
       .limit(limit);
     if (after !== null) q = q.where("username", ">", after);
     return (await q.execute()).map(toUser);
+  }
+
+  search(
+    poolId: string,
+    search: UserSearch | null,
+    after: UserCursor | null,
+    limit: number,
+  ): Promise<UserRecord[]> {
+    return searchUsers(this.#t, poolId, search, after, limit);
   }
 }
