@@ -2,7 +2,8 @@
 // attribute list shown by AdminGetUser/ListUsers.
 import type { AliasKind, UserRecord } from "../ports/store/index.js";
 import { fail } from "../protocol/errors.js";
-import type { AttributeType } from "../protocol/generated/shapes.js";
+import type { AttributeType, UserType } from "../protocol/generated/shapes.js";
+import { epochSeconds } from "../protocol/wire.js";
 import type { PoolConfig } from "./pool.js";
 
 // Cognito requires E.164: a plus sign and digits only.
@@ -103,4 +104,16 @@ export function attributeList(user: UserRecord, only?: readonly string[]): Attri
   for (const [Name, Value] of Object.entries(user.attributes)) all.push({ Name, Value });
   if (!only || only.length === 0) return all;
   return all.filter((a) => only.includes(a.Name ?? ""));
+}
+
+/** A user as AdminCreateUser, ListUsers and ListUsersInGroup show it (UserType: `Attributes`). */
+export function userType(user: UserRecord, only?: readonly string[]): UserType {
+  return {
+    Username: user.username,
+    Attributes: attributeList(user, only),
+    UserCreateDate: epochSeconds(user.createdAt),
+    UserLastModifiedDate: epochSeconds(user.updatedAt),
+    Enabled: user.enabled,
+    UserStatus: user.status,
+  };
 }
