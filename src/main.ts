@@ -93,7 +93,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
     const seeded = await seed(config, store, clock, random);
     const devInbox = config.mode === "dev" && config.devInbox;
 
-    const delivery = setupDelivery(config, () => clock.now());
+    const delivery = await setupDelivery(config, () => clock.now());
     const triggers: Triggers =
       opts.triggers ??
       new LambdaTriggers({

@@ -17,7 +17,7 @@ export function checkSecretHash(
   clientId: string,
   provided: string | undefined,
 ): SecretHashCheck {
-  // A client without a secret ignores a SecretHash it is sent (COGNITO-BEHAVIOUR.md §2.5 row 5).
+  // A client without a secret ignores a SecretHash it is sent (docs/behaviour.md "SecretHash").
   if (clientSecret === null) return { kind: "ok" };
   if (provided === undefined) return { kind: "missing" };
   const expected = Buffer.from(computeSecretHash(clientSecret, username, clientId), "utf8");

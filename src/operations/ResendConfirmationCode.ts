@@ -1,5 +1,5 @@
 // ResendConfirmationCode — sends a new sign-up confirmation code to an unconfirmed user
-// (auth: none). The steps follow PRODUCT.md "Behaviour spec: ResendConfirmationCode".
+// (auth: none). The steps follow docs/behaviour.md "ResendConfirmationCode".
 import { limitKey } from "../domain/codePurposes.js";
 import { chooseTarget, deliveryDetails } from "../domain/delivery.js";
 import { simulatedTarget } from "../domain/simulated.js";

@@ -38,9 +38,8 @@ export class IpRateLimiter implements PublicLimiter {
   }
 
   allow(sourceIp: string): boolean {
-    // In-process calls (the confirmation-link page) carry no address; they are limited by
-    // the per-user and per-pool limits instead.
-    if (sourceIp === "") return true;
+    // Every door counts, the confirmation-link page included; a socket that reports no
+    // address (already closed) shares the bucket of "" rather than escaping the limit.
     const b = this.#bucket(sourceIp);
     if (b.tokens < 1) return false;
     b.tokens -= 1;
@@ -54,7 +53,6 @@ export class IpRateLimiter implements PublicLimiter {
    * standing, whatever the burst size, yet costs it as much as `tokens` requests.
    */
   charge(sourceIp: string, tokens: number): boolean {
-    if (sourceIp === "") return true;
     const b = this.#bucket(sourceIp);
     if (b.tokens < 0) return false;
     b.tokens -= tokens;

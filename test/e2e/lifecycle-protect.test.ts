@@ -12,7 +12,7 @@ import { expectError } from "../helpers/expect.js";
 import { makePool, PASSWORD } from "../helpers/fixtures.js";
 import { startServer, type TestServer } from "../helpers/server.js";
 
-const EMAIL_MASK = /^[^*@]\*\*\*@[^*@]\*\*\*\.[a-z]+$/;
+const EMAIL_MASK = /^[^*@]\*\*\*@[^*@]\*\*\*$/;
 const PHONE_MASK = /^\+\*+\d{4}$/;
 
 describe("PreventUserExistenceErrors: ENABLED", () => {
@@ -65,7 +65,7 @@ describe("PreventUserExistenceErrors: ENABLED", () => {
     expect(r.CodeDeliveryDetails).toEqual({
       AttributeName: "email",
       DeliveryMedium: "EMAIL",
-      Destination: "s***@e***.net",
+      Destination: "s***@e***",
     });
   });
 
