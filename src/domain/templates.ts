@@ -104,7 +104,8 @@ export function render(template: MessageTemplate, i: RenderInput): { subject: st
 /** The pool's invitation template (AdminCreateUserConfig.InviteMessageTemplate) for a medium. */
 export function invitationTemplate(pool: PoolConfig, medium: "EMAIL" | "SMS"): MessageTemplate {
   const t = pool.AdminCreateUserConfig?.InviteMessageTemplate ?? {};
-  if (medium === "SMS") return { medium, subject: null, body: t.SMSMessage ?? DEFAULT_INVITE_MESSAGE, link: false };
+  if (medium === "SMS")
+    return { medium, subject: null, body: t.SMSMessage ?? DEFAULT_INVITE_MESSAGE, link: false };
   return {
     medium,
     subject: t.EmailSubject ?? DEFAULT_INVITE_SUBJECT,

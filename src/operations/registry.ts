@@ -2,14 +2,19 @@
 // generated from it (scripts/gen-readme-table.mjs), and any model operation missing here is
 // answered with a clear "not supported" error.
 
+import { AddCustomAttributes } from "./AddCustomAttributes.js";
 import { AdminAddUserToGroup } from "./AdminAddUserToGroup.js";
 import { AdminConfirmSignUp } from "./AdminConfirmSignUp.js";
+import { AdminCreateUser } from "./AdminCreateUser.js";
 import { AdminDeleteUser } from "./AdminDeleteUser.js";
 import { AdminDisableUser } from "./AdminDisableUser.js";
 import { AdminEnableUser } from "./AdminEnableUser.js";
 import { AdminGetUser } from "./AdminGetUser.js";
 import { AdminListGroupsForUser } from "./AdminListGroupsForUser.js";
+import { AdminListUserAuthEvents } from "./AdminListUserAuthEvents.js";
 import { AdminRemoveUserFromGroup } from "./AdminRemoveUserFromGroup.js";
+import { AdminSetUserPassword } from "./AdminSetUserPassword.js";
+import { AdminUpdateAuthEventFeedback } from "./AdminUpdateAuthEventFeedback.js";
 import { ConfirmSignUp } from "./ConfirmSignUp.js";
 import { CreateGroup } from "./CreateGroup.js";
 import { CreateUserPool } from "./CreateUserPool.js";
@@ -55,6 +60,11 @@ export const OPERATIONS: readonly Operation[] = [
   AdminDeleteUser,
   AdminDisableUser,
   AdminEnableUser,
+  AdminCreateUser,
+  AdminSetUserPassword,
+  AdminListUserAuthEvents,
+  AdminUpdateAuthEventFeedback,
+  AddCustomAttributes,
   // Groups.
   CreateGroup,
   GetGroup,

@@ -5,13 +5,16 @@ import {
   AdminAddUserToGroupCommand,
   AdminDeleteUserCommand,
   AdminListGroupsForUserCommand,
+  type AdminListGroupsForUserCommandOutput,
   AdminRemoveUserFromGroupCommand,
   type CognitoIdentityProviderClient,
   CreateGroupCommand,
   DeleteGroupCommand,
   GetGroupCommand,
   ListGroupsCommand,
+  type ListGroupsCommandOutput,
   ListUsersInGroupCommand,
+  type ListUsersInGroupCommandOutput,
   SignUpCommand,
   UpdateGroupCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -222,7 +225,9 @@ describe("groups", () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const r = await s.sdk.send(new ListGroupsCommand({ UserPoolId: poolId, Limit: 10, NextToken: token }));
+      const r: ListGroupsCommandOutput = await s.sdk.send(
+        new ListGroupsCommand({ UserPoolId: poolId, Limit: 10, NextToken: token }),
+      );
       seen.push(...(r.Groups ?? []).map((g) => g.GroupName ?? ""));
       token = r.NextToken;
       pages++;
@@ -240,8 +245,13 @@ describe("groups", () => {
     const members: string[] = [];
     token = undefined;
     do {
-      const r = await s.sdk.send(
-        new ListUsersInGroupCommand({ UserPoolId: poolId, GroupName: "grp-00", Limit: 5, NextToken: token }),
+      const r: ListUsersInGroupCommandOutput = await s.sdk.send(
+        new ListUsersInGroupCommand({
+          UserPoolId: poolId,
+          GroupName: "grp-00",
+          Limit: 5,
+          NextToken: token,
+        }),
       );
       members.push(...(r.Users ?? []).map((u) => u.Username ?? ""));
       token = r.NextToken;
@@ -251,7 +261,7 @@ describe("groups", () => {
     const mine: string[] = [];
     token = undefined;
     do {
-      const r = await s.sdk.send(
+      const r: AdminListGroupsForUserCommandOutput = await s.sdk.send(
         new AdminListGroupsForUserCommand({
           UserPoolId: poolId,
           Username: "u00",
