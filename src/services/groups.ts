@@ -1,6 +1,6 @@
 // Groups as the group operations show and find them (docs/admin-users.md, "Groups").
 import type { Deps } from "../operations/deps.js";
-import type { GroupRecord, PoolRecord } from "../ports/store/index.js";
+import type { GroupRecord, PoolRecord, UserRecord } from "../ports/store/index.js";
 import { fail } from "../protocol/errors.js";
 import type { GroupType } from "../protocol/generated/shapes.js";
 import { epochSeconds } from "../protocol/wire.js";
@@ -38,4 +38,18 @@ export async function requireGroup(
   const g = await deps.store.read.groups.get(pool.id, name);
   if (!g) fail("ResourceNotFoundException", GROUP_MESSAGES.notFound);
   return g;
+}
+
+/**
+ * The user's groups as the token service needs them for `cognito:groups`, `cognito:roles` and
+ * `cognito:preferred_role` (all of them: a user is in at most 100). The token service orders
+ * them by precedence.
+ */
+export async function tokenGroupsForUser(
+  deps: Pick<Deps, "store">,
+  pool: PoolRecord,
+  user: Pick<UserRecord, "username">,
+): Promise<{ name: string; precedence: number | null; roleArn: string | null }[]> {
+  const groups = await deps.store.read.groups.listForUser(pool.id, user.username, MAX_GROUPS_PER_USER, null);
+  return groups.map((g) => ({ name: g.name, precedence: g.precedence, roleArn: g.roleArn }));
 }
