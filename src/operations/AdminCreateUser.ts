@@ -92,6 +92,11 @@ async function invite(
   } catch (e) {
     if (e instanceof ServiceError && e.type === "CodeDeliveryFailureException")
       return { messages: [], failure: e };
+    // AdminCreateUser's modeled errors have no InvalidEmailRoleAccessPolicyException: an
+    // email identity the pool may not use is a delivery failure here.
+    if (e instanceof ServiceError && e.type === "InvalidEmailRoleAccessPolicyException") {
+      return { messages: [], failure: new ServiceError("CodeDeliveryFailureException", e.message) };
+    }
     throw e;
   }
 }

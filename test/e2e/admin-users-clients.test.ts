@@ -200,6 +200,58 @@ describe("admin users through other clients and parts", () => {
     }
   });
 
+  it("an invitation that cannot be delivered leaves the user created: CodeDeliveryFailureException", async () => {
+    const sandboxed = await startServer({
+      sms: { sandbox: { enabled: true, verifiedNumbers: ["+14155550111"] } },
+      email: { allowedSourceArns: ["arn:aws:ses:*:123456789012:identity/*@example.org"] },
+    });
+    try {
+      const { poolId } = await makePool(sandboxed.sdk);
+      await expectError(
+        sandboxed.sdk.send(
+          new AdminCreateUserCommand({
+            UserPoolId: poolId,
+            Username: "unreachable",
+            UserAttributes: [{ Name: "phone_number", Value: "+14155550999" }],
+            DesiredDeliveryMediums: ["SMS"],
+          }),
+        ),
+        "CodeDeliveryFailureException",
+        /^Unable to deliver the code: /,
+      );
+      const u = await sandboxed.sdk.send(
+        new AdminGetUserCommand({ UserPoolId: poolId, Username: "unreachable" }),
+      );
+      expect(u.UserStatus).toBe("FORCE_CHANGE_PASSWORD");
+      // An email identity the pool may not use: a delivery failure too (AdminCreateUser has no
+      // InvalidEmailRoleAccessPolicyException in its model).
+      const { poolId: sesPool } = await makePool(sandboxed.sdk, {
+        EmailConfiguration: {
+          EmailSendingAccount: "COGNITO_DEFAULT",
+          SourceArn: "arn:aws:ses:us-east-1:123456789012:identity/someone@elsewhere.test",
+        },
+      });
+      await expectError(
+        sandboxed.sdk.send(
+          new AdminCreateUserCommand({
+            UserPoolId: sesPool,
+            Username: "noidentity",
+            UserAttributes: [{ Name: "email", Value: "n@example.com" }],
+            DesiredDeliveryMediums: ["EMAIL"],
+          }),
+        ),
+        "CodeDeliveryFailureException",
+        "Amazon Cognito is not allowed to use the email identity arn:aws:ses:us-east-1:123456789012:identity/someone@elsewhere.test.",
+      );
+      const n = await sandboxed.sdk.send(
+        new AdminGetUserCommand({ UserPoolId: sesPool, Username: "noidentity" }),
+      );
+      expect(n.UserStatus).toBe("FORCE_CHANGE_PASSWORD");
+    } finally {
+      await sandboxed.close();
+    }
+  });
+
   it("boto3: admin_create_user, admin_set_user_password, add_custom_attributes, auth events, with errors", async () => {
     const { poolId } = await makePool(s.sdk, { UserPoolAddOns: { AdvancedSecurityMode: "AUDIT" } });
     const script = `

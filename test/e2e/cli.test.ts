@@ -262,7 +262,10 @@ describe("the cognate command", () => {
     await app.exited;
   });
 
-  it("users create and groups create/add-user make fixtures on the store, through the operations", async () => {
+  // Nine CLI processes, each a Node start-up: 120 s for a loaded machine.
+  it("users create and groups create/add-user make fixtures on the store, through the operations", {
+    timeout: 120_000,
+  }, async () => {
     const db = join(dir, "fixtures.db");
     const app = await serve(["--port", "0", "--db", db]);
     let sdk = sdkClient(app.url);
