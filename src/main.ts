@@ -26,6 +26,7 @@ import type { Triggers } from "./ports/triggers.js";
 import { adminAuthenticator, publicLimiter, warnWithoutAccessKeys } from "./protocol/admission.js";
 import { type Authenticator, Dispatcher, unlimited } from "./protocol/dispatch.js";
 import { type SeedResult, seed } from "./seed.js";
+import { seedUsersAndGroups } from "./services/adminFixtures.js";
 import { Directory } from "./services/directory.js";
 import { LatencyMirror } from "./services/latency.js";
 
@@ -162,6 +163,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       opts.authenticator ?? adminAuthenticator(config, store, clock),
       limiter,
     );
+    await seedUsersAndGroups(deps, seeded.pools, log.child({ component: "seed" }));
     await warnWithoutAccessKeys(config, store, log);
     const inFlight = new InFlight();
     const devConsole = devInbox ? new DevConsole({ dispatcher, deps, log }) : undefined;

@@ -6,6 +6,7 @@ import { startCognate } from "../main.js";
 import { keysCommand } from "./keys.js";
 import { messagesCommand } from "./messages.js";
 import { secretCommand } from "./secret.js";
+import { groupsCommand, usersCommand } from "./users.js";
 
 const USAGE = `Usage: cognate <command> [options]
 
@@ -14,6 +15,8 @@ Commands:
   keys       Create, list and revoke the access keys of admin calls in production (cognate keys --help)
   messages   List outgoing messages and their delivery status (cognate messages --help)
   secret     Make, export or rotate the server secret (cognate secret --help)
+  users      Create a user with its password and groups, for fixtures (cognate users --help)
+  groups     Create a group or add a user to one (cognate groups --help)
   help       Show this help
 
 serve options (each also settable in the config file and by environment):
@@ -147,6 +150,10 @@ export async function main(argv: string[]): Promise<number> {
         return await messagesCommand(rest, process.stdout);
       case "secret":
         return await secretCommand(rest, process.stdout);
+      case "users":
+        return await usersCommand(rest);
+      case "groups":
+        return await groupsCommand(rest);
       case "help":
       case "--help":
       case "-h":

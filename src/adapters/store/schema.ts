@@ -96,6 +96,29 @@ export interface AuthEventsTable {
   encoded_data: string | null;
   analytics_endpoint_id: string | null;
   user_agent: string | null;
+  /** AdminUpdateAuthEventFeedback (migration 0008). */
+  feedback_value: string | null;
+  feedback_provider: string | null;
+  feedback_date: number | null;
+}
+
+/** A pool's groups (migration 0008). */
+export interface UserGroupsTable {
+  pool_id: string;
+  name: string;
+  description: string | null;
+  role_arn: string | null;
+  precedence: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Who is in which group (migration 0008). */
+export interface GroupMembersTable {
+  pool_id: string;
+  group_name: string;
+  username: string;
+  created_at: number;
 }
 
 /** SigV4 access keys for the admin operations in production mode (migration 0002). */
@@ -119,6 +142,8 @@ export interface DB {
   outbox: OutboxTable;
   auth_events: AuthEventsTable;
   access_keys: AccessKeysTable;
+  user_groups: UserGroupsTable;
+  group_members: GroupMembersTable;
 }
 
 export type Engine = "sqlite" | "postgres";

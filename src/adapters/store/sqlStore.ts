@@ -17,6 +17,7 @@ import { SqlAliases } from "./repos/aliases.js";
 import { SqlClients } from "./repos/clients.js";
 import { SqlCodes } from "./repos/codes.js";
 import { SqlEvents } from "./repos/events.js";
+import { SqlGroups } from "./repos/groups.js";
 import { SqlAccessKeys } from "./repos/keys.js";
 import { SqlLimits } from "./repos/limits.js";
 import { SqlMeta } from "./repos/meta.js";
@@ -32,6 +33,7 @@ class Repos {
   readonly clients: SqlClients;
   readonly users: SqlUsers;
   readonly aliases: SqlAliases;
+  readonly groups: SqlGroups;
   readonly codes: SqlCodes;
   readonly limits: SqlLimits;
   readonly outbox: SqlOutbox;
@@ -44,6 +46,7 @@ class Repos {
     this.clients = new SqlClients(t, box);
     this.users = new SqlUsers(t);
     this.aliases = new SqlAliases(t);
+    this.groups = new SqlGroups(t);
     this.codes = new SqlCodes(t);
     this.limits = new SqlLimits(t);
     this.outbox = new SqlOutbox(t, enqueued);

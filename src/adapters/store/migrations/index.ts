@@ -11,6 +11,7 @@ import { accessKeys } from "./0002_access_keys.js";
 import { outboxWithoutUserIndex } from "./0003_outbox_without_user_index.js";
 import { codesPreviousText } from "./0004_codes_previous_text.js";
 import { userCredentials } from "./0005_user_credentials.js";
+import { groups } from "./0008_groups.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations operate on a schema that is still being built.
 export type AnyDb = Kysely<any>;
@@ -22,6 +23,8 @@ export function migrations(engine: Engine): Record<string, Migration> {
     "0003_outbox_without_user_index": outboxWithoutUserIndex,
     "0004_codes_previous_text": codesPreviousText,
     "0005_user_credentials": userCredentials,
+    // 0006 (tokens), 0007 (sign-in state) come with the sign-in work.
+    "0008_groups": groups(engine),
   };
 }
 

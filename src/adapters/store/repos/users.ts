@@ -1,12 +1,13 @@
 // SQL of the users aggregate (aliases: aliases.ts).
 import type { Selectable } from "kysely";
 import { asUsername, type Username, type UsernameKey } from "../../../domain/usernames.js";
-import type { UserRecord, UserRepo, UserStatus } from "../../../ports/store/index.js";
+import type { UserCursor, UserRecord, UserRepo, UserSearch, UserStatus } from "../../../ports/store/index.js";
 import { prepared, type Target } from "../prepared.js";
 import type { UsersTable } from "../schema.js";
 import { BULK_ROWS, changed, num } from "./rows.js";
+import { searchUsers } from "./userSearch.js";
 
-function toUser(r: Selectable<UsersTable>): UserRecord {
+export function toUser(r: Selectable<UsersTable>): UserRecord {
   return {
     poolId: r.pool_id,
     username: asUsername(r.username),
@@ -210,5 +211,14 @@ export class SqlUsers implements UserRepo {
       .limit(limit);
     if (after !== null) q = q.where("username", ">", after);
     return (await q.execute()).map(toUser);
+  }
+
+  search(
+    poolId: string,
+    search: UserSearch | null,
+    after: UserCursor | null,
+    limit: number,
+  ): Promise<UserRecord[]> {
+    return searchUsers(this.#t, poolId, search, after, limit);
   }
 }
