@@ -92,6 +92,7 @@ class SqlTx implements StoreTx {
   #clients?: SqlClients;
   #users?: SqlUsers;
   #aliases?: SqlAliases;
+  #groups?: SqlGroups;
   #codes?: SqlCodes;
   #limits?: SqlLimits;
   #outbox?: SqlOutbox;
@@ -118,6 +119,10 @@ class SqlTx implements StoreTx {
   get aliases(): SqlAliases {
     this.#aliases ??= new SqlAliases(this.#t);
     return this.#aliases;
+  }
+  get groups(): SqlGroups {
+    this.#groups ??= new SqlGroups(this.#t);
+    return this.#groups;
   }
   get codes(): SqlCodes {
     this.#codes ??= new SqlCodes(this.#t);
