@@ -2,7 +2,8 @@
 // attribute list shown by AdminGetUser/ListUsers.
 import type { AliasKind, UserRecord } from "../ports/store/index.js";
 import { fail } from "../protocol/errors.js";
-import type { AttributeType, SchemaAttributeType } from "../protocol/generated/shapes.js";
+import type { AttributeType, SchemaAttributeType, UserType } from "../protocol/generated/shapes.js";
+import { epochSeconds } from "../protocol/wire.js";
 import type { PoolConfig } from "./pool.js";
 
 // Cognito requires E.164: a plus sign and digits only.
@@ -17,8 +18,9 @@ export function looksLikePhone(v: string): boolean {
   return PHONE.test(v);
 }
 
-const schemaError = (name: string, reason: string): never =>
+function schemaError(name: string, reason: string): never {
   fail("InvalidParameterException", `Attributes did not conform to the schema: ${name}: ${reason}`);
+}
 
 /**
  * Validates SignUp's UserAttributes against the pool schema and the client's
@@ -43,12 +45,7 @@ export function validateNewUserAttributes(
     if (clientWriteAttributes && clientWriteAttributes.length > 0 && !clientWriteAttributes.includes(name)) {
       fail("NotAuthorizedException", "A client attempted to write unauthorized attribute");
     }
-    if (name === "email" && !looksLikeEmail(value))
-      fail("InvalidParameterException", "Invalid email address format.");
-    if (name === "phone_number" && !looksLikePhone(value))
-      fail("InvalidParameterException", "Invalid phone number format.");
-    const problem = def ? valueProblem(def, value) : null;
-    if (problem) schemaError(name, problem);
+    checkAttributeValue(def, name, value);
     out[name] = value;
   }
   return out;
@@ -82,6 +79,19 @@ export function valueProblem(def: SchemaAttributeType, value: string): string | 
   return null;
 }
 
+/**
+ * Checks a value against its schema entry and the formats Cognito enforces (email, E.164
+ * phone numbers); throws InvalidParameterException with Cognito's wording.
+ */
+export function checkAttributeValue(def: SchemaAttributeType, name: string, value: string): void {
+  if (name === "email" && !looksLikeEmail(value))
+    fail("InvalidParameterException", "Invalid email address format.");
+  if (name === "phone_number" && !looksLikePhone(value))
+    fail("InvalidParameterException", "Invalid phone number format.");
+  const problem = valueProblem(def, value);
+  if (problem) schemaError(name, problem);
+}
+
 /** Throws Cognito's error for the first required attribute that is missing. */
 export function checkRequiredAttributes(attributes: Record<string, string>, pool: PoolConfig): void {
   for (const def of pool.SchemaAttributes ?? []) {
@@ -108,4 +118,16 @@ export function attributeList(user: UserRecord, only?: readonly string[]): Attri
   for (const [Name, Value] of Object.entries(user.attributes)) all.push({ Name, Value });
   if (!only || only.length === 0) return all;
   return all.filter((a) => only.includes(a.Name ?? ""));
+}
+
+/** A user as AdminCreateUser, ListUsers and ListUsersInGroup show it (UserType: `Attributes`). */
+export function userType(user: UserRecord, only?: readonly string[]): UserType {
+  return {
+    Username: user.username,
+    Attributes: attributeList(user, only),
+    UserCreateDate: epochSeconds(user.createdAt),
+    UserLastModifiedDate: epochSeconds(user.updatedAt),
+    Enabled: user.enabled,
+    UserStatus: user.status,
+  };
 }

@@ -147,20 +147,21 @@ export async function verifyPassword(password: string, encoded: string): Promise
 const SYMBOLS = new Set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ");
 
 /**
- * How InvalidPasswordException's message starts: SignUp says "did not conform with"; setting a
- * password by a reset, a change or a new-password challenge says "does not conform to"
- * (observed answers; docs/recovery.md, "Password policy").
+ * Cognito words a policy failure with one of two prefixes, by operation: SignUp (and
+ * AdminCreateUser's TemporaryPassword) say "did not conform with"; the operations that set a
+ * new password for an existing user (ConfirmForgotPassword, NEW_PASSWORD_REQUIRED,
+ * ChangePassword, AdminSetUserPassword) say "does not conform to" (docs/admin-users.md).
  */
 export const POLICY_PREFIX = {
-  signUp: "Password did not conform with policy: ",
-  reset: "Password does not conform to policy: ",
+  newUser: "Password did not conform with policy: ",
+  newPassword: "Password does not conform to policy: ",
 } as const;
 
 /** The first policy rule the password breaks, as Cognito words it, or null. */
 export function passwordPolicyViolation(
   password: string,
   policy: PasswordPolicyType | undefined,
-  prefix: string = POLICY_PREFIX.signUp,
+  prefix: string = POLICY_PREFIX.newUser,
 ): string | null {
   const p = policy ?? {};
   if (password.length < (p.MinimumLength ?? 8)) return `${prefix}Password not long enough`;

@@ -47,7 +47,7 @@ export const ChangePassword = defineOperation(
     const violation = passwordPolicyViolation(
       input.ProposedPassword,
       pool.config.Policies?.PasswordPolicy,
-      POLICY_PREFIX.reset,
+      POLICY_PREFIX.newPassword,
     );
     if (violation) fail("InvalidPasswordException", violation);
     const credentials = await passwordCredentials(deps, pool.id, user.username, input.ProposedPassword, now);

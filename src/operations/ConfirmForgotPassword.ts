@@ -83,7 +83,7 @@ export const ConfirmForgotPassword = defineOperation(
     const violation = passwordPolicyViolation(
       input.Password,
       pool.config.Policies?.PasswordPolicy,
-      POLICY_PREFIX.reset,
+      POLICY_PREFIX.newPassword,
     );
     if (violation) fail("InvalidPasswordException", violation);
     chargeForPasswordHash(deps, ctx.sourceIp);

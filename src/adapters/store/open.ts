@@ -18,7 +18,7 @@ import {
   settleDataKey,
   settleServerSecret,
 } from "./serverSecret.js";
-import { type DirectRun, readerDialect, writerDialect } from "./sqliteDriver.js";
+import { type DirectRun, readerDialect, type Transact, writerDialect } from "./sqliteDriver.js";
 import { SqlStore } from "./sqlStore.js";
 
 export interface OpenStoreOptions {
@@ -90,6 +90,8 @@ interface Parts {
   reader: Kysely<DB>;
   writerDirect?: DirectRun;
   readerDirect?: DirectRun;
+  /** SQLite: logical transactions straight on the group-commit driver. */
+  transact?: Transact;
   close: () => Promise<void>;
 }
 
@@ -115,6 +117,7 @@ function openSqlite(path: string, opts: OpenStoreOptions): Parts {
       reader: writer,
       writerDirect: wd.direct,
       readerDirect: wd.direct,
+      transact: wd.transact,
       close: () => writer.destroy(),
     };
   }
@@ -130,6 +133,7 @@ function openSqlite(path: string, opts: OpenStoreOptions): Parts {
     reader,
     writerDirect: wd.direct,
     readerDirect: rd.direct,
+    transact: wd.transact,
     close: async () => {
       await writer.destroy();
       await reader.destroy();
@@ -206,6 +210,7 @@ export async function openStore(db: string, opts: OpenStoreOptions = {}): Promis
       reader: parts.reader,
       writerDirect: parts.writerDirect ?? null,
       readerDirect: parts.readerDirect ?? null,
+      ...(parts.transact ? { transact: parts.transact } : {}),
       box: opts.withoutSecret ? noSecret : new SecretBox(settled.secret),
       onClose: parts.close,
       ...(parts.retryable ? { retryable: parts.retryable } : {}),
