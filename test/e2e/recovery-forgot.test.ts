@@ -2,10 +2,12 @@
 // the medium chosen, codes from the dev inbox, their lifetime, supersession and single use,
 // the per-user limits, the policy with the reset wording, the status changes, the triggers.
 import {
+  AdminCreateUserCommand,
   AdminDisableUserCommand,
   AdminResetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   ConfirmForgotPasswordCommand,
+  CreateUserPoolClientCommand,
   ForgotPasswordCommand,
   GetUserAttributeVerificationCodeCommand,
   SignUpCommand,
@@ -206,6 +208,48 @@ describe("password reset through the AWS SDK v3", () => {
         "Contact administrator to reset password.",
       );
     }
+  });
+
+  it("a user who never set their own password (FORCE_CHANGE_PASSWORD) cannot reset it", async () => {
+    const pool = await makePool(s.sdk);
+    await s.sdk.send(
+      new AdminCreateUserCommand({
+        UserPoolId: pool.poolId,
+        Username: "tess",
+        TemporaryPassword: "Temp-Passw0rd!",
+        MessageAction: "SUPPRESS",
+        UserAttributes: [
+          { Name: "email", Value: "tess@example.com" },
+          { Name: "email_verified", Value: "true" },
+        ],
+      }),
+    );
+    expect((await adminView(s, pool.poolId, "tess")).status).toBe("FORCE_CHANGE_PASSWORD");
+    await expectError(
+      forgot(pool.clientId, "tess"),
+      "NotAuthorizedException",
+      "User password cannot be reset in the current state.",
+    );
+    await expectError(
+      s.sdk.send(new AdminResetUserPasswordCommand({ UserPoolId: pool.poolId, Username: "tess" })),
+      "NotAuthorizedException",
+      "User password cannot be reset in the current state.",
+    );
+    // Under PreventUserExistenceErrors: a plausible answer, and nothing sent.
+    const protectedClient = await s.sdk.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: pool.poolId,
+        ClientName: "protected",
+        PreventUserExistenceErrors: "ENABLED",
+      }),
+    );
+    const r = await forgot(protectedClient.UserPoolClient?.ClientId ?? "", "tess");
+    expect(r.CodeDeliveryDetails).toEqual({
+      Destination: expect.stringMatching(/^[a-z]\*\*\*@[a-z]\*\*\*$/),
+      DeliveryMedium: "EMAIL",
+      AttributeName: "email",
+    });
+    expect(await s.inbox.list({ userPoolId: pool.poolId, username: "tess" })).toEqual([]);
   });
 
   it("follows AccountRecoverySetting, and Cognito's legacy order without it", async () => {
