@@ -1,10 +1,10 @@
 // The composition root: configuration → store → transports → triggers → HTTP.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createSecureContext } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
+import { createSecureContext } from "node:tls";
 import type { DestinationStream, Logger } from "pino";
 import { OutboxDispatcher } from "./adapters/delivery/dispatcher.js";
 import { TransportGate } from "./adapters/delivery/gate.js";
@@ -257,7 +257,9 @@ function readTls(tls: { cert: string; key: string }): { cert: Buffer; key: Buffe
   try {
     createSecureContext(pair);
   } catch (e) {
-    throw new ConfigError(`the TLS certificate ${tls.cert} and key ${tls.key} cannot be used: ${(e as Error).message}`);
+    throw new ConfigError(
+      `the TLS certificate ${tls.cert} and key ${tls.key} cannot be used: ${(e as Error).message}`,
+    );
   }
   return pair;
 }
