@@ -16,9 +16,9 @@ Commands:
   keys       Create, list and revoke the access keys of admin calls in production (cognate keys --help)
   messages   List outgoing messages and their delivery status (cognate messages --help)
   secret     Make, export or rotate the server secret (cognate secret --help)
-  signing-keys  List or rotate a user pool's token signing keys (cognate signing-keys --help)
   users      Create a user with its password and groups, for fixtures (cognate users --help)
   groups     Create a group or add a user to one (cognate groups --help)
+  signing-keys  List or rotate a user pool's token signing keys (cognate signing-keys --help)
   help       Show this help
 
 serve options (each also settable in the config file and by environment):

@@ -17,7 +17,7 @@ import { fail, ServiceError } from "../protocol/errors.js";
 import { addToGroups, fixtureContext, putGroup, putUser } from "../services/adminFixtures.js";
 import { Directory } from "../services/directory.js";
 import { LatencyMirror } from "../services/latency.js";
-import { SigningKeys } from "../services/tokens/index.js";
+import { SigningKeys } from "../services/tokens/keys.js";
 
 export const USERS_USAGE = `Usage: cognate users create --pool ID --username NAME (--password P | --temporary-password P) [options]
 
@@ -86,9 +86,7 @@ async function withDeps<T>(
     },
     triggers,
     latency: new LatencyMirror(),
-    // The fixtures issue no tokens; the token service is there because every operation's
-    // dependencies are one type.
-    signingKeys: new SigningKeys(opened.store, systemClock, { ttlMs: 1000 }),
+    signingKeys: new SigningKeys(opened.store, systemClock),
     refreshTokenKey: opened.refreshTokenKey,
   };
   try {

@@ -2,7 +2,8 @@
 // step under the operation's own name; the list shows the steps the API's EventType names
 // (SignIn, SignUp, ForgotPassword, PasswordChange, ResendCode) and leaves out the others
 // (confirmations have no EventType). Cognate scores no risk: every event is NoRisk / Low, and
-// a recorded step passed (docs/admin-users.md, "Auth events").
+// a recorded step passed unless it says otherwise (a sign-in records Pass or Fail; docs/admin-users.md,
+// "Auth events").
 import type { AuthEventRecord, PoolRecord } from "../ports/store/index.js";
 import { fail } from "../protocol/errors.js";
 import type { AuthEventType, EventType } from "../protocol/generated/shapes.js";

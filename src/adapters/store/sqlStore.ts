@@ -90,7 +90,7 @@ class AfterCommitQueue {
 }
 
 /**
- * A transaction's view of every aggregate. A request touches three or four of them, so
+ * A transaction's view of every aggregate. A request touches three or four of the thirteen, so
  * each is made when first used.
  */
 class SqlTx implements StoreTx {

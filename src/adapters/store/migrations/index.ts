@@ -26,7 +26,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     "0004_codes_previous_text": codesPreviousText,
     "0005_user_credentials": userCredentials,
     "0006_tokens": tokens,
-    // 0007 (sign-in state) comes with the sign-in work.
+    // 0007 (sign-in state) comes with the SRP work.
     "0008_groups": groups(engine),
     "0009_pending_attributes": pendingAttributes,
   };
