@@ -7,6 +7,7 @@ import { AdminDisableUser } from "./AdminDisableUser.js";
 import { AdminEnableUser } from "./AdminEnableUser.js";
 import { AdminGetUser } from "./AdminGetUser.js";
 import { AdminInitiateAuth } from "./AdminInitiateAuth.js";
+import { AdminRespondToAuthChallenge } from "./AdminRespondToAuthChallenge.js";
 import { ConfirmSignUp } from "./ConfirmSignUp.js";
 import { CreateUserPool } from "./CreateUserPool.js";
 import { CreateUserPoolClient } from "./CreateUserPoolClient.js";
@@ -21,6 +22,7 @@ import { ListUserPoolClients } from "./ListUserPoolClients.js";
 import { ListUserPools } from "./ListUserPools.js";
 import { ListUsers } from "./ListUsers.js";
 import { ResendConfirmationCode } from "./ResendConfirmationCode.js";
+import { RespondToAuthChallenge } from "./RespondToAuthChallenge.js";
 import { SignUp } from "./SignUp.js";
 import { UpdateUserPool } from "./UpdateUserPool.js";
 import { UpdateUserPoolClient } from "./UpdateUserPoolClient.js";
@@ -51,6 +53,8 @@ export const OPERATIONS: readonly Operation[] = [
   // Sign-in and tokens.
   InitiateAuth,
   AdminInitiateAuth,
+  RespondToAuthChallenge,
+  AdminRespondToAuthChallenge,
   GetUser,
 ];
 

@@ -141,6 +141,14 @@ export interface RefreshTokensTable {
   rotated_at: number | null;
 }
 
+/** Failed sign-in attempts counted per user, for the lock-out (migration 0007). */
+export interface SignInFailuresTable {
+  pool_id: string;
+  username: string;
+  failures: number;
+  last_failure_at: number;
+}
+
 export interface DB {
   meta: MetaTable;
   user_pools: UserPoolsTable;
@@ -154,6 +162,7 @@ export interface DB {
   access_keys: AccessKeysTable;
   signing_keys: SigningKeysTable;
   refresh_tokens: RefreshTokensTable;
+  sign_in_failures: SignInFailuresTable;
 }
 
 export type Engine = "sqlite" | "postgres";

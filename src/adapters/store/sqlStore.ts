@@ -23,6 +23,7 @@ import { SqlMeta } from "./repos/meta.js";
 import { SqlOutbox } from "./repos/outbox.js";
 import { SqlPools } from "./repos/pools.js";
 import { SqlRefreshTokens } from "./repos/refreshTokens.js";
+import { SqlSignInFailures } from "./repos/signInFailures.js";
 import { SqlSigningKeys } from "./repos/signingKeys.js";
 import { SqlUsers } from "./repos/users.js";
 import type { DB, Engine } from "./schema.js";
@@ -42,6 +43,7 @@ class Repos {
   readonly accessKeys: SqlAccessKeys;
   readonly signingKeys: SqlSigningKeys;
   readonly refreshTokens: SqlRefreshTokens;
+  readonly signInFailures: SqlSignInFailures;
 
   constructor(t: Target, box: Sealer, enqueued: (m: OutboxMessage) => void) {
     this.pools = new SqlPools(t);
@@ -56,6 +58,7 @@ class Repos {
     this.accessKeys = new SqlAccessKeys(t, box);
     this.signingKeys = new SqlSigningKeys(t, box);
     this.refreshTokens = new SqlRefreshTokens(t);
+    this.signInFailures = new SqlSignInFailures(t);
   }
 }
 

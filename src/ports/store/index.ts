@@ -1,6 +1,6 @@
 // The storage port: narrow, named after the domain, transactional. One file per aggregate
 // (pools, clients, users with their aliases, codes, limits, outbox, events, access keys,
-// meta, signing keys, refresh tokens); this one composes them.
+// meta, signing keys, refresh tokens, sign-in failures); this one composes them.
 //
 // Contract (checked by test/contract/*.contract.ts against every backend):
 // - `transaction(fn)` runs fn atomically: all of its writes commit together or not at all,
@@ -28,6 +28,7 @@ import type { MetaReads, MetaRepo } from "./meta.js";
 import type { OutboxListener, OutboxReads, OutboxRepo } from "./outbox.js";
 import type { PoolReads, PoolRepo } from "./pools.js";
 import type { RefreshTokenReads, RefreshTokenRepo } from "./refreshTokens.js";
+import type { SignInFailureReads, SignInFailureRepo } from "./signInFailures.js";
 import type { SigningKeyReads, SigningKeyRepo } from "./signingKeys.js";
 import type { AliasReads, AliasRepo, UserReads, UserRepo } from "./users.js";
 
@@ -40,6 +41,7 @@ export type * from "./meta.js";
 export type * from "./outbox.js";
 export type * from "./pools.js";
 export type * from "./refreshTokens.js";
+export type * from "./signInFailures.js";
 export type * from "./signingKeys.js";
 export type * from "./users.js";
 
@@ -57,6 +59,7 @@ export interface StoreRead {
   readonly accessKeys: AccessKeyReads;
   readonly signingKeys: SigningKeyReads;
   readonly refreshTokens: RefreshTokenReads;
+  readonly signInFailures: SignInFailureReads;
 }
 
 /** Work for after the commit: its result is not awaited; a rejection is logged. */
@@ -76,6 +79,7 @@ export interface StoreTx extends StoreRead {
   readonly accessKeys: AccessKeyRepo;
   readonly signingKeys: SigningKeyRepo;
   readonly refreshTokens: RefreshTokenRepo;
+  readonly signInFailures: SignInFailureRepo;
   /** Runs fn once this transaction has committed (never if it rolls back). */
   afterCommit(fn: AfterCommit): void;
 }

@@ -2,23 +2,30 @@
 // legacy name ADMIN_NO_SRP_AUTH (AdminInitiateAuth). The order of the checks and the answers
 // are Cognito's (docs/signin.md, "Password sign-in"):
 //   USERNAME, PASSWORD present → SECRET_HASH → the user (username, sign-in alias, sub) →
-//   enabled → confirmed → no reset pending → the password → a new password pending → tokens.
+//   PreAuthentication → enabled → not locked out → confirmed → no reset pending → the
+//   password (a wrong one counts toward the lock-out) → a new password pending → tokens.
 // The user's status is judged before the password: Cognito answers "User is not confirmed."
 // even to a wrong password.
 
 import { checkSecretHashAnyName } from "../../domain/passwordSignIn.js";
 import { hashPassword, type ScryptCost, verifyPassword } from "../../domain/passwords.js";
 import { createVerifier, passwordMatchesVerifier, userIdentity } from "../../domain/srp/verifier.js";
-import { asUsername } from "../../domain/usernames.js";
 import type { Deps } from "../../operations/deps.js";
 import { findUser } from "../../operations/shared/users.js";
-import type { ClientRecord, StoreTx, UserRecord } from "../../ports/store/index.js";
+import type { ClientRecord, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
 import { namesOfUser, type TokenDeps } from "../tokens/index.js";
-import { requireNewPassword } from "./challenges.js";
+import { type NewPasswordFlow, requireNewPassword } from "./challenges.js";
 import { completeSignIn } from "./complete.js";
-import { recordFailure, signInEvent } from "./events.js";
+import { recordFailure } from "./events.js";
 import { requireParameter } from "./flows.js";
+import {
+  checkNotLockedOut,
+  clearFailures,
+  countFailure,
+  runPreAuthentication,
+  simulateCountedFailure,
+} from "./guards.js";
 import type { OpenedSignIn, SignInResponse } from "./request.js";
 
 export const SIGN_IN_MESSAGES = {
@@ -27,7 +34,7 @@ export const SIGN_IN_MESSAGES = {
   resetRequired: "Password reset required for the user",
 } as const;
 
-export type PasswordDeps = TokenDeps & Pick<Deps, "hashGate" | "passwordCost">;
+export type PasswordDeps = TokenDeps & Pick<Deps, "hashGate" | "passwordCost" | "serverSecret">;
 
 /** SECRET_HASH of a sign-in: over the name as sent, or over any other name of the same user. */
 export function checkSignInSecret(
@@ -69,25 +76,20 @@ async function passwordMatches(
   return false;
 }
 
-const ROLLBACK = Symbol("rollback");
-
 /**
  * What a name with no user costs under PreventUserExistenceErrors: the hash check a real user
- * gets, and the statement of its failed-attempt event, rolled back (nothing is kept).
+ * gets, and the store work of a counted failure, rolled back (nothing is kept).
  * TODO(merge): the services' latency mirror measures and pads the remaining difference.
  */
 async function simulateFailure(deps: PasswordDeps, s: OpenedSignIn, typed: string, password: string) {
   const hash = await dummyHash(deps.passwordCost);
   await deps.hashGate.run(() => verifyPassword(password, hash));
-  const decoy = signInEvent(deps, s, { username: asUsername(` ${typed}`) }, "Fail", deps.clock.now());
-  await deps.store
-    .transaction(async (tx: StoreTx) => {
-      await tx.events.add(decoy);
-      throw ROLLBACK;
-    })
-    .catch((e: unknown) => {
-      if (e !== ROLLBACK) throw e;
-    });
+  await simulateCountedFailure(deps, s, typed);
+}
+
+function passwordFlow(s: OpenedSignIn): NewPasswordFlow {
+  const f = s.request.authFlow;
+  return f === "ADMIN_USER_PASSWORD_AUTH" || f === "ADMIN_NO_SRP_AUTH" ? f : "USER_PASSWORD_AUTH";
 }
 
 export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promise<SignInResponse> {
@@ -99,10 +101,12 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
 
   if (!user) {
     if (!s.protect) fail("UserNotFoundException", messages.userNotFound);
+    await runPreAuthentication(deps, s, { typed });
     await simulateFailure(deps, s, typed, password);
     fail("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
   }
-  // (PreAuthentication goes here: it sees every attempt on an existing user.)
+  // PreAuthentication sees every attempt on an existing user, before anything is judged.
+  await runPreAuthentication(deps, s, { user });
   const refuse = async (
     type: "NotAuthorizedException" | "UserNotConfirmedException" | "PasswordResetRequiredException",
     message: string,
@@ -113,7 +117,7 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
   // Disabled and unconfirmed users are told so even under PreventUserExistenceErrors (Amplify
   // turns UserNotConfirmedException into its confirm-sign-up step).
   if (!user.enabled) return refuse("NotAuthorizedException", messages.userDisabled);
-  // (The lock-out check goes here: "Password attempts exceeded".)
+  const { hasFailures } = await checkNotLockedOut(deps, s, user);
   if (user.status === "UNCONFIRMED")
     return refuse("UserNotConfirmedException", SIGN_IN_MESSAGES.notConfirmed);
   if (user.status === "RESET_REQUIRED") {
@@ -123,10 +127,14 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
       : refuse("PasswordResetRequiredException", SIGN_IN_MESSAGES.resetRequired);
   }
   if (!(await passwordMatches(deps, s.pool.id, user, password))) {
-    // (A counted failure for the lock-out goes here.)
-    return refuse("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
+    await countFailure(deps, s, user);
+    fail("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
   }
-  if (user.status === "FORCE_CHANGE_PASSWORD") return requireNewPassword(deps, s, user);
+  if (user.status === "FORCE_CHANGE_PASSWORD") {
+    // The right temporary password: the failures counted before it no longer stand.
+    if (hasFailures) await clearFailures(deps, s, user);
+    return requireNewPassword(deps, s, user, { authFlow: passwordFlow(s) });
+  }
   // Users from an external provider, archived or compromised ones have no password sign-in.
   if (user.status !== "CONFIRMED") return refuse("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
 
@@ -135,6 +143,7 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
     user,
     source: "TokenGeneration_Authentication",
     authTime,
+    clearFailures: hasFailures,
     // A password set before Cognate kept verifiers: this sign-in has the password, so the user
     // can use SRP from now on (one exponentiation, no new hash).
     verifierUpgrade:

@@ -12,6 +12,7 @@ import { outboxWithoutUserIndex } from "./0003_outbox_without_user_index.js";
 import { codesPreviousText } from "./0004_codes_previous_text.js";
 import { userCredentials } from "./0005_user_credentials.js";
 import { tokens } from "./0006_tokens.js";
+import { signInFailures } from "./0007_sign_in_failures.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations operate on a schema that is still being built.
 export type AnyDb = Kysely<any>;
@@ -24,6 +25,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     "0004_codes_previous_text": codesPreviousText,
     "0005_user_credentials": userCredentials,
     "0006_tokens": tokens,
+    "0007_sign_in_failures": signInFailures,
   };
 }
 
