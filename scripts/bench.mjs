@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench` — Cognate under load, next to the machine's ceiling and the open-source
-// peers, in one run. See README "Benchmarks".
+// peers, in one run. See docs/benchmarks.md.
 //
 //   node scripts/bench.mjs [--duration 5] [--connections 32] [--scale 1000,100000,1000000]
 //                          [--db postgres://…] [--no-peers] [--only resend,confirm-wrong,…]
@@ -14,13 +14,14 @@ import { createHmac, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const DEFAULT_JSON = join(root, "bench-results", "latest.json");
 const { values: args } = parseArgs({
   options: {
     duration: { type: "string", default: "5" },
@@ -31,7 +32,7 @@ const { values: args } = parseArgs({
     nodes: { type: "string", default: "1" },
     "no-peers": { type: "boolean", default: false },
     only: { type: "string" },
-    json: { type: "string", default: join(root, "bench-results", "latest.json") },
+    json: { type: "string", default: DEFAULT_JSON },
     "production-hash": { type: "boolean", default: true },
   },
 });
@@ -636,7 +637,7 @@ try {
       });
       if (!peer) {
         console.log(
-          `  (${start === startMoto ? "moto" : "cognito-local"} not installed: skipped — see README "Benchmarks")`,
+          `  (${start === startMoto ? "moto" : "cognito-local"} not installed: skipped — see docs/benchmarks.md)`,
         );
         continue;
       }
@@ -703,10 +704,19 @@ const out = {
   connections: CONNECTIONS,
   durationSeconds: DURATION,
   db: args.db ? "postgres" : "sqlite",
+  nodes: NODES,
   elapsedSeconds: Math.round((Date.now() - started) / 1000),
   rows,
 };
 mkdirSync(dirname(args.json), { recursive: true });
 writeFileSync(args.json, `${JSON.stringify(out, null, 2)}\n`);
 console.log(`\nwrote ${args.json} (${out.elapsedSeconds} s)`);
+// The documents' tables come from the JSON, never by hand (scripts/gen-bench-table.mjs).
+if (resolvePath(args.json) === DEFAULT_JSON) {
+  spawnSync(process.execPath, [join(root, "scripts", "gen-bench-table.mjs")], { stdio: "inherit" });
+} else {
+  console.log(
+    `docs not updated (they show ${DEFAULT_JSON}); node scripts/gen-bench-table.mjs --json FILE would`,
+  );
+}
 void createHmac;

@@ -6,7 +6,7 @@
 // 2. in production, a scrub of every logged string — messages, error messages and stacks
 //    included — that masks email addresses and phone numbers, so a destination quoted by,
 //    say, an SMTP server's error text does not end up in the log either.
-// In dev mode a delivered message's destination and code are logged on purpose (PRODUCT.md:
+// In dev mode a delivered message's destination and code are logged on purpose (docs/dev-inbox.md:
 // the developer reads the code in the terminal); passwords and secrets never are.
 import pino, { type DestinationStream, type Logger } from "pino";
 import { SENSITIVE_MEMBERS } from "./protocol/generated/model.js";

@@ -12,20 +12,22 @@ import { type OpenedStore, openStore } from "./adapters/store/open.js";
 import { customSenderTransports } from "./adapters/triggers/customSender.js";
 import { LambdaTriggers } from "./adapters/triggers/service.js";
 import type { ServerConfig } from "./config/config.js";
+import { httpUrl } from "./config/urls.js";
 import { cryptoRandom, type Random } from "./domain/ids.js";
-import { DEV_COST, HashGate, PRODUCTION_COST, type ScryptCost } from "./domain/passwords.js";
+import { DEV_COST, expensiveCost, HashGate, PRODUCTION_COST, type ScryptCost } from "./domain/passwords.js";
 import { DevConsole } from "./http/console/console.js";
 import { createHttpServer, InFlight } from "./http/server.js";
 import { createLogger } from "./logging.js";
 import type { Deps } from "./operations/deps.js";
 import { operationMap } from "./operations/registry.js";
-import { Directory } from "./operations/shared/directory.js";
 import { type Clock, systemClock } from "./ports/clock.js";
 import type { Transport } from "./ports/transport.js";
 import type { Triggers } from "./ports/triggers.js";
 import { adminAuthenticator, publicLimiter, warnWithoutAccessKeys } from "./protocol/admission.js";
-import { type Authenticator, Dispatcher } from "./protocol/dispatch.js";
+import { type Authenticator, Dispatcher, unlimited } from "./protocol/dispatch.js";
 import { type SeedResult, seed } from "./seed.js";
+import { Directory } from "./services/directory.js";
+import { LatencyMirror } from "./services/latency.js";
 import { SigningKeys } from "./services/tokens/keys.js";
 
 export interface StartOptions {
@@ -72,7 +74,7 @@ export interface Cognate {
  * bursts leave the event loop a core; cheap ones (the dev default) are not worth queueing.
  */
 function defaultHashConcurrency(cost: ScryptCost): number {
-  return cost.ln >= 13 ? Math.max(1, availableParallelism() - 1) : 64;
+  return expensiveCost(cost) ? Math.max(1, availableParallelism() - 1) : 64;
 }
 
 export async function startCognate(config: ServerConfig, opts: StartOptions = {}): Promise<Cognate> {
@@ -92,7 +94,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
     const seeded = await seed(config, store, clock, random);
     const devInbox = config.mode === "dev" && config.devInbox;
 
-    const delivery = setupDelivery(config, () => clock.now());
+    const delivery = await setupDelivery(config, () => clock.now());
     const triggers: Triggers =
       opts.triggers ??
       new LambdaTriggers({
@@ -136,6 +138,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
 
     // A copy, so the listening address can complete it below.
     const effective: ServerConfig = { ...config };
+    const limiter = publicLimiter(config, clock);
     const passwordCost =
       config.passwordHashing ?? (config.mode === "production" ? PRODUCTION_COST : DEV_COST);
     const deps: Deps = {
@@ -146,9 +149,15 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       random,
       directory: new Directory(store, clock, config.configCacheSeconds),
       passwordCost,
-      hashGate: new HashGate(config.passwordHashingConcurrency ?? defaultHashConcurrency(passwordCost)),
+      hashGate: new HashGate(
+        config.passwordHashingConcurrency ?? defaultHashConcurrency(passwordCost),
+        config.passwordHashingMaxQueue,
+        config.passwordHashingMaxWaitMs,
+      ),
+      ipLimiter: limiter ?? unlimited,
       delivery: gate,
       triggers,
+      latency: new LatencyMirror(),
       signingKeys: new SigningKeys(store, clock),
       refreshTokenKey: opened.refreshTokenKey,
     };
@@ -156,7 +165,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       operationMap(),
       deps,
       opts.authenticator ?? adminAuthenticator(config, store, clock),
-      publicLimiter(config, clock),
+      limiter,
     );
     await warnWithoutAccessKeys(config, store, log);
     const inFlight = new InFlight();
@@ -181,8 +190,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       });
     });
     const port = (server.address() as AddressInfo).port;
-    const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-    const url = `http://${host}:${port}`;
+    const url = httpUrl(config.host, port);
     effective.publicUrl ??= url;
     outbox.start();
 

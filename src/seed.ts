@@ -4,9 +4,9 @@
 
 import { createHash } from "node:crypto";
 import type { ServerConfig } from "./config/config.js";
+import { clientSettings } from "./domain/clients.js";
 import { newClientSecret, type Random } from "./domain/ids.js";
 import { createPoolConfig } from "./domain/pool.js";
-import { clientSettings } from "./operations/shared/clients.js";
 import type { Clock } from "./ports/clock.js";
 import type { Store } from "./ports/store/index.js";
 import type { CreateUserPoolRequest } from "./protocol/generated/shapes.js";

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { allowedHosts, devOrigins } from "./access.js";
 import { triggersSection } from "./triggers.js";
 
 const seedClient = z
@@ -51,6 +52,8 @@ const limits = z
     ipRequestsPerSecond: z.number().min(0).optional(),
     /** Burst above that rate one IP may use (the token bucket's size). Default: 2 × the rate. */
     ipBurst: z.number().int().min(1).optional(),
+    /** Extra per-IP tokens an expensive password hash (N ≥ 2^13, e.g. at SignUp) takes. */
+    ipHashCost: z.number().min(0).default(4),
   })
   .strict();
 
@@ -246,12 +249,20 @@ export const configSchema = z
     passwordHashing: passwordHashing.optional(),
     /** Password hashes computed at once; default: the machine's cores less one (at least 1). */
     passwordHashingConcurrency: z.number().int().min(1).max(64).optional(),
+    /** Requests that may wait for a hashing slot; more are refused (TooManyRequestsException). */
+    passwordHashingMaxQueue: z.number().int().min(0).default(64),
+    /** Longest wait for a hashing slot (also refused up front when the wait would be longer). */
+    passwordHashingMaxWaitMs: z.number().int().min(1).default(5000),
     seed: z
       .object({ pools: z.array(seedPool).default([]) })
       .strict()
       .default({ pools: [] }),
     /** Record every message in the dev inbox (dev mode only). */
     devInbox: z.boolean().default(true),
+    /** Browser origins allowed to use the dev inbox and the unsigned admin operations (config/access.ts). */
+    devOrigins,
+    /** More host names dev mode answers to, against DNS rebinding (config/access.ts). */
+    allowedHosts,
     email: emailSection.default(emailSection.parse({})),
     /** Amazon SES v2 (present = configured). */
     ses: sesSection.optional(),
@@ -301,7 +312,7 @@ export function readConfigFile(path: string): Record<string, unknown> {
 }
 
 /** Environment variables → config keys. */
-const ENV: Record<string, { key: string; type: "string" | "number" | "boolean" }> = {
+const ENV: Record<string, { key: string; type: "string" | "number" | "boolean" | "list" }> = {
   COGNATE_HOST: { key: "host", type: "string" },
   COGNATE_PORT: { key: "port", type: "number" },
   COGNATE_DB: { key: "db", type: "string" },
@@ -313,6 +324,8 @@ const ENV: Record<string, { key: string; type: "string" | "number" | "boolean" }
   COGNATE_SERVER_SECRET: { key: "serverSecret", type: "string" },
   COGNATE_SERVER_SECRET_FILE: { key: "serverSecretFile", type: "string" },
   COGNATE_ACCOUNT_ID: { key: "accountId", type: "string" },
+  COGNATE_DEV_ORIGINS: { key: "devOrigins", type: "list" },
+  COGNATE_ALLOWED_HOSTS: { key: "allowedHosts", type: "list" },
   // Delivery: dotted keys name nested settings.
   COGNATE_SMTP_URL: { key: "email.smtpUrl", type: "string" },
   COGNATE_EMAIL_FROM: { key: "email.from", type: "string" },
@@ -367,6 +380,15 @@ export function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
       const n = Number(v);
       if (!Number.isFinite(n)) throw new ConfigError(`${name} must be a number, got "${v}"`);
       setPath(out, key, n);
+    } else if (type === "list") {
+      setPath(
+        out,
+        key,
+        v
+          .split(",")
+          .map((x) => x.trim())
+          .filter((x) => x !== ""),
+      );
     } else if (type === "boolean") {
       setPath(out, key, v === "1" || v.toLowerCase() === "true");
     } else {

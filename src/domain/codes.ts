@@ -3,8 +3,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Random } from "./ids.js";
 
-export const CODE_VALIDITY_MS = 24 * 60 * 60 * 1000; // sign-up codes: 24 hours (Cognito quota table)
-
 export function generateCode(random: Random): string {
   return random.int(1_000_000).toString().padStart(6, "0");
 }
@@ -28,28 +26,28 @@ export function sameHmac(a: string, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
-export type CodeCheck =
-  | { kind: "ok" }
+export interface StoredCode {
+  codeHmac: string;
+  previous: string[];
+  expiresAt: number;
+  consumedAt: number | null;
+  failedAttempts: number;
+}
+
+export type CodeCheck<T> =
+  | { kind: "ok"; stored: T }
   | { kind: "mismatch" }
   | { kind: "expired" }
   | { kind: "locked" }
   | { kind: "none" };
 
 /** Classifies a submitted code against the stored record (pure: the caller writes). */
-export function classifyCode(
-  stored:
-    | {
-        codeHmac: string;
-        previous: string[];
-        expiresAt: number;
-        consumedAt: number | null;
-        failedAttempts: number;
-      }
-    | undefined,
+export function classifyCode<T extends StoredCode>(
+  stored: T | undefined,
   submittedHmac: string,
   now: number,
   maxFailedAttempts: number,
-): CodeCheck {
+): CodeCheck<T> {
   if (!stored) return { kind: "none" };
   if (stored.failedAttempts >= maxFailedAttempts) return { kind: "locked" };
   // Always run every comparison, so the time taken does not say which one matched.
@@ -58,7 +56,7 @@ export function classifyCode(
   for (const p of stored.previous) matchesPrevious = sameHmac(p, submittedHmac) || matchesPrevious;
   if (matchesCurrent) {
     if (stored.consumedAt !== null || stored.expiresAt <= now) return { kind: "expired" };
-    return { kind: "ok" };
+    return { kind: "ok", stored };
   }
   if (matchesPrevious) return { kind: "expired" };
   return { kind: "mismatch" };

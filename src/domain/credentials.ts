@@ -2,6 +2,7 @@
 // a NEW_PASSWORD_REQUIRED answer: the scrypt hash (password flows) and the SRP salt and
 // verifier (USER_SRP_AUTH never sends the password), both of the same password, and when it
 // was set. Never the password itself (docs/signin-internals.md, "Storing passwords").
+import { fail, messages } from "../protocol/errors.js";
 import type { Random } from "./ids.js";
 import { type HashGate, hashPassword, type ScryptCost } from "./passwords.js";
 import { createVerifier, type StoredVerifier, userIdentity } from "./srp/verifier.js";
@@ -32,7 +33,9 @@ export async function passwordCredentials(
   password: string,
   now: number,
 ): Promise<PasswordCredentials> {
-  const passwordHash = await deps.hashGate.run(() => hashPassword(password, deps.passwordCost));
+  const hashed = await deps.hashGate.run(() => hashPassword(password, deps.passwordCost));
+  if (hashed.kind === "busy") fail("TooManyRequestsException", messages.tooManyRequests);
+  const passwordHash = hashed.value;
   const srp = createVerifier(deps.random, userIdentity(poolId, username), password);
   return { passwordHash, srp, passwordChangedAt: now };
 }

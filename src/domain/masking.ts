@@ -1,16 +1,12 @@
 // How Cognito shows a delivery destination in CodeDeliveryDetails.Destination.
-//   email  test@example.com → t***@e***.com  (first character of the local part and of the
-//          domain, then the top-level label)
+//   email  test@example.com → t***@e***      (first character of the local part and of the
+//          domain; current Cognito shows no top-level label: test@test.com → t***@t***)
 //   phone  +14155550123     → +*******0123   (one * per hidden digit, last four shown)
 
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf("@");
   if (at <= 0) return `${first(email)}***`;
-  const local = email.slice(0, at);
-  const domain = email.slice(at + 1);
-  const dot = domain.lastIndexOf(".");
-  const tld = dot > 0 ? domain.slice(dot) : "";
-  return `${first(local)}***@${first(domain)}***${tld}`;
+  return `${first(email.slice(0, at))}***@${first(email.slice(at + 1))}***`;
 }
 
 export function maskPhone(phone: string): string {

@@ -1,7 +1,7 @@
 // SecretHash = Base64(HMAC-SHA256(key = client secret, message = Username + ClientId)),
 // where Username is exactly what the caller sent (developer guide, "Computing secret hash
 // values"). Compared in constant time.
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 export function computeSecretHash(clientSecret: string, username: string, clientId: string): string {
   return createHmac("sha256", clientSecret)
@@ -17,7 +17,7 @@ export function checkSecretHash(
   clientId: string,
   provided: string | undefined,
 ): SecretHashCheck {
-  // A client without a secret ignores a SecretHash it is sent (COGNITO-BEHAVIOUR.md §2.5 row 5).
+  // A client without a secret ignores a SecretHash it is sent (docs/behaviour.md "SecretHash").
   if (clientSecret === null) return { kind: "ok" };
   if (provided === undefined) return { kind: "missing" };
   const expected = Buffer.from(computeSecretHash(clientSecret, username, clientId), "utf8");
@@ -28,4 +28,14 @@ export function checkSecretHash(
     return { kind: "mismatch" };
   }
   return timingSafeEqual(expected, given) ? { kind: "ok" } : { kind: "mismatch" };
+}
+
+/**
+ * A raw client secret as GetTokensFromRefreshToken and RevokeToken take it (no hash): compared
+ * in constant time, over digests so that the length of the secret does not show either.
+ */
+export function clientSecretMatches(secret: string, provided: string): boolean {
+  const a = createHash("sha256").update(secret, "utf8").digest();
+  const b = createHash("sha256").update(provided, "utf8").digest();
+  return timingSafeEqual(a, b);
 }

@@ -10,14 +10,10 @@
 // - otherwise a synthetic destination of the right shape is masked.
 import { createHmac } from "node:crypto";
 import { looksLikeEmail, looksLikePhone } from "./attributes.js";
-import { codeHmac, generateCode } from "./codes.js";
 import type { DeliveryTarget } from "./delivery.js";
-import type { Random } from "./ids.js";
 import { autoVerified, type PoolConfig } from "./pool.js";
-import { render, verificationTemplate } from "./templates.js";
 
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";
-const TLDS = [".com", ".com", ".com", ".net", ".org"];
 
 export function simulatedTarget(
   serverSecret: Buffer,
@@ -41,29 +37,6 @@ export function simulatedTarget(
   }
   const local = LETTERS[byte(0) % 26] ?? "a";
   const domain = LETTERS[byte(1) % 26] ?? "e";
-  const tld = TLDS[byte(2) % TLDS.length] ?? ".com";
-  return { medium: "EMAIL", attributeName: "email", destination: `${local}x@${domain}x${tld}` };
-}
-
-/**
- * The message a real resend would render for this name — a fresh code, its HMAC, the pool's
- * template — made for a simulated answer so that it costs the same work. The caller writes
- * it in a transaction it rolls back: nothing of it is kept or sent.
- */
-export function decoyMessage(
-  serverSecret: Buffer,
-  random: Random,
-  pool: { id: string; config: PoolConfig },
-  username: string,
-  target: DeliveryTarget,
-  linkBaseUrl: string,
-): { codeHmac: string; subject: string | null; body: string } {
-  const code = generateCode(random);
-  const rendered = render(verificationTemplate(pool.config, target.medium), {
-    code,
-    username,
-    linkBaseUrl,
-    clientId: null,
-  });
-  return { codeHmac: codeHmac(serverSecret, pool.id, username, "SIGNUP", code), ...rendered };
+  // The mask shows the first character of each side only, so the rest is filler.
+  return { medium: "EMAIL", attributeName: "email", destination: `${local}x@${domain}x.com` };
 }

@@ -12,6 +12,7 @@ export const DEFAULT_LINK_SUBJECT = "Your verification link";
 const LINK_PLACEHOLDER = /\{##([\s\S]*?)##\}/g;
 
 export interface MessageTemplate {
+  medium: "EMAIL" | "SMS";
   /** Email only. */
   subject: string | null;
   body: string;
@@ -24,6 +25,7 @@ export function verificationTemplate(pool: PoolConfig, medium: "EMAIL" | "SMS"):
   const t = pool.VerificationMessageTemplate ?? {};
   if (medium === "SMS") {
     return {
+      medium,
       subject: null,
       body: t.SmsMessage ?? pool.SmsVerificationMessage ?? DEFAULT_SMS_MESSAGE,
       link: false,
@@ -31,12 +33,14 @@ export function verificationTemplate(pool: PoolConfig, medium: "EMAIL" | "SMS"):
   }
   if (t.DefaultEmailOption === "CONFIRM_WITH_LINK") {
     return {
+      medium,
       subject: t.EmailSubjectByLink ?? DEFAULT_LINK_SUBJECT,
       body: t.EmailMessageByLink ?? DEFAULT_LINK_MESSAGE,
       link: true,
     };
   }
   return {
+    medium,
     subject: t.EmailSubject ?? pool.EmailVerificationSubject ?? DEFAULT_EMAIL_SUBJECT,
     body: t.EmailMessage ?? pool.EmailVerificationMessage ?? DEFAULT_EMAIL_MESSAGE,
     link: false,
@@ -51,8 +55,15 @@ export interface RenderInput {
   clientId: string | null;
 }
 
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const LOOKS_LIKE_HTML = /<\/?[a-z][\w-]*(?:\s[^<>]*)?\/?>|&(?:#\d+|#x[\da-f]+|[a-z]+);/i;
+
+/** Cognito allows HTML in email messages: a template with a tag or an entity is taken as HTML. */
+export function looksLikeHtml(s: string): boolean {
+  return LOOKS_LIKE_HTML.test(s);
 }
 
 export function confirmationLink(i: RenderInput): string {
@@ -64,8 +75,16 @@ export function confirmationLink(i: RenderInput): string {
   return `${i.linkBaseUrl.replace(/\/$/, "")}/confirmUser?${q.toString()}`;
 }
 
+/**
+ * Fills in a template. Whether an email is HTML is decided by its template, before anything
+ * is put into it; in an HTML one the username (the user's own choice, and a valid username may
+ * hold `<`, `>` and quotes) goes in escaped, so it can never become markup. A text template,
+ * an SMS and the subject (a header, shown as text) get it exactly as typed; the email's HTML
+ * part escapes text bodies as a whole (adapters/delivery/mime.ts).
+ */
 export function render(template: MessageTemplate, i: RenderInput): { subject: string | null; body: string } {
-  let body = template.body.split("{username}").join(i.username);
+  const html = template.medium === "EMAIL" && (template.link || looksLikeHtml(template.body));
+  let body = template.body.split("{username}").join(html ? escapeHtml(i.username) : i.username);
   if (template.link) {
     const url = confirmationLink(i);
     body = body.replace(LINK_PLACEHOLDER, (_m, text: string) => `<a href="${escapeHtml(url)}">${text}</a>`);

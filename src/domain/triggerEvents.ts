@@ -1,5 +1,5 @@
-// Cognito's Lambda trigger events, built exactly as Cognito sends them (COGNITO-BEHAVIOUR.md
-// §5), typed by the trigger map in ports/triggers.ts (events from @types/aws-lambda). What a
+// Cognito's Lambda trigger events, built exactly as Cognito sends them (docs/behaviour.md "Event
+// shapes"), typed by the trigger map in ports/triggers.ts (events from @types/aws-lambda). What a
 // function may answer is checked in triggerAnswers.ts.
 import type { UserRecord } from "../ports/store/index.js";
 import type {

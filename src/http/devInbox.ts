@@ -1,4 +1,4 @@
-// The dev inbox API (contract in PRODUCT.md "The dev inbox"): every rendered message,
+// The dev inbox API (contract in docs/dev-inbox.md): every rendered message,
 // readable by tests and tools. Dev mode only.
 import type { MessageFilter, OutboxMessage, Store } from "../ports/store/index.js";
 

@@ -8,23 +8,15 @@ import type { RequestContext } from "../operations/define.js";
 import type { Deps } from "../operations/deps.js";
 import { type ApiRequest, type ApiResponse, type Dispatcher, errorResponse } from "../protocol/dispatch.js";
 import { ServiceError } from "../protocol/errors.js";
+import { MODEL_OPERATIONS, TARGET_PREFIX } from "../protocol/generated/model.js";
+import { AccessRules, messagesFor, PUBLIC_CORS } from "./access.js";
 import { handleConfirmLink } from "./confirmLink.js";
 import type { DevConsole } from "./console/console.js";
 import { handleDevInbox } from "./devInbox.js";
 import { handleWellKnown } from "./wellKnown.js";
 
 const JSON_TYPE = "application/x-amz-json-1.1";
-const CORS_HEADERS = {
-  "Access-Control-Allow-Origin": "*",
-  "Access-Control-Expose-Headers": "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date",
-};
-const CORS_PREFLIGHT = {
-  ...CORS_HEADERS,
-  "Access-Control-Allow-Methods": "POST, GET, DELETE, OPTIONS",
-  "Access-Control-Allow-Headers":
-    "content-type, x-amz-target, x-amz-user-agent, x-amz-date, x-amz-security-token, x-amz-content-sha256, authorization, cache-control, pragma, amz-sdk-invocation-id, amz-sdk-request",
-  "Access-Control-Max-Age": "86400",
-};
+const TARGET_DOT = `${TARGET_PREFIX}.`;
 
 export interface HttpOptions {
   bodyLimitBytes: number;
@@ -62,9 +54,14 @@ function headerSafe(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, "?").slice(0, 1024);
 }
 
-function sendApi(res: ServerResponse, requestId: string, r: ApiResponse): void {
+function sendApi(
+  res: ServerResponse,
+  requestId: string,
+  r: ApiResponse,
+  cors: Readonly<Record<string, string>> = PUBLIC_CORS,
+): void {
   const headers: Record<string, string | number> = {
-    ...CORS_HEADERS,
+    ...cors,
     "Content-Type": JSON_TYPE,
     "Content-Length": Buffer.byteLength(r.body),
     "x-amzn-RequestId": requestId,
@@ -78,18 +75,28 @@ function sendApi(res: ServerResponse, requestId: string, r: ApiResponse): void {
   res.end(r.body);
 }
 
-function sendJson(res: ServerResponse, requestId: string, status: number, body?: unknown): void {
+function sendJson(
+  res: ServerResponse,
+  requestId: string,
+  status: number,
+  body?: unknown,
+  cors: Readonly<Record<string, string>> = PUBLIC_CORS,
+): void {
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, {
-    ...CORS_HEADERS,
+    ...cors,
     "x-amzn-RequestId": requestId,
     ...(text ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) } : {}),
   });
   res.end(text);
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> {
-  return new Promise((resolve, reject) => {
+/**
+ * The request body; "too-large" past the limit; "aborted" when the client went away before
+ * sending all of it (a client's doing, not a fault of ours: not an error to log).
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large" | "aborted"> {
+  return new Promise((resolve) => {
     const declared = Number(req.headers["content-length"]);
     if (Number.isFinite(declared) && declared > limit) {
       resolve("too-large");
@@ -109,10 +116,18 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-la
       chunks.push(c);
     });
     req.on("end", () => {
-      if (!done) resolve(Buffer.concat(chunks, size));
+      if (done) return;
+      done = true;
+      resolve(Buffer.concat(chunks, size));
     });
-    req.on("error", (e) => {
-      if (!done) reject(e);
+    const gone = () => {
+      if (done) return;
+      done = true;
+      resolve("aborted");
+    };
+    req.on("error", gone);
+    req.on("close", () => {
+      if (!req.complete) gone();
     });
   });
 }
@@ -142,20 +157,76 @@ export function createHttpServer(a: {
   options: HttpOptions;
 }): Server {
   const { dispatcher, deps, log, options } = a;
+  // Made at the first request, once the listening address has completed publicUrl.
+  let rules: AccessRules | undefined;
+  const access = () => {
+    rules ??= new AccessRules(deps.config, deps.config.publicUrl);
+    return rules;
+  };
+
+  /** A refusal by the access rules: an AWS JSON error on the API, plain JSON elsewhere. */
+  function refuse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    api: boolean,
+    message: string,
+  ) {
+    if (api) {
+      sendApi(res, requestId, errorResponse(new ServiceError("AccessDeniedException", message)), {});
+    } else {
+      sendJson(res, requestId, 403, { error: message }, {});
+    }
+    req.resume();
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const method = req.method ?? "GET";
     const url = requestUrl(req.url);
+    const rulesNow = access();
+    const origin = header(req, "origin");
+    const target = header(req, "x-amz-target");
+    const isApi = method === "POST" && target !== undefined;
+    const host = header(req, "host");
+    if (!rulesNow.hostAllowed(host)) {
+      refuse(req, res, requestId, isApi, messagesFor.host(host ?? ""));
+      return;
+    }
+    const devPath = options.devInbox && url.pathname.startsWith("/_dev/");
 
     if (method === "OPTIONS") {
-      res.writeHead(204, { ...CORS_PREFLIGHT, "x-amzn-RequestId": requestId });
+      if (devPath && origin !== undefined && !rulesNow.originAllowed(origin, host)) {
+        refuse(req, res, requestId, false, messagesFor.origin(origin));
+        return;
+      }
+      res.writeHead(204, { ...rulesNow.preflight(devPath, origin, host), "x-amzn-RequestId": requestId });
       res.end();
       return;
     }
 
-    if (method === "POST" && req.headers["x-amz-target"] !== undefined) {
+    if (isApi) {
+      // The admin operations take no signature in dev mode: only pages of the allowed origins
+      // may call them from a browser. The public ones are open to every origin, as on Cognito.
+      const name = target.startsWith(TARGET_DOT) ? target.slice(TARGET_DOT.length) : "";
+      const guarded =
+        rulesNow.guardsAdmin &&
+        Object.hasOwn(MODEL_OPERATIONS, name) &&
+        MODEL_OPERATIONS[name]?.auth === "sigv4";
+      const cors = guarded ? rulesNow.guardedCors(origin, host) : PUBLIC_CORS;
+      if (guarded && origin !== undefined && !rulesNow.originAllowed(origin, host)) {
+        refuse(req, res, requestId, true, messagesFor.origin(origin));
+        return;
+      }
       const body = await readBody(req, options.bodyLimitBytes);
+      if (body === "aborted") {
+        // The client went away mid-request: nothing to answer, nothing wrong on our side.
+        log.debug(
+          { requestId, operation: name || undefined },
+          "client closed the connection before sending the request body",
+        );
+        return;
+      }
       if (body === "too-large") {
         res.setHeader("Connection", "close");
         sendApi(
@@ -172,7 +243,7 @@ export function createHttpServer(a: {
         return;
       }
       const api: ApiRequest = {
-        target: header(req, "x-amz-target"),
+        target,
         contentType: header(req, "content-type"),
         body,
         headers: req.headers,
@@ -210,7 +281,7 @@ export function createHttpServer(a: {
       // against (the injected clock); the SDKs correct their own from it after "Signature
       // expired". Dev mode checks no signature and keeps Node's real-time Date.
       if (deps.config.mode === "production") res.setHeader("Date", new Date(deps.clock.now()).toUTCString());
-      sendApi(res, requestId, r);
+      sendApi(res, requestId, r, cors);
       if (r.status === 200) options.devConsole?.apiCompleted(r.operation);
       return;
     }
@@ -220,17 +291,27 @@ export function createHttpServer(a: {
         sendJson(res, requestId, 404, { error: "not found" });
         return;
       }
+      // The inbox and the console show every code: a browser page may use them only from an
+      // allowed origin (or the console's own, same-origin).
+      if (origin !== undefined && !rulesNow.originAllowed(origin, host)) {
+        refuse(req, res, requestId, false, messagesFor.origin(origin));
+        return;
+      }
       if (options.devConsole && (await options.devConsole.handle(req, res, url))) return;
       const r = await handleDevInbox(deps.store, method, url);
       if (r) {
         if (method === "DELETE" && r.status === 204) options.devConsole?.feed.changed();
-        sendJson(res, requestId, r.status, r.body);
+        sendJson(res, requestId, r.status, r.body, rulesNow.guardedCors(origin, host));
         return;
       }
     }
 
     if (method === "GET" && url.pathname.replace(/\/+$/, "") === "/confirmUser") {
-      const page = await handleConfirmLink(dispatcher, deps, url, requestId, log);
+      const page = await handleConfirmLink(dispatcher, deps, url, {
+        requestId,
+        sourceIp: req.socket.remoteAddress ?? "",
+        log: log.child({ requestId }),
+      });
       res.writeHead(page.status, {
         "Content-Type": "text/html; charset=utf-8",
         "x-amzn-RequestId": requestId,

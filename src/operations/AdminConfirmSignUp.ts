@@ -1,13 +1,13 @@
 // AdminConfirmSignUp — confirms a user without a code (SigV4). It does not verify the
 // user's email or phone (observed: "This will confirm the account BUT NOT the email/device").
-import { timeOrderedId } from "../domain/ids.js";
 import { CLIENT_ID_NOT_APPLICABLE, eventAttributes, postConfirmationEvent } from "../domain/triggerEvents.js";
 import type { UserRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
+import { claimAliases } from "../services/aliases.js";
+import { recordAuthEvent } from "../services/authEvents.js";
+import { findUser } from "../services/users.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { claimAliases } from "./shared/aliases.js";
-import { findUser } from "./shared/users.js";
 
 type Outcome =
   | { kind: "ok"; user: UserRecord }
@@ -32,18 +32,20 @@ export const AdminConfirmSignUp = defineOperation(
       const confirmed: UserRecord = { ...user, status: "CONFIRMED", updatedAt: now };
       await tx.users.update(confirmed);
       await tx.codes.delete(pool.id, user.username, "SIGNUP");
-      await claimAliases(tx, pool, confirmed, true, now);
-      await tx.events.add({
-        id: timeOrderedId(deps.random, now),
+      // Confirming by an administrator forces verified email and phone aliases over; a
+      // preferred_username another user holds is never taken, and AdminConfirmSignUp has no
+      // AliasExistsException in its model: it is refused as an invalid parameter.
+      const aliases = await claimAliases(tx, pool, confirmed, true, now);
+      if (aliases.kind === "taken") {
+        fail("InvalidParameterException", `An account with the given ${aliases.attribute} already exists.`);
+      }
+      await recordAuthEvent(tx, deps, {
         poolId: pool.id,
         username: user.username,
         clientId: null,
         eventType: "AdminConfirmSignUp",
-        createdAt: now,
-        ipAddress: null,
-        encodedData: null,
-        analyticsEndpointId: null,
-        userAgent: ctx.userAgent ?? null,
+        now,
+        userAgent: ctx.userAgent,
       });
       return { kind: "ok", user: confirmed };
     });

@@ -1,8 +1,8 @@
 // AdminDeleteUser — deletes a user with their codes and aliases (SigV4).
 import { fail, messages } from "../protocol/errors.js";
+import { findUser } from "../services/users.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { findUser } from "./shared/users.js";
 
 export const AdminDeleteUser = defineOperation(
   "AdminDeleteUser",

@@ -1,7 +1,7 @@
 // AdminEnableUser — enables a disabled user (SigV4).
+import { setUserEnabled } from "../services/users.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { setUserEnabled } from "./shared/setEnabled.js";
 
 export const AdminEnableUser = defineOperation(
   "AdminEnableUser",

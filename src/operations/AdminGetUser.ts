@@ -2,9 +2,9 @@
 import { attributeList } from "../domain/attributes.js";
 import { fail, messages } from "../protocol/errors.js";
 import { epochSeconds } from "../protocol/wire.js";
+import { findUser } from "../services/users.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { findUser } from "./shared/users.js";
 
 export const AdminGetUser = defineOperation(
   "AdminGetUser",

@@ -1,91 +1,68 @@
 // ConfirmSignUp — confirms a user with the code sent at sign-up or resend (auth: none).
-import { classifyCode, codeHmac } from "../domain/codes.js";
-import { timeOrderedId } from "../domain/ids.js";
 import { eventAttributes, postConfirmationEvent } from "../domain/triggerEvents.js";
-import type { UserRecord } from "../ports/store/index.js";
+import type { PoolRecord, UserRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
+import { claimAliases } from "../services/aliases.js";
+import { recordAuthEvent } from "../services/authEvents.js";
+import { codeAttempt, type Redemption, redeemCode, redeemForUnknown } from "../services/codes.js";
+import { openPublicRequest } from "../services/publicRequest.js";
+import { findUser, simulatedName } from "../services/users.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { claimAliases } from "./shared/aliases.js";
-import { checkPoolQuota } from "./shared/quota.js";
-import { requireSecretHash } from "./shared/secret.js";
-import { findUser } from "./shared/users.js";
 
 export const TOO_MANY_FAILED_ATTEMPTS = "Too many failed attempts.";
 
 type Outcome =
   | { kind: "ok"; user: UserRecord }
-  | { kind: "status"; status: string }
+  | { kind: "status"; status: UserRecord["status"] }
   | { kind: "gone" }
-  | { kind: "limited" }
-  | { kind: "locked" }
-  | { kind: "expired" }
-  | { kind: "mismatch" };
-
-export function confirmLimitKey(poolId: string, username: string): string {
-  return `${poolId}|confirm|${username}`;
-}
+  | { kind: "disabled" }
+  | Exclude<Redemption, { kind: "ok" } | { kind: "taken" }>;
 
 export const ConfirmSignUp = defineOperation(
   "ConfirmSignUp",
   async (
-    deps: Pick<Deps, "directory" | "store" | "clock" | "random" | "serverSecret" | "config" | "triggers">,
+    deps: Pick<
+      Deps,
+      "directory" | "store" | "clock" | "random" | "serverSecret" | "config" | "triggers" | "latency"
+    >,
     input,
     ctx,
   ) => {
+    const started = deps.latency.now();
     const givenName = input.Username;
     const clientId = input.ClientId;
-    const { client, pool } = await deps.directory.client(clientId);
-    requireSecretHash(client, givenName, input.SecretHash);
-    await checkPoolQuota(deps, pool.id);
-    const protect = client.config.PreventUserExistenceErrors === "ENABLED";
+    const { pool, protect } = await openPublicRequest(deps, {
+      clientId,
+      username: givenName,
+      secretHash: input.SecretHash,
+    });
+    const now = deps.clock.now();
 
     const found = await findUser(deps.store.read, pool, givenName);
     if (!found?.enabled) {
-      // With PreventUserExistenceErrors an unknown user looks like a wrong code.
-      if (protect) fail("CodeMismatchException", messages.codeMismatch);
-      if (!found) fail("UserNotFoundException", messages.userNotFoundForClient);
-      fail("NotAuthorizedException", messages.userDisabled);
+      if (!protect) {
+        if (!found) fail("UserNotFoundException", messages.userNotFoundForClient);
+        fail("NotAuthorizedException", messages.userDisabled);
+      }
+      return confirmUnknown(deps, pool, givenName, input.ConfirmationCode, now, started);
     }
     if (found.status !== "UNCONFIRMED") fail("NotAuthorizedException", messages.cannotConfirm(found.status));
 
-    const limits = deps.config.limits;
-    const now = deps.clock.now();
-    const submitted = codeHmac(deps.serverSecret, pool.id, found.username, "SIGNUP", input.ConfirmationCode);
+    const attempt = codeAttempt(deps, "SIGNUP", pool.id, found.username, input.ConfirmationCode);
     const force = input.ForceAliasCreation === true;
 
-    // Attempts are counted before the code is compared, in the same transaction; wrong
-    // guesses return a result instead of throwing so that their counting commits.
+    // Wrong guesses return a result instead of throwing, so that their counting commits.
     const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
       const user = await tx.users.getForUpdate(pool.id, found.username);
       if (!user) return { kind: "gone" };
+      // Read again under the lock: a user disabled since the read above is refused too.
+      if (!user.enabled) return { kind: "disabled" };
       if (user.status !== "UNCONFIRMED") return { kind: "status", status: user.status };
-      const hit = await tx.limits.hit(
-        confirmLimitKey(pool.id, user.username),
-        limits.confirmWindowSeconds * 1000,
-        limits.confirmPerUser,
-        now,
-      );
-      if (!hit.allowed) return { kind: "limited" };
-      const stored = await tx.codes.get(pool.id, user.username, "SIGNUP");
-      const check = classifyCode(stored, submitted, now, limits.codeMaxFailedAttempts);
-      switch (check.kind) {
-        case "none":
-        case "expired":
-          return { kind: "expired" };
-        case "locked":
-          return { kind: "locked" };
-        case "mismatch":
-          await tx.codes.addFailedAttempt(pool.id, user.username, "SIGNUP", limits.codeMaxFailedAttempts);
-          return { kind: "mismatch" };
-        case "ok":
-          break;
-      }
-      // Consumed atomically: of concurrent confirmations with the right code, one wins.
-      if (!(await tx.codes.consume(pool.id, user.username, "SIGNUP", submitted, now))) {
-        return { kind: "status", status: "CONFIRMED" };
-      }
-      const attr = stored?.attributeName ?? "email";
+      const r = await redeemCode(tx, deps, attempt, now);
+      if (r.kind === "taken") return { kind: "status", status: "CONFIRMED" };
+      if (r.kind !== "ok") return r;
+      const attr = r.code.attributeName;
       const confirmed: UserRecord = {
         ...user,
         status: "CONFIRMED",
@@ -93,18 +70,18 @@ export const ConfirmSignUp = defineOperation(
         updatedAt: now,
       };
       await tx.users.update(confirmed);
-      await claimAliases(tx, pool, confirmed, force, now);
-      await tx.events.add({
-        id: timeOrderedId(deps.random, now),
+      const aliases = await claimAliases(tx, pool, confirmed, force, now);
+      if (aliases.kind === "taken") {
+        fail("AliasExistsException", `An account with the ${aliases.attribute} already exists.`);
+      }
+      await recordAuthEvent(tx, deps, {
         poolId: pool.id,
         username: user.username,
         clientId,
         eventType: "ConfirmSignUp",
-        createdAt: now,
-        ipAddress: input.UserContextData?.IpAddress ?? null,
-        encodedData: input.UserContextData?.EncodedData ?? null,
-        analyticsEndpointId: input.AnalyticsMetadata?.AnalyticsEndpointId ?? null,
-        userAgent: ctx.userAgent ?? null,
+        now,
+        userAgent: ctx.userAgent,
+        input,
       });
       return { kind: "ok", user: confirmed };
     });
@@ -113,6 +90,10 @@ export const ConfirmSignUp = defineOperation(
       case "gone":
         if (protect) fail("CodeMismatchException", messages.codeMismatch);
         fail("UserNotFoundException", messages.userNotFoundForClient);
+        break;
+      case "disabled":
+        if (protect) fail("CodeMismatchException", messages.codeMismatch);
+        fail("NotAuthorizedException", messages.userDisabled);
         break;
       case "status":
         fail("NotAuthorizedException", messages.cannotConfirm(outcome.status));
@@ -127,6 +108,8 @@ export const ConfirmSignUp = defineOperation(
         fail("ExpiredCodeException", messages.codeExpired);
         break;
       case "mismatch":
+        // What an unknown name's answer is matched with.
+        deps.latency.record("ConfirmSignUp", pool.id, started);
         fail("CodeMismatchException", messages.codeMismatch);
         break;
       case "ok":
@@ -152,3 +135,31 @@ export const ConfirmSignUp = defineOperation(
     return {};
   },
 );
+
+/**
+ * PreventUserExistenceErrors: ENABLED, and the user does not exist or is disabled: the answer
+ * of a wrong code, from a transaction of the same statements as a real user's wrong guess,
+ * counted against the same per-user limit under the name given — so that neither
+ * LimitExceededException at the 16th call nor the time taken tells the two apart (what the
+ * real guess's row reads and write cost beyond that is matched by waiting:
+ * src/services/latency.ts).
+ */
+async function confirmUnknown(
+  deps: Pick<Deps, "store" | "serverSecret" | "config" | "latency">,
+  pool: PoolRecord,
+  name: string,
+  code: string,
+  now: number,
+  started: number,
+): Promise<never> {
+  const attempt = codeAttempt(deps, "SIGNUP", pool.id, simulatedName(pool, name), code);
+  const r = await deps.store.transaction(async (tx) => {
+    // The real path's locked read of the user, which finds nobody under this name.
+    await tx.users.getForUpdate(pool.id, attempt.username);
+    return redeemForUnknown(tx, deps, attempt, now);
+  });
+  if (r.kind === "limited") fail("LimitExceededException", messages.attemptLimit);
+  if (r.kind === "locked") fail("TooManyFailedAttemptsException", TOO_MANY_FAILED_ATTEMPTS);
+  await deps.latency.pad("ConfirmSignUp", pool.id, started);
+  fail("CodeMismatchException", messages.codeMismatch);
+}

@@ -1,10 +1,11 @@
 // CreateUserPoolClient — an app client, with a generated secret when asked (SigV4).
+
+import { clientSettings, describeClient } from "../domain/clients.js";
 import { newClientId, newClientSecret } from "../domain/ids.js";
 import type { ClientRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { clientSettings, describeClient } from "./shared/clients.js";
 
 type Outcome = { kind: "ok" } | { kind: "noPool" };
 

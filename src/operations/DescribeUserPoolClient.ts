@@ -1,8 +1,9 @@
 // DescribeUserPoolClient — the client's settings, with its secret when it has one (SigV4).
+
+import { describeClient } from "../domain/clients.js";
 import { fail, messages } from "../protocol/errors.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { describeClient } from "./shared/clients.js";
 
 export const DescribeUserPoolClient = defineOperation(
   "DescribeUserPoolClient",

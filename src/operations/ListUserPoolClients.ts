@@ -1,9 +1,10 @@
 // ListUserPoolClients — the pool's clients in id order (SigV4).
+
+import { decodeToken, encodeToken } from "../domain/paging.js";
 import { fail, messages } from "../protocol/errors.js";
 import type { ListUserPoolClientsResponse } from "../protocol/generated/shapes.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { decodeToken, encodeToken } from "./shared/paging.js";
 
 export const ListUserPoolClients = defineOperation(
   "ListUserPoolClients",

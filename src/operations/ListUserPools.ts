@@ -1,9 +1,10 @@
 // ListUserPools — pools in id order, MaxResults at a time (SigV4).
+
+import { decodeToken, encodeToken } from "../domain/paging.js";
 import type { ListUserPoolsResponse } from "../protocol/generated/shapes.js";
 import { epochSeconds } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { decodeToken, encodeToken } from "./shared/paging.js";
 
 export const ListUserPools = defineOperation("ListUserPools", async (deps: Pick<Deps, "store">, input) => {
   const max = input.MaxResults;

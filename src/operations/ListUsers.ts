@@ -1,12 +1,12 @@
 // ListUsers — the pool's users, optionally filtered, Limit at a time (SigV4).
 import { attributeList } from "../domain/attributes.js";
+import { decodeToken, encodeToken } from "../domain/paging.js";
 import { matchesFilter, parseUserFilter } from "../domain/userFilter.js";
 import { fail } from "../protocol/errors.js";
 import type { ListUsersResponse, UserType } from "../protocol/generated/shapes.js";
 import { epochSeconds } from "../protocol/wire.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { decodeToken, encodeToken } from "./shared/paging.js";
 
 const SCAN_PAGE = 500;
 

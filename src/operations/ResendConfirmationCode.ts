@@ -1,28 +1,29 @@
 // ResendConfirmationCode — sends a new sign-up confirmation code to an unconfirmed user
-// (auth: none). The steps follow PRODUCT.md "Behaviour spec: ResendConfirmationCode".
-import { nameKey } from "../domain/attributes.js";
+// (auth: none). The steps follow docs/behaviour.md "ResendConfirmationCode".
+import { limitKey } from "../domain/codePurposes.js";
 import { chooseTarget, deliveryDetails } from "../domain/delivery.js";
-import { timeOrderedId } from "../domain/ids.js";
-import { caseInsensitive } from "../domain/pool.js";
-import { decoyMessage, simulatedTarget } from "../domain/simulated.js";
-import { eventAttributes } from "../domain/triggerEvents.js";
-import { asUsername } from "../domain/usernames.js";
+import { simulatedTarget } from "../domain/simulated.js";
 import type { PoolRecord } from "../ports/store/index.js";
 import { fail, messages, ServiceError } from "../protocol/errors.js";
 import type { ResendConfirmationCodeResponse } from "../protocol/generated/shapes.js";
+import { recordAuthEvent } from "../services/authEvents.js";
+import { issueCode, issueDecoy, saveCode } from "../services/codes.js";
+import { openPublicRequest } from "../services/publicRequest.js";
+import { findUser, simulatedName } from "../services/users.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { prepareCodeMessage } from "./shared/codeMessage.js";
-import { checkPoolQuota } from "./shared/quota.js";
-import { requireSecretHash } from "./shared/secret.js";
-import { findUser } from "./shared/users.js";
 
 type Output = ResendConfirmationCodeResponse;
-type Outcome = { kind: "ok" } | { kind: "gone" } | { kind: "confirmed" } | { kind: "limited" };
+type Outcome =
+  | { kind: "ok" }
+  | { kind: "gone" }
+  | { kind: "disabled" }
+  | { kind: "confirmed" }
+  | { kind: "limited" };
 
 /** The per-user resend counter's key (shared by real and simulated answers). */
 export function resendLimitKey(poolId: string, name: string): string {
-  return `${poolId}|resend|${name}`;
+  return limitKey("resend", poolId, name);
 }
 
 export const ResendConfirmationCode = defineOperation(
@@ -30,21 +31,29 @@ export const ResendConfirmationCode = defineOperation(
   async (
     deps: Pick<
       Deps,
-      "directory" | "store" | "clock" | "random" | "serverSecret" | "config" | "delivery" | "triggers"
+      | "directory"
+      | "store"
+      | "clock"
+      | "random"
+      | "serverSecret"
+      | "config"
+      | "delivery"
+      | "triggers"
+      | "latency"
     >,
     input,
     ctx,
   ) => {
+    const started = deps.latency.now();
     const username = input.Username;
     const clientId = input.ClientId;
-    // 2. The app client (and its pool).
-    const { client, pool } = await deps.directory.client(clientId);
-    // 3. SecretHash, computed over the Username exactly as sent.
-    requireSecretHash(client, username, input.SecretHash);
-    // Request-rate quota per pool (off unless configured).
-    await checkPoolQuota(deps, pool.id);
-
-    const protect = client.config.PreventUserExistenceErrors === "ENABLED";
+    // 2–3. The app client (and its pool), SecretHash over the Username exactly as sent, the
+    //      pool's request quota.
+    const { pool, protect } = await openPublicRequest(deps, {
+      clientId,
+      username,
+      secretHash: input.SecretHash,
+    });
     const limits = deps.config.limits;
     const windowMs = limits.resendWindowSeconds * 1000;
     const now = deps.clock.now();
@@ -56,7 +65,7 @@ export const ResendConfirmationCode = defineOperation(
         if (!user) fail("UserNotFoundException", messages.userNotFoundForClient);
         fail("NotAuthorizedException", messages.userDisabled);
       }
-      return simulatedAnswer(deps, pool, username, windowMs, now);
+      return simulatedAnswer(deps, pool, username, windowMs, now, started);
     }
     // 5. Only unconfirmed users get a confirmation code.
     if (user.status !== "UNCONFIRMED") fail("InvalidParameterException", messages.alreadyConfirmed);
@@ -72,53 +81,47 @@ export const ResendConfirmationCode = defineOperation(
     }
 
     // 8–9. A new code and its message (templates, CustomMessage trigger).
-    const prepared = await prepareCodeMessage(deps, {
+    const issued = await issueCode(deps, {
+      purpose: "SIGNUP",
+      source: "CustomMessage_ResendCode",
       pool,
       clientId,
       user,
       target,
-      triggerSource: "CustomMessage_ResendCode",
       clientMetadata: input.ClientMetadata,
-      userAttributes: eventAttributes(user),
-      eventContext: {
-        region: deps.config.region,
-        userPoolId: pool.id,
-        userName: user.username,
-        clientId,
-        userAgent: ctx.userAgent,
-      },
+      userAgent: ctx.userAgent,
     });
 
     // 10. One transaction: the limit hit, the new code (the old one is superseded), the
     //     outgoing message and the auth event. ClientMetadata is never stored.
     const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
       const current = await tx.users.getForUpdate(pool.id, user.username);
-      if (!current?.enabled) return { kind: "gone" };
+      if (!current) return { kind: "gone" };
+      // Read again under the lock: a user disabled since the read above is refused too.
+      if (!current.enabled) return { kind: "disabled" };
       if (current.status !== "UNCONFIRMED") return { kind: "confirmed" };
       const hit = await tx.limits.hit(key, windowMs, limits.resendPerUser, now);
       if (!hit.allowed) return { kind: "limited" };
-      // The replaced code joins `previous` atomically: of two concurrent resends the later
-      // supersedes the earlier, and never are two codes valid.
-      await tx.codes.supersede(prepared.record);
-      await tx.outbox.enqueue(prepared.message);
-      await tx.events.add({
-        id: timeOrderedId(deps.random, now),
+      await saveCode(tx, issued);
+      await recordAuthEvent(tx, deps, {
         poolId: pool.id,
         username: user.username,
         clientId,
         eventType: "ResendConfirmationCode",
-        createdAt: now,
-        ipAddress: input.UserContextData?.IpAddress ?? null,
-        encodedData: input.UserContextData?.EncodedData ?? null,
-        analyticsEndpointId: input.AnalyticsMetadata?.AnalyticsEndpointId ?? null,
-        userAgent: ctx.userAgent ?? null,
+        now,
+        userAgent: ctx.userAgent,
+        input,
       });
       return { kind: "ok" };
     });
     switch (outcome.kind) {
       case "gone":
-        if (protect) return simulatedAnswer(deps, pool, username, windowMs, now);
+        if (protect) return simulatedAnswer(deps, pool, username, windowMs, now, started);
         throw new ServiceError("UserNotFoundException", messages.userNotFoundForClient);
+      case "disabled":
+        if (protect) return simulatedAnswer(deps, pool, username, windowMs, now, started);
+        fail("NotAuthorizedException", messages.userDisabled);
+        break;
       case "confirmed":
         fail("InvalidParameterException", messages.alreadyConfirmed);
         break;
@@ -128,13 +131,12 @@ export const ResendConfirmationCode = defineOperation(
       case "ok":
         break;
     }
-    // 11 happened in prepareCodeMessage (delivery plan); transient failures retry from the outbox.
-    return { CodeDeliveryDetails: deliveryDetails(target) };
+    // 11 happened in issueCode (delivery plan); transient failures retry from the outbox.
+    const out = { CodeDeliveryDetails: deliveryDetails(target) };
+    deps.latency.record("ResendConfirmationCode", pool.id, started);
+    return out;
   },
 );
-
-/** Thrown to roll back the decoy transaction of a simulated answer. */
-class DecoyRollback extends Error {}
 
 /** Whether a resend for this pool runs a trigger before its transaction. */
 function invokesTrigger(deps: Pick<Deps, "triggers">, pool: PoolRecord): boolean {
@@ -150,76 +152,56 @@ function invokesTrigger(deps: Pick<Deps, "triggers">, pool: PoolRecord): boolean
  * plausible answer, counted by the same per-user limit, and no message.
  *
  * Its latency must not tell it from a real resend (test/e2e/enumeration.test.ts holds the
- * medians within 20%), so it does the same work: the limit peek (when a trigger would run), a code with its HMAC and
- * rendered message, and the real transaction's statements — reads, the message and the auth
- * event written — in a transaction that is then rolled back, so nothing of it is kept or
- * sent; the limit hit commits on its own. A pool with a CustomMessage trigger still differs
- * by the trigger's run time: no function is invoked for a user who does not exist.
+ * medians within 20%), so it does the same work: the limit peek (when a trigger would run), a
+ * code with its HMAC and rendered message, and one transaction of the real one's statements
+ * in which only the limit hit writes. What the real answer's writes cost beyond that is
+ * matched by waiting (src/services/latency.ts), as is a CustomMessage function's run time,
+ * since no function is invoked for a user who does not exist.
  */
 async function simulatedAnswer(
-  deps: Pick<Deps, "store" | "serverSecret" | "config" | "random" | "delivery" | "triggers">,
+  deps: Pick<
+    Deps,
+    "store" | "serverSecret" | "config" | "random" | "clock" | "delivery" | "triggers" | "latency"
+  >,
   pool: PoolRecord,
   username: string,
   windowMs: number,
   now: number,
+  started: number,
 ): Promise<Output> {
   const target = simulatedTarget(deps.serverSecret, pool, username);
   if (!target) fail("InvalidParameterException", messages.noAutoVerification);
-  // A real user's resend fails here when the medium cannot be delivered; so must this one.
-  deps.delivery.plan(pool, target.medium, target.destination);
-  const name = `?${nameKey(username, caseInsensitive(pool.config))}`;
+  const name = simulatedName(pool, username);
   const key = resendLimitKey(pool.id, name);
   const limit = deps.config.limits.resendPerUser;
   if (invokesTrigger(deps, pool)) {
     const seen = await deps.store.read.limits.peek(key, now);
     if (seen && seen.count >= limit) fail("LimitExceededException", messages.attemptLimit);
   }
-
-  const linkBaseUrl = deps.config.publicUrl ?? `http://${deps.config.host}:${deps.config.port}`;
-  const decoy = decoyMessage(deps.serverSecret, deps.random, pool, name, target, linkBaseUrl);
-  try {
-    await deps.store.transaction(async (tx) => {
-      await tx.users.getForUpdate(pool.id, asUsername(name));
-      // Stands in for the real path's limit hit and code supersede (one read, one write).
-      await tx.limits.peek(key, now);
-      await tx.outbox.enqueue({
-        id: timeOrderedId(deps.random, now),
-        poolId: pool.id,
-        clientId: null,
-        username: name,
-        medium: target.medium,
-        attributeName: target.attributeName,
-        destination: target.destination,
-        subject: decoy.subject,
-        body: decoy.body,
-        code: null,
-        triggerSource: "CustomMessage_ResendCode",
-        createdAt: now,
-        status: "failed",
-        transport: "none",
-        attempts: 0,
-        lastError: decoy.codeHmac,
-        nextAttemptAt: now,
-        sentAt: null,
-      });
-      await tx.events.add({
-        id: timeOrderedId(deps.random, now),
-        poolId: pool.id,
-        username: name,
-        clientId: null,
-        eventType: "ResendConfirmationCode",
-        createdAt: now,
-        ipAddress: null,
-        encodedData: null,
-        analyticsEndpointId: null,
-        userAgent: null,
-      });
-      throw new DecoyRollback();
-    });
-  } catch (e) {
-    if (!(e instanceof DecoyRollback)) throw e;
-  }
-  const hit = await deps.store.transaction((tx) => tx.limits.hit(key, windowMs, limit, now));
+  // As issueCode would, and failing as a real user's resend does when the medium cannot be
+  // delivered.
+  const decoy = issueDecoy(deps, {
+    purpose: "SIGNUP",
+    source: "CustomMessage_ResendCode",
+    pool,
+    name,
+    target,
+  });
+  // One transaction of as many statements as the real one, in its order: the user read
+  // (finding nobody), the limit hit (the one write kept), then, in place of the code, the
+  // message and the auth event, which must not be written, three prepared statements that
+  // find nothing.
+  const hit = await deps.store.transaction(async (tx) => {
+    await tx.users.getForUpdate(pool.id, name);
+    const counted = await tx.limits.hit(key, windowMs, limit, now);
+    if (!counted.allowed) return counted;
+    await tx.codes.addFailedAttempt(pool.id, name, decoy.record.purpose, 0);
+    await tx.codes.get(pool.id, name, decoy.record.purpose);
+    await tx.limits.peek(key, now);
+    return counted;
+  });
   if (!hit.allowed) fail("LimitExceededException", messages.attemptLimit);
-  return { CodeDeliveryDetails: deliveryDetails(target) };
+  const out = { CodeDeliveryDetails: deliveryDetails(target) };
+  await deps.latency.pad("ResendConfirmationCode", pool.id, started);
+  return out;
 }

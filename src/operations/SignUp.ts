@@ -9,26 +9,32 @@ import {
 } from "../domain/attributes.js";
 import { passwordCredentials } from "../domain/credentials.js";
 import { chooseTarget, type DeliveryTarget, deliveryDetails } from "../domain/delivery.js";
-import { timeOrderedId } from "../domain/ids.js";
-import { passwordPolicyViolation } from "../domain/passwords.js";
+import { expensiveCost, passwordPolicyViolation } from "../domain/passwords.js";
 import { caseInsensitive } from "../domain/pool.js";
-import { eventAttributes, preSignUpAttributes, preSignUpEvent } from "../domain/triggerEvents.js";
+import { preSignUpAttributes, preSignUpEvent } from "../domain/triggerEvents.js";
 import { asUsername, usernameKey } from "../domain/usernames.js";
 import type { AliasKind, UserRecord } from "../ports/store/index.js";
 import { fail } from "../protocol/errors.js";
 import type { SignUpRequest, SignUpResponse } from "../protocol/generated/shapes.js";
+import { claimAliases } from "../services/aliases.js";
+import { recordAuthEvent } from "../services/authEvents.js";
+import { type IssuedCode, issueCode, saveCode } from "../services/codes.js";
+import { chargeForPasswordHash, openPublicRequest } from "../services/publicRequest.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { claimAliases } from "./shared/aliases.js";
-import { type PreparedCode, prepareCodeMessage } from "./shared/codeMessage.js";
-import { checkPoolQuota } from "./shared/quota.js";
-import { requireSecretHash } from "./shared/secret.js";
 
 function attributeMap(list: SignUpRequest["ValidationData"]): Record<string, string> | undefined {
   if (!list) return undefined;
   const out: Record<string, string> = {};
   for (const a of list) out[a.Name ?? ""] = a.Value ?? "";
   return out;
+}
+
+/** UsernameExistsException's message: the username, or the sign-in attribute that is taken. */
+function nameTaken(attribute: AliasKind | null): string {
+  return attribute === null
+    ? "User already exists"
+    : `An account with the given ${attribute} already exists.`;
 }
 
 export const SignUp = defineOperation(
@@ -46,15 +52,18 @@ export const SignUp = defineOperation(
       | "triggers"
       | "passwordCost"
       | "hashGate"
+      | "ipLimiter"
     >,
     input,
     ctx,
   ) => {
     const givenName = input.Username;
     const clientId = input.ClientId;
-    const { client, pool } = await deps.directory.client(clientId);
-    requireSecretHash(client, givenName, input.SecretHash);
-    await checkPoolQuota(deps, pool.id);
+    const { client, pool } = await openPublicRequest(deps, {
+      clientId,
+      username: givenName,
+      secretHash: input.SecretHash,
+    });
     const config = pool.config;
     const ci = caseInsensitive(config);
 
@@ -170,7 +179,7 @@ export const SignUp = defineOperation(
     // A code goes out unless the user is already confirmed, to an auto-verified attribute
     // that is not verified yet.
     let target: DeliveryTarget | null = null;
-    let prepared: PreparedCode | null = null;
+    let issued: IssuedCode | null = null;
     if (user.status === "UNCONFIRMED") {
       const unverified: Record<string, string> = {};
       if (attributes.phone_number !== undefined && attributes.phone_number_verified !== "true") {
@@ -180,27 +189,38 @@ export const SignUp = defineOperation(
         unverified.email = attributes.email;
       target = chooseTarget(config, unverified);
       if (target) {
-        prepared = await prepareCodeMessage(deps, {
+        issued = await issueCode(deps, {
+          purpose: "SIGNUP",
+          source: "CustomMessage_SignUp",
           pool,
           clientId,
           user,
           target,
-          triggerSource: "CustomMessage_SignUp",
           clientMetadata: input.ClientMetadata,
-          userAttributes: eventAttributes(user),
-          eventContext,
+          userAgent: ctx.userAgent,
         });
       }
     }
 
-    // The slow hash runs on the thread pool, outside any transaction.
     if (password !== undefined) {
+      // An expensive hash is not paid for a name that is taken: one indexed read refuses it
+      // first. The insert below stays the authority (a concurrent sign-up may still win).
+      if (expensiveCost(deps.passwordCost)) {
+        const taken =
+          signInKind === null
+            ? await deps.store.read.users.get(pool.id, usernameKey(username, ci))
+            : await deps.store.read.aliases.find(pool.id, signInKind, aliasKey(signInKind, givenName, ci));
+        if (taken) fail("UsernameExistsException", nameTaken(signInKind));
+      }
+      // The slow hash runs on the thread pool, outside any transaction, and is charged to the
+      // caller's allowance.
+      chargeForPasswordHash(deps, ctx.sourceIp);
       Object.assign(user, await passwordCredentials(deps, pool.id, username, password, now));
     }
 
     await deps.store.transaction(async (tx) => {
       if (!(await tx.users.createIfAbsent(user, usernameKey(username, ci)))) {
-        fail("UsernameExistsException", "User already exists");
+        fail("UsernameExistsException", nameTaken(null));
       }
       if (signInKind !== null) {
         const claimed = await tx.aliases.claim({
@@ -209,27 +229,25 @@ export const SignUp = defineOperation(
           valueKey: aliasKey(signInKind, givenName, ci),
           username,
         });
-        if (!claimed)
-          fail("UsernameExistsException", `An account with the given ${signInKind} already exists.`);
+        if (!claimed) fail("UsernameExistsException", nameTaken(signInKind));
       }
-      // A PreSignUp auto-confirm with auto-verified attributes makes aliases at once; as
-      // in Cognito, an alias held by another user moves to the new one.
-      if (user.status === "CONFIRMED") await claimAliases(tx, pool, user, true, now);
-      if (prepared) {
-        await tx.codes.put(prepared.record);
-        await tx.outbox.enqueue(prepared.message);
+      // A PreSignUp auto-confirm with auto-verified attributes makes aliases at once; as in
+      // Cognito, a verified email or phone alias held by another user moves to the new one.
+      // A preferred_username another user holds does not (SignUp has no AliasExistsException:
+      // the name is refused as taken).
+      if (user.status === "CONFIRMED") {
+        const aliases = await claimAliases(tx, pool, user, true, now);
+        if (aliases.kind === "taken") fail("UsernameExistsException", nameTaken(aliases.attribute));
       }
-      await tx.events.add({
-        id: timeOrderedId(deps.random, now),
+      if (issued) await saveCode(tx, issued);
+      await recordAuthEvent(tx, deps, {
         poolId: pool.id,
         username,
         clientId,
         eventType: "SignUp",
-        createdAt: now,
-        ipAddress: input.UserContextData?.IpAddress ?? null,
-        encodedData: input.UserContextData?.EncodedData ?? null,
-        analyticsEndpointId: input.AnalyticsMetadata?.AnalyticsEndpointId ?? null,
-        userAgent: ctx.userAgent ?? null,
+        now,
+        userAgent: ctx.userAgent,
+        input,
       });
     });
 

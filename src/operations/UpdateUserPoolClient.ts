@@ -1,10 +1,10 @@
 // UpdateUserPoolClient — replaces the client's settings; those not sent return to their
 // defaults, as in Cognito. The secret is kept (SigV4).
+import { clientSettings, describeClient } from "../domain/clients.js";
 import type { ClientRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
-import { clientSettings, describeClient } from "./shared/clients.js";
 
 type Outcome = { kind: "ok"; client: ClientRecord } | { kind: "noClient" };
 

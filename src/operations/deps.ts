@@ -7,8 +7,10 @@ import type { Clock } from "../ports/clock.js";
 import type { DeliveryGate } from "../ports/delivery.js";
 import type { Store } from "../ports/store/index.js";
 import type { Triggers } from "../ports/triggers.js";
+import type { PublicLimiter } from "../protocol/dispatch.js";
+import type { Directory } from "../services/directory.js";
+import type { LatencyMirror } from "../services/latency.js";
 import type { SigningKeys } from "../services/tokens/keys.js";
-import type { Directory } from "./shared/directory.js";
 
 export interface Deps {
   config: ServerConfig;
@@ -22,9 +24,13 @@ export interface Deps {
   passwordCost: ScryptCost;
   /** How many password hashes may run at once (they are CPU-bound, off the event loop). */
   hashGate: HashGate;
+  /** The per-IP allowance of the public operations (unlimited when it is off). */
+  ipLimiter: PublicLimiter;
   /** Checks, before anything is written, that a message can be delivered; wakes the outbox. */
   delivery: DeliveryGate;
   triggers: Triggers;
+  /** Recent durations of real answers, which simulated ones (PreventUserExistenceErrors) match. */
+  latency: LatencyMirror;
   /** This node's cache of the pools' token signing keys (services/tokens/keys.ts). */
   signingKeys: SigningKeys;
   /** Seals refresh tokens: a data key kept under the server secret (adapters/store/serverSecret.ts). */

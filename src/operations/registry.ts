@@ -8,6 +8,7 @@ import { AdminEnableUser } from "./AdminEnableUser.js";
 import { AdminGetUser } from "./AdminGetUser.js";
 import { AdminInitiateAuth } from "./AdminInitiateAuth.js";
 import { AdminRespondToAuthChallenge } from "./AdminRespondToAuthChallenge.js";
+import { AdminUserGlobalSignOut } from "./AdminUserGlobalSignOut.js";
 import { ConfirmSignUp } from "./ConfirmSignUp.js";
 import { CreateUserPool } from "./CreateUserPool.js";
 import { CreateUserPoolClient } from "./CreateUserPoolClient.js";
@@ -16,13 +17,16 @@ import { DeleteUserPoolClient } from "./DeleteUserPoolClient.js";
 import { DescribeUserPool } from "./DescribeUserPool.js";
 import { DescribeUserPoolClient } from "./DescribeUserPoolClient.js";
 import type { Operation } from "./define.js";
+import { GetTokensFromRefreshToken } from "./GetTokensFromRefreshToken.js";
 import { GetUser } from "./GetUser.js";
+import { GlobalSignOut } from "./GlobalSignOut.js";
 import { InitiateAuth } from "./InitiateAuth.js";
 import { ListUserPoolClients } from "./ListUserPoolClients.js";
 import { ListUserPools } from "./ListUserPools.js";
 import { ListUsers } from "./ListUsers.js";
 import { ResendConfirmationCode } from "./ResendConfirmationCode.js";
 import { RespondToAuthChallenge } from "./RespondToAuthChallenge.js";
+import { RevokeToken } from "./RevokeToken.js";
 import { SignUp } from "./SignUp.js";
 import { UpdateUserPool } from "./UpdateUserPool.js";
 import { UpdateUserPoolClient } from "./UpdateUserPoolClient.js";
@@ -55,7 +59,11 @@ export const OPERATIONS: readonly Operation[] = [
   AdminInitiateAuth,
   RespondToAuthChallenge,
   AdminRespondToAuthChallenge,
+  GetTokensFromRefreshToken,
   GetUser,
+  GlobalSignOut,
+  AdminUserGlobalSignOut,
+  RevokeToken,
 ];
 
 export function operationMap(ops: readonly Operation[] = OPERATIONS): ReadonlyMap<string, Operation> {

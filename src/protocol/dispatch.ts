@@ -36,9 +36,14 @@ export const acceptAll: Authenticator = { authenticate: () => undefined };
 
 /** Admission control for the unauthenticated operations (src/protocol/ipLimiter.ts). */
 export interface PublicLimiter {
-  /** False when the caller at `sourceIp` is over its rate. */
+  /** False when the caller at `sourceIp` is over its rate; else counts one request. */
   allow(sourceIp: string): boolean;
+  /** Charges the caller `tokens` more for costly work; false when it cannot afford it now. */
+  charge(sourceIp: string, tokens: number): boolean;
 }
+
+/** The limiter when per-IP limiting is off. */
+export const unlimited: PublicLimiter = { allow: () => true, charge: () => true };
 
 const TARGET_DOT = `${TARGET_PREFIX}.`;
 const MAX_JSON_DEPTH = 64;
@@ -59,6 +64,19 @@ function jsonDepthExceeds(text: string, max: number): boolean {
     } else if (c === 125 || c === 93) depth--;
   }
   return false;
+}
+
+// Strict: a malformed sequence is an error, not a U+FFFD that would then pass as a symbol in a
+// username. A byte-order mark is kept, so JSON.parse refuses it as before.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The body as text, or null when it is not valid UTF-8 (JSON's required encoding, RFC 8259). */
+function decodeUtf8(body: Buffer): string | null {
+  try {
+    return UTF8.decode(body);
+  } catch {
+    return null;
+  }
 }
 
 export function errorResponse(err: ServiceError, operation?: string): ApiResponse {
@@ -90,7 +108,7 @@ export class Dispatcher {
   /** Resolves the operation named by X-Amz-Target, or throws UnknownOperationException. */
   resolve(req: ApiRequest): string {
     const ct = (req.contentType ?? "").split(";")[0]?.trim().toLowerCase();
-    // Coral answers a wrong content type with UnknownOperationException (COGNITO-BEHAVIOUR.md §1.7).
+    // Coral answers a wrong content type with UnknownOperationException (docs/behaviour.md "Protocol-level errors").
     if (ct !== "application/x-amz-json-1.1" && ct !== "application/x-amz-json-1.0") {
       fail(
         "UnknownOperationException",
@@ -106,7 +124,20 @@ export class Dispatcher {
     return name;
   }
 
-  async handle(req: ApiRequest, ctx: RequestContext): Promise<ApiResponse> {
+  /**
+   * Takes one request from the caller's per-IP allowance for the public operations; false
+   * when it is spent. For doors to a public operation other than the API (the confirmation
+   * link page), which then dispatch with `admitted`.
+   */
+  admit(sourceIp: string): boolean {
+    return this.#limiter ? this.#limiter.allow(sourceIp) : true;
+  }
+
+  async handle(
+    req: ApiRequest,
+    ctx: RequestContext,
+    opts: { admitted?: boolean } = {},
+  ): Promise<ApiResponse> {
     let name: string | undefined;
     try {
       name = this.resolve(req);
@@ -115,7 +146,7 @@ export class Dispatcher {
       if (!model) fail("UnknownOperationException", `Unknown operation ${name}`);
       // Authentication comes before anything about the operation or its input, as on AWS.
       if (model.auth === "sigv4") ctx.accessKeyId = await this.#auth.authenticate(req, name);
-      else if (this.#limiter && !this.#limiter.allow(ctx.sourceIp)) {
+      else if (!opts.admitted && !this.admit(ctx.sourceIp)) {
         // Answered directly: every public operation may be throttled, modeled or not.
         return errorResponse(new ServiceError("TooManyRequestsException", messages.tooManyRequests), name);
       }
@@ -124,7 +155,8 @@ export class Dispatcher {
           reasonCode: "UNSUPPORTED_OPERATION",
         });
       }
-      const text = req.body.toString("utf8");
+      const text = decodeUtf8(req.body);
+      if (text === null) fail("SerializationException", "Invalid UTF-8 in the request body");
       if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
         fail("SerializationException", `JSON nesting deeper than ${MAX_JSON_DEPTH} levels`);
       }

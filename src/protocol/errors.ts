@@ -19,6 +19,9 @@ export const PROTOCOL_ERRORS = {
   InvalidSignatureException: 400,
   UnrecognizedClientException: 400,
   SignatureDoesNotMatchException: 403,
+  // The HTTP front's browser rules (src/http/access.ts): a Host or Origin dev mode does not
+  // serve. AWS answers an authorization refusal with this name and status.
+  AccessDeniedException: 403,
 } as const;
 
 export type ProtocolErrorName = keyof typeof PROTOCOL_ERRORS;
@@ -31,7 +34,7 @@ function isProtocolError(name: WireErrorName): name is ProtocolErrorName {
 /**
  * HTTP status per error. Real Cognito answers client faults with 400 even where the Smithy
  * model hints otherwise (NotAuthorizedException is observed as 400, not 403; see
- * COGNITO-BEHAVIOUR.md §1.4); server faults are 500.
+ * docs/behaviour.md "Error responses"); server faults are 500.
  */
 export function statusOf(name: WireErrorName): number {
   if (isProtocolError(name)) return PROTOCOL_ERRORS[name];
@@ -62,7 +65,7 @@ export function fail(type: WireErrorName, message: string, extra?: Record<string
   throw new ServiceError(type, message, extra);
 }
 
-// Messages Cognito is observed to send (COGNITO-BEHAVIOUR.md), shared by several operations.
+// Messages Cognito is observed to send (docs/behaviour.md), shared by several operations.
 export const messages = {
   clientNotFound: (clientId: string) => `User pool client ${clientId} does not exist.`,
   poolNotFound: (poolId: string) => `User pool ${poolId} does not exist.`,

@@ -3,7 +3,10 @@
 //
 // It is per node on purpose: it exists to stop one address from flooding one server, costs no
 // store round trip, and needs no coordination. The quota that must hold across nodes — the
-// per-pool request rate — is counted in the store (src/operations/shared/quota.ts).
+// per-pool request rate — is counted in the store (src/services/publicRequest.ts).
+//
+// Work that costs far more than a request (an expensive password hash) is charged on top, so
+// one address cannot spend the server's hashing capacity at the price of plain requests.
 //
 // Behind a reverse proxy every request comes from the proxy's address; then either raise the
 // rate or turn this off (0) and limit at the proxy.
@@ -35,9 +38,28 @@ export class IpRateLimiter implements PublicLimiter {
   }
 
   allow(sourceIp: string): boolean {
-    // In-process calls (the confirmation-link page) carry no address; they are limited by
-    // the per-user and per-pool limits instead.
-    if (sourceIp === "") return true;
+    // Every door counts, the confirmation-link page included; a socket that reports no
+    // address (already closed) shares the bucket of "" rather than escaping the limit.
+    const b = this.#bucket(sourceIp);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+  /**
+   * Takes `tokens` more from the address for costly work its request is about to do. Allowed
+   * while the bucket is not in debt; the charge may leave it in debt (at most `tokens`), which
+   * later requests wait out. So a costly call is never refused outright to an address in good
+   * standing, whatever the burst size, yet costs it as much as `tokens` requests.
+   */
+  charge(sourceIp: string, tokens: number): boolean {
+    const b = this.#bucket(sourceIp);
+    if (b.tokens < 0) return false;
+    b.tokens -= tokens;
+    return true;
+  }
+
+  #bucket(sourceIp: string): Bucket {
     const now = this.#clock.now();
     let b = this.#buckets.get(sourceIp);
     if (b) {
@@ -48,9 +70,7 @@ export class IpRateLimiter implements PublicLimiter {
       b = { tokens: this.#burst, at: now };
       this.#buckets.set(sourceIp, b);
     }
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
+    return b;
   }
 
   /** Forgets addresses whose bucket has refilled (they would start full anyway). */

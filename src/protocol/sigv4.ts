@@ -10,13 +10,14 @@
 //
 //   no Authorization header          MissingAuthenticationTokenException
 //   malformed header / no X-Amz-Date IncompleteSignatureException
+//   a signed header not sent         IncompleteSignatureException
+//   host, content-type or an x-amz-* header left unsigned  InvalidSignatureException
 //   unknown, revoked or temporary key UnrecognizedClientException
 //   date outside ±5 minutes           InvalidSignatureException "Signature expired: …" (the SDKs
 //                                     read the response Date header and correct their clock)
 //   wrong scope (date/region/service) InvalidSignatureException "Credential should be scoped …"
 //   body or headers altered, wrong secret  InvalidSignatureException "The request signature …"
 import { createHash, createHmac, type Hash, type Hmac, timingSafeEqual } from "node:crypto";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { Clock } from "../ports/clock.js";
 import type { ApiRequest, Authenticator } from "./dispatch.js";
 import { fail } from "./errors.js";
@@ -32,6 +33,10 @@ const MESSAGES = {
     "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
   payloadHash: "The provided 'x-amz-content-sha256' header does not match what was computed.",
 };
+
+// Loaded on the first signed request: dev mode never verifies signatures, and loading the
+// signer is a noticeable part of the server's start-up time.
+let signerModule: Promise<typeof import("@smithy/signature-v4")> | null = null;
 
 /** Looks up the secret of an access key; undefined when the key is unknown or revoked. */
 export type SecretLookup = (accessKeyId: string) => Promise<string | undefined>;
@@ -171,6 +176,43 @@ function sameHex(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * What the signature must cover. A signature over `host;x-amz-date` alone would let anyone who
+ * sees the request change its operation (X-Amz-Target) or how its body is read (Content-Type)
+ * and replay it within the skew window: the host, the content type and every x-amz-* header
+ * sent must be signed (AWS's signing guide: "You must include the host header and any x-amz-*
+ * headers in the signature"). A header named as signed but not sent makes the request
+ * incomplete rather than merely unequal. The messages are those AWS front ends answer with.
+ */
+export function checkSignedHeaders(req: Pick<ApiRequest, "headers">, signedHeaders: readonly string[]): void {
+  const signed = new Set(signedHeaders);
+  if (!signed.has("host")) {
+    fail(
+      "InvalidSignatureException",
+      "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    );
+  }
+  for (const name of signedHeaders) {
+    if (req.headers[name] === undefined) {
+      fail(
+        "IncompleteSignatureException",
+        `'${name.slice(0, 64)}' is named as a SignedHeader, but it does not exist in the HTTP request.`,
+      );
+    }
+  }
+  if (req.headers["content-type"] !== undefined && !signed.has("content-type")) {
+    fail("InvalidSignatureException", "'Content-Type' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  for (const name of Object.keys(req.headers).sort()) {
+    if (name.startsWith("x-amz-") && !signed.has(name)) {
+      fail(
+        "InvalidSignatureException",
+        `'${name.slice(0, 64)}' must be a 'SignedHeader' in the AWS Authorization.`,
+      );
+    }
+  }
+}
+
 /** Verifies SigV4 against the configured access keys; answers the caller's access key id. */
 export class SigV4Verifier implements Authenticator {
   readonly #o: SigV4Options;
@@ -201,9 +243,7 @@ export class SigV4Verifier implements Authenticator {
         "X-Amz-Date must be in the basic ISO 8601 form yyyyMMdd'T'HHmmss'Z'.",
       );
     }
-    if (!auth.signedHeaders.includes("host")) {
-      fail("IncompleteSignatureException", "'Host' must be a 'SignedHeader' in the AWS Authorization.");
-    }
+    checkSignedHeaders(req, auth.signedHeaders);
 
     // The clock-skew window. Both directions are refused; the message gives the server's
     // view of the time so the caller can see the skew (the SDKs use the Date header).
@@ -269,10 +309,12 @@ export class SigV4Verifier implements Authenticator {
     const headers: Record<string, string> = {};
     for (const name of auth.signedHeaders) {
       const v = single(req.headers[name]);
-      // A header listed as signed but absent simply fails the comparison below.
+      // Present: checkSignedHeaders refused a request without one of them.
       if (v !== undefined) headers[name] = v;
     }
     const { path, query } = splitUrl(req.rawUrl ?? req.path);
+    signerModule ??= import("@smithy/signature-v4");
+    const { SignatureV4 } = await signerModule;
     const signer = new SignatureV4({
       credentials: { accessKeyId: auth.accessKeyId, secretAccessKey },
       region: auth.scopeRegion,

@@ -140,7 +140,7 @@ describe("HTTP SMS gateway, SMS sandbox and request-time delivery failures", () 
       status: "failed",
       transport: "http-sms",
       attempts: 1,
-      lastError: "SMS gateway: HTTP 400 unroutable number",
+      lastError: "SMS gateway: HTTP 400",
     });
   });
 

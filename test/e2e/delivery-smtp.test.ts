@@ -9,6 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/config.js";
 import { makePool, PASSWORD } from "../helpers/fixtures.js";
+import { distinctCodes } from "../helpers/random.js";
 import { type DevMessage, startServer, type TestServer } from "../helpers/server.js";
 import {
   makeCert,
@@ -48,8 +49,8 @@ describe("SMTP with STARTTLS and AUTH", () => {
   let cert: TestCert;
   let smtp: TestSmtpServer;
   let s: TestServer;
-  /** Recipients refused with 4xx this many more times. */
-  const softRefusals = new Map<string, number>();
+  /** Recipients refused with 4xx until the test takes them off, and how often they were. */
+  const greylisted = new Map<string, number>();
 
   beforeAll(async () => {
     cert = makeCert();
@@ -59,18 +60,22 @@ describe("SMTP with STARTTLS and AUTH", () => {
       onRecipient(address) {
         if (address.startsWith("bounce")) return [550, "5.1.1 No such user here"];
         if (address.startsWith("always-busy")) return [451, "4.3.0 Try again later"];
-        const left = softRefusals.get(address) ?? 0;
-        if (left > 0) {
-          softRefusals.set(address, left - 1);
+        const held = greylisted.get(address);
+        if (held !== undefined) {
+          greylisted.set(address, held + 1);
           return [451, "4.7.1 Greylisted, try again later"];
         }
         return null;
       },
     });
-    s = await startServer({
-      email: { smtpUrl: smtp.url(), from: FROM, smtp: { caFile: cert.certFile, requireTls: true } },
-      outbox: FAST_OUTBOX,
-    });
+    s = await startServer(
+      {
+        email: { smtpUrl: smtp.url(), from: FROM, smtp: { caFile: cert.certFile, requireTls: true } },
+        outbox: FAST_OUTBOX,
+      },
+      // Codes that never repeat: "the old code fails" always has an old code to try.
+      { random: distinctCodes() },
+    );
   });
   afterAll(async () => {
     await s?.close();
@@ -136,13 +141,10 @@ describe("SMTP with STARTTLS and AUTH", () => {
     expect(second).toBe(resent.code);
     expect(mails[1]?.messageId).toBe(resent.id);
     expect(mails[0]?.messageId).not.toBe(resent.id);
-    if (first !== second) {
-      await expect(
-        s.sdk.send(
-          new ConfirmSignUpCommand({ ClientId: clientId, Username: "bert", ConfirmationCode: first }),
-        ),
-      ).rejects.toMatchObject({ name: "ExpiredCodeException" });
-    }
+    expect(second).not.toBe(first);
+    await expect(
+      s.sdk.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: "bert", ConfirmationCode: first })),
+    ).rejects.toMatchObject({ name: "ExpiredCodeException" });
     await s.sdk.send(
       new ConfirmSignUpCommand({ ClientId: clientId, Username: "bert", ConfirmationCode: second }),
     );
@@ -240,7 +242,9 @@ describe("SMTP with STARTTLS and AUTH", () => {
 
   it("retries a 4xx refusal with backoff, showing attempts and the last error, then delivers", async () => {
     const { clientId } = await makePool(s.sdk);
-    softRefusals.set("gil@example.com", 2);
+    // Refused until the test has seen the retries: the "queued with the last error" state is
+    // then certain to be observed, not raced against the next attempt.
+    greylisted.set("gil@example.com", 0);
     await s.sdk.send(
       new SignUpCommand({
         ClientId: clientId,
@@ -249,16 +253,24 @@ describe("SMTP with STARTTLS and AUTH", () => {
         UserAttributes: [{ Name: "email", Value: "gil@example.com" }],
       }),
     );
-    const retrying = await settled(s, "gil", (m) => m.delivery.attempts >= 1);
-    if (retrying.delivery.status === "queued") {
-      expect(retrying.delivery.lastError).toMatch(/451 4\.7\.1 Greylisted/);
-    }
+    const retrying = await settled(s, "gil", (m) => m.delivery.attempts >= 2);
+    expect(retrying.delivery.status).toBe("queued");
+    // The status and class only: the server's own words are not kept (docs/security.md).
+    expect(retrying.delivery.lastError).toBe("SMTP 451 4.7.1 EENVELOPE");
+    const refused = greylisted.get("gil@example.com") ?? 0;
+    greylisted.delete("gil@example.com");
     const done = await settled(s, "gil", (m) => m.delivery.status === "sent");
-    expect(done.delivery).toEqual({ status: "sent", transport: "smtp", attempts: 3, lastError: null });
+    expect(refused).toBeGreaterThanOrEqual(2);
+    expect(done.delivery).toEqual({
+      status: "sent",
+      transport: "smtp",
+      attempts: refused + 1,
+      lastError: null,
+    });
     expect(smtp.to("gil@example.com")).toHaveLength(1);
   });
 
-  it("marks a 5xx refusal failed at once, with the server's reply", async () => {
+  it("marks a 5xx refusal failed at once, with its status", async () => {
     const { clientId } = await makePool(s.sdk);
     await s.sdk.send(
       new SignUpCommand({
@@ -271,7 +283,7 @@ describe("SMTP with STARTTLS and AUTH", () => {
     const m = await settled(s, "hal", (x) => x.delivery.status !== "queued");
     expect(m.delivery.status).toBe("failed");
     expect(m.delivery.attempts).toBe(1);
-    expect(m.delivery.lastError).toMatch(/550 5\.1\.1 No such user here/);
+    expect(m.delivery.lastError).toBe("SMTP 550 5.1.1 EENVELOPE");
   });
 
   it("gives up after the configured number of attempts of a transient failure", async () => {
@@ -287,7 +299,7 @@ describe("SMTP with STARTTLS and AUTH", () => {
     const m = await settled(s, "ida", (x) => x.delivery.status !== "queued");
     expect(m.delivery.status).toBe("failed");
     expect(m.delivery.attempts).toBe(FAST_OUTBOX.maxAttempts);
-    expect(m.delivery.lastError).toMatch(/451 4\.3\.0 Try again later/);
+    expect(m.delivery.lastError).toBe("SMTP 451 4.3.0 EENVELOPE");
     expect(smtp.to("always-busy@example.com")).toHaveLength(0);
   });
 });
@@ -355,9 +367,9 @@ describe("SMTP over implicit TLS (smtps://), and bad credentials", () => {
       const kim = await settled(untrusted, "kim", (m) => m.delivery.status !== "queued");
       const lou = await settled(wrongPass, "lou", (m) => m.delivery.status !== "queued");
       expect(kim.delivery.status).toBe("failed");
-      expect(kim.delivery.lastError).toMatch(/certificate/i);
+      expect(kim.delivery.lastError).toBe("SMTP ESOCKET TLS certificate not trusted");
       expect(lou.delivery).toMatchObject({ status: "failed", attempts: 1 });
-      expect(lou.delivery.lastError).toMatch(/EAUTH.*535/);
+      expect(lou.delivery.lastError).toBe("SMTP 535 EAUTH");
       expect(smtp.to("kim@example.com")).toHaveLength(0);
       expect(smtp.to("lou@example.com")).toHaveLength(0);
     } finally {

@@ -1,4 +1,4 @@
-// The dev inbox contract (PRODUCT.md "The dev inbox"), and production mode turning it off.
+// The dev inbox contract (docs/dev-inbox.md), and production mode turning it off.
 import { Writable } from "node:stream";
 import { ResendConfirmationCodeCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -36,7 +36,7 @@ describe("SignUp", () => {
     expect(r.CodeDeliveryDetails).toEqual({
       AttributeName: "email",
       DeliveryMedium: "EMAIL",
-      Destination: "b***@e***.org",
+      Destination: "b***@e***",
     });
     const u = await s.sdk.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "bob" }));
     expect(u.UserStatus).toBe("UNCONFIRMED");

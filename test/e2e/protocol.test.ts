@@ -281,12 +281,25 @@ describe("AWS JSON 1.1 protocol", () => {
       }
     });
 
-    it("allows any origin and exposes the request id and error headers on API answers", async () => {
+    it("allows any origin on the public operations and exposes the request id and error headers", async () => {
+      const resend = '{"ClientId": "nosuchclient", "Username": "u"}';
+      for (const a of [
+        await api(s.url, "ResendConfirmationCode", resend, { origin: "https://any.example" }),
+        await api(s.url, "ResendConfirmationCode", "{bad", { origin: "https://any.example" }),
+      ]) {
+        expect(a.headers.get("access-control-allow-origin")).toBe("*");
+        const exposed = (a.headers.get("access-control-expose-headers") ?? "").toLowerCase();
+        for (const h of ["x-amzn-requestid", "x-amzn-errortype", "x-amzn-errormessage"]) {
+          expect(exposed).toContain(h);
+        }
+      }
+      // The admin operations, unsigned in dev mode, name the (allowed) origin instead
+      // (test/e2e/browser-access.test.ts has the rest).
       for (const a of [
         await api(s.url, "ListUserPools", '{"MaxResults": 1}', { origin: "http://localhost:3000" }),
         await api(s.url, "ListUserPools", "{bad", { origin: "http://localhost:3000" }),
       ]) {
-        expect(a.headers.get("access-control-allow-origin")).toBe("*");
+        expect(a.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
         const exposed = (a.headers.get("access-control-expose-headers") ?? "").toLowerCase();
         for (const h of ["x-amzn-requestid", "x-amzn-errortype", "x-amzn-errormessage"]) {
           expect(exposed).toContain(h);

@@ -253,7 +253,7 @@ describe("tokens (AWS SDK v3)", () => {
       expect(decodeJwt(b).payload.event_id).toEqual(expect.any(String));
       for (const t of [a, b])
         expect((await s.sdk.send(new GetUserCommand({ AccessToken: t }))).Username).toBe("rose");
-      // A global sign-out revokes every family of the user (the sign-out operations are next).
+      // The store primitive global sign-out uses (signin-signout.test.ts goes through the operations).
       await s.app.deps.store.transaction((tx) =>
         tx.refreshTokens.revokeAllForUser(poolId, asUsername("rose"), Date.now()),
       );

@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DescribeUserPoolCommand,
   ListUserPoolsCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -180,6 +181,73 @@ describe("SigV4 in production mode", () => {
     expect((await send(s.url, good, body)).status).toBe(200);
   });
 
+  it("requires the target, the content type, host and every x-amz-* header to be signed", async () => {
+    const admin = signedSdk(s.url, CONFIG_KEY);
+    const pool = await admin.send(new CreateUserPoolCommand({ PoolName: "keep-me" }));
+    admin.destroy();
+    const id = pool.UserPool?.Id ?? "";
+    const body = JSON.stringify({ UserPoolId: id });
+    // Signed over host and x-amz-date only: the target could be swapped in transit.
+    const narrow = await signCall(s.url, CONFIG_KEY, "DescribeUserPool", body, {
+      applyChecksum: false,
+      unsigned: ["x-amz-target"],
+    });
+    expect(narrow.authorization).toContain("SignedHeaders=content-type;host;x-amz-date,");
+    const swapped = await send(
+      s.url,
+      { ...narrow, "x-amz-target": "AWSCognitoIdentityProviderService.DeleteUserPool" },
+      body,
+    );
+    expect(swapped.status).toBe(400);
+    expect(swapped.json).toEqual({
+      __type: "InvalidSignatureException",
+      message: "'x-amz-target' must be a 'SignedHeader' in the AWS Authorization.",
+    });
+    // Unswapped it is refused just the same: the signature does not cover what it must.
+    expect((await send(s.url, narrow, body)).json.__type).toBe("InvalidSignatureException");
+    const still = signedSdk(s.url, CONFIG_KEY);
+    expect((await still.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool?.Id).toBe(id);
+    still.destroy();
+
+    const cases: [string[], Record<string, string>, string][] = [
+      [["content-type"], {}, "'Content-Type' must be a 'SignedHeader' in the AWS Authorization."],
+      [["host"], {}, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."],
+      [
+        ["x-amz-content-sha256"],
+        {},
+        "'x-amz-content-sha256' must be a 'SignedHeader' in the AWS Authorization.",
+      ],
+      [
+        ["x-amz-meta-note"],
+        { "x-amz-meta-note": "hello" },
+        "'x-amz-meta-note' must be a 'SignedHeader' in the AWS Authorization.",
+      ],
+    ];
+    for (const [unsigned, extraHeaders, message] of cases) {
+      const h = await signCall(s.url, CONFIG_KEY, "DescribeUserPool", body, { unsigned, extraHeaders });
+      expect((await send(s.url, h, body)).json, unsigned.join()).toEqual({
+        __type: "InvalidSignatureException",
+        message,
+      });
+    }
+  });
+
+  it("refuses a header named in SignedHeaders that the request does not carry", async () => {
+    const body = JSON.stringify({ MaxResults: 10 });
+    const h = await signCall(s.url, CONFIG_KEY, "ListUserPools", body, {
+      extraHeaders: { "x-request-tag": "abc" },
+    });
+    expect(h.authorization).toContain("x-request-tag");
+    // With the header the signature holds; without it, the request is incomplete.
+    expect((await send(s.url, h, body)).status).toBe(200);
+    const dropped = { ...h };
+    delete dropped["x-request-tag"];
+    expect((await send(s.url, dropped, body)).json).toEqual({
+      __type: "IncompleteSignatureException",
+      message: "'x-request-tag' is named as a SignedHeader, but it does not exist in the HTTP request.",
+    });
+  });
+
   it("answers a missing or malformed Authorization like AWS front ends", async () => {
     const body = JSON.stringify({ MaxResults: 10 });
     const base = {
@@ -208,7 +276,14 @@ describe("SigV4 in production mode", () => {
     const noDate = { ...good };
     delete noDate["x-amz-date"];
     expect((await send(s.url, noDate, body)).json.__type).toBe("IncompleteSignatureException");
-    const withToken = await send(s.url, { ...good, "x-amz-security-token": "FQoGZXIvYXdzE" }, body);
+    // A session token, signed as the SDKs sign it: temporary credentials are never issued here.
+    const withToken = await send(
+      s.url,
+      await signCall(s.url, CONFIG_KEY, "ListUserPools", body, {
+        extraHeaders: { "x-amz-security-token": "FQoGZXIvYXdzE" },
+      }),
+      body,
+    );
     expect(withToken.json.__type).toBe("UnrecognizedClientException");
     // The dev-mode SDK helper's fake credentials are refused too.
     const fake = sdkClient(s.url);

@@ -1,5 +1,5 @@
-// The README's "Lambda triggers" worked example, run as written by the real `cognate serve`
-// (plain Node, no test runner between the server and the module), and the validation of the
+// The worked example of docs/triggers.md, run as written by the real `cognate serve` (plain
+// Node, no test runner between the server and the module), and the validation of the
 // `triggers` settings.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,30 +17,31 @@ import { expectError } from "../helpers/expect.js";
 import { PASSWORD } from "../helpers/fixtures.js";
 import { DevInbox, sdkClient } from "../helpers/server.js";
 
-const README = readFileSync(resolve(import.meta.dirname, "../../README.md"), "utf8");
+const DOC = readFileSync(resolve(import.meta.dirname, "../../docs/triggers.md"), "utf8");
 
-/** The first fenced block of `lang` in the README's "Lambda triggers" section. */
-function readmeBlock(lang: string): string {
-  const start = README.indexOf("\n## Lambda triggers\n");
-  const end = README.indexOf("\n## ", start + 10);
-  const section = README.slice(start, end === -1 ? undefined : end);
+/** The first fenced block of `lang` in the "Worked example" section of docs/triggers.md. */
+function exampleBlock(lang: string): string {
+  const start = DOC.indexOf("\n## Worked example");
+  if (start === -1) throw new Error("docs/triggers.md has no Worked example section");
+  const end = DOC.indexOf("\n## ", start + 10);
+  const section = DOC.slice(start, end === -1 ? undefined : end);
   const m = new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``).exec(section);
-  if (!m?.[1]) throw new Error(`no ${lang} block in the README's Lambda triggers section`);
+  if (!m?.[1]) throw new Error(`no ${lang} block in the Worked example of docs/triggers.md`);
   return m[1];
 }
 
-describe("the README's worked example, served by `cognate serve`", () => {
+describe("the worked example of docs/triggers.md, served by `cognate serve`", () => {
   let dir: string;
   let child: ChildServer;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "cognate-readme-triggers-"));
-    const js = readmeBlock("js");
+    dir = mkdtempSync(join(tmpdir(), "cognate-doc-triggers-"));
+    const js = exampleBlock("js");
     const file = /^\/\/ (\S+)/.exec(js)?.[1];
     expect(file).toBe("triggers/custom-message.mjs");
     mkdirSync(join(dir, "triggers"));
     writeFileSync(join(dir, file ?? ""), js);
     // The example as written, plus one pool whose PreSignUp module does not parse.
-    const config = parseYaml(readmeBlock("yaml")) as {
+    const config = parseYaml(exampleBlock("yaml")) as {
       seed: { pools: Record<string, unknown>[] };
       triggers: { functions: Record<string, string> };
     };

@@ -46,7 +46,8 @@ export function ensureBuilt(): void {
   try {
     if (fresh()) return;
     try {
-      execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
+      // As `npm run build` does: compile, then stamp, so `npm start` need not compile again.
+      execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, stdio: "pipe" });
     } catch {
       // tsc emits even with type errors elsewhere in the tree; the entry point must exist.
     }

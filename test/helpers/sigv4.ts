@@ -62,6 +62,8 @@ export async function signCall(
     extraHeaders?: Record<string, string>;
     /** Add x-amz-content-sha256 (the signer's default); false signs like botocore. */
     applyChecksum?: boolean;
+    /** Headers sent but left out of SignedHeaders (a client that signs too little). */
+    unsigned?: string[];
   } = {},
 ): Promise<Record<string, string>> {
   const u = new URL(url);
@@ -88,7 +90,10 @@ export async function signCall(
       },
       body,
     },
-    opts.date ? { signingDate: opts.date } : {},
+    {
+      ...(opts.date ? { signingDate: opts.date } : {}),
+      ...(opts.unsigned ? { unsignableHeaders: new Set(opts.unsigned) } : {}),
+    },
   );
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(signed.headers)) if (typeof v === "string") out[k] = v;

@@ -80,6 +80,8 @@ export interface SmtpServerOptions {
    * later, 5xx = never).
    */
   onRecipient?: (address: string, session: SMTPServerSession) => [number, string] | null;
+  /** Decides each message once its data has arrived: null to accept, or [code, text] to refuse. */
+  onMessage?: (raw: string) => [number, string] | null;
 }
 
 export interface TestSmtpServer {
@@ -127,6 +129,11 @@ export async function startSmtpServer(opts: SmtpServerOptions = {}): Promise<Tes
       stream.on("end", () => {
         const receivedAt = Date.now();
         const raw = Buffer.concat(chunks).toString("utf8");
+        const refusal = opts.onMessage?.(raw) ?? null;
+        if (refusal) {
+          callback(smtpError(refusal[0], refusal[1]));
+          return;
+        }
         const envelope = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
           to: session.envelope.rcptTo.map((r) => r.address),

@@ -1,4 +1,4 @@
-// SecretHash = Base64(HMAC-SHA256(client secret, Username + ClientId)), COGNITO-BEHAVIOUR.md §6.
+// SecretHash = Base64(HMAC-SHA256(client secret, Username + ClientId)), docs/behaviour.md "SecretHash".
 import { describe, expect, it } from "vitest";
 import { checkSecretHash, computeSecretHash } from "../../src/domain/secretHash.js";
 

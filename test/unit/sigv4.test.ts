@@ -93,9 +93,9 @@ describe("IpRateLimiter", () => {
     expect([1, 2, 3, 4].map(() => l.allow("10.0.0.1"))).toEqual([true, true, true, false]);
   });
 
-  it("never limits in-process calls (no address)", () => {
+  it("limits a caller without an address like any other (no door escapes the limit)", () => {
     const l = new IpRateLimiter(1, 1, new ManualClock(0));
-    expect([l.allow(""), l.allow(""), l.allow("")]).toEqual([true, true, true]);
+    expect([l.allow(""), l.allow(""), l.allow("")]).toEqual([true, false, false]);
   });
 
   it("stays bounded under a flood of distinct addresses", () => {

@@ -194,7 +194,7 @@ export class OutboxDispatcher {
         scrubBody: this.#opts.scrubDelivered,
       };
     } else {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = failureReason(error, m);
       const permanent = error instanceof PermanentDeliveryError || attempts >= this.#opts.maxAttempts;
       const delay = Math.min(this.#opts.maxDelayMs, this.#opts.baseDelayMs * 2 ** (attempts - 1));
       const jittered = Math.round(delay * (0.5 + Math.random()));
@@ -224,4 +224,17 @@ export class OutboxDispatcher {
     this.#timer = null;
     await this.#running;
   }
+}
+
+/**
+ * The failure as logged and kept in the outbox. Transports report a status and an error class
+ * (adapters/delivery/failures.ts); whatever else an error carries — a custom sender's own
+ * message, an unexpected exception — is cut short and loses the message's destination and
+ * code, so neither outlives the scrubbed message in a log or a row.
+ */
+export function failureReason(error: unknown, m: Pick<OutboxMessage, "destination" | "code">): string {
+  let reason = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+  if (m.destination) reason = reason.split(m.destination).join("[destination]");
+  if (m.code) reason = reason.split(m.code).join("******");
+  return reason;
 }

@@ -12,7 +12,7 @@ export class TransportGate implements DeliveryGate {
   readonly #wake: () => void;
   readonly #log: Logger | null;
   /**
-   * @param log where dev mode prints each recorded message with its code (PRODUCT.md: the
+   * @param log where dev mode prints each recorded message with its code (docs/dev-inbox.md: the
    *   developer sees the code in the terminal); null in production.
    */
   constructor(settings: DeliverySettings, wake: () => void, log: Logger | null = null) {

@@ -3,6 +3,7 @@
 import { createHmac } from "node:crypto";
 import type { OutboxMessage } from "../../ports/store/index.js";
 import { PermanentDeliveryError, TransientDeliveryError, type Transport } from "../../ports/transport.js";
+import { networkFailure } from "./failures.js";
 import { MESSAGE_ID_HEADER } from "./mime.js";
 
 export interface HttpSmsOptions {
@@ -47,7 +48,6 @@ export class HttpSmsTransport implements Transport {
     const body = JSON.stringify(payload);
     const timestamp = String(Math.floor(this.#now() / 1000));
     let status: number;
-    let reply = "";
     try {
       const r = await fetch(this.#opts.url, {
         method: "POST",
@@ -63,12 +63,14 @@ export class HttpSmsTransport implements Transport {
         redirect: "error",
       });
       status = r.status;
-      reply = (await r.text()).slice(0, 200);
+      // The reply is dropped unread: a gateway's error page may quote the request, code and
+      // number included (adapters/delivery/failures.ts).
+      await r.body?.cancel().catch(() => undefined);
     } catch (e) {
-      throw new TransientDeliveryError(`SMS gateway: ${(e as Error).cause ?? (e as Error).message}`);
+      throw new TransientDeliveryError(networkFailure("SMS gateway", e));
     }
     if (status >= 200 && status < 300) return;
-    const message = `SMS gateway: HTTP ${status}${reply ? ` ${reply}` : ""}`;
+    const message = `SMS gateway: HTTP ${status}`;
     // Timeouts, throttling and server errors may pass; other refusals will not.
     if (status === 408 || status === 429 || status >= 500) throw new TransientDeliveryError(message);
     throw new PermanentDeliveryError(message);

@@ -1,25 +1,27 @@
 // What an email carries besides the rendered body: an HTML part and a plain-text part derived
 // from it, and the headers that let receivers de-duplicate (the outbox message id).
 import { convert } from "html-to-text";
+import { escapeHtml, looksLikeHtml } from "../../domain/templates.js";
 import type { OutboxMessage } from "../../ports/store/index.js";
 import { bareAddress } from "./policy.js";
 
 /** Header carrying the outbox message id on every email and webhook call. */
 export const MESSAGE_ID_HEADER = "X-Cognate-Message-Id";
 
-const LOOKS_LIKE_HTML = /<\/?[a-z][\w-]*(?:\s[^<>]*)?\/?>|&(?:#\d+|#x[\da-f]+|[a-z]+);/i;
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /**
  * Templates may be plain text or HTML (Cognito allows HTML in email messages). Plain text is
  * escaped into the HTML part; HTML is turned into readable text for the text part, links
  * keeping their targets so a link-mode message still works in a text-only client.
+ *
+ * Which one a body is was decided by its template (domain/templates.ts `render`): an HTML
+ * template has the username escaped in it, a text one has it as typed. So a username that
+ * could itself pass for markup is left out when looking: it must not turn a text message
+ * into HTML, where it would become a live link. (A username without `<>&"'` cannot, and is
+ * not left out: a short one such as "p" could be part of the template's own tags.)
  */
-export function emailParts(body: string): { html: string; text: string } {
-  if (!LOOKS_LIKE_HTML.test(body)) {
+export function emailParts(body: string, username?: string): { html: string; text: string } {
+  const probe = username && escapeHtml(username) !== username ? body.split(username).join("") : body;
+  if (!looksLikeHtml(probe)) {
     return { html: `<p>${escapeHtml(body).replace(/\r?\n/g, "<br>")}</p>`, text: body };
   }
   const text = convert(body, {

@@ -36,7 +36,7 @@ export class SesTransport implements Transport {
   async send(m: OutboxMessage, pool: PoolRecord | undefined): Promise<void> {
     if (!pool) throw new PermanentDeliveryError(`user pool ${m.poolId} no longer exists`);
     const route = atSendTime(() => emailRoute(pool, this.#settings));
-    const { html, text } = emailParts(m.body);
+    const { html, text } = emailParts(m.body, m.username);
     const raw = await new MailComposer({
       from: route.from,
       to: m.destination,

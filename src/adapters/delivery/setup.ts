@@ -1,13 +1,23 @@
 // From the server configuration to the delivery pieces: which transport serves which kind of
 // pool, and the transports themselves. Chosen once at start-up; a choice that names a
 // transport without its settings is a configuration error, reported before listening.
+// A transport's module is loaded only when it is chosen: the AWS SDK clients, nodemailer and
+// html-to-text take about half a second to load, which a dev server on the inbox never needs.
 import { ConfigError, type ServerConfig } from "../../config/config.js";
 import type { Transport } from "../../ports/transport.js";
-import { HttpSmsTransport } from "./httpSms.js";
 import type { DeliverySettings, EmailTransportName, SmsTransportName } from "./policy.js";
-import { SesTransport } from "./ses.js";
-import { redactUrl, SmtpTransport } from "./smtp.js";
-import { SnsTransport } from "./sns.js";
+
+/** The URL without its password (and query, which may hold a token), for logs and messages. */
+export function redactUrl(url: string, dropQuery = false): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    if (dropQuery) u.search = "";
+    return u.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}
 
 export interface DeliverySetup {
   settings: DeliverySettings;
@@ -18,7 +28,7 @@ export interface DeliverySetup {
   close(): Promise<void>;
 }
 
-export function setupDelivery(config: ServerConfig, now: () => number): DeliverySetup {
+export async function setupDelivery(config: ServerConfig, now: () => number): Promise<DeliverySetup> {
   const dev = config.mode === "dev";
   const { email, sms } = config;
   const inferredDeveloper: EmailTransportName | null = config.ses
@@ -65,11 +75,19 @@ export function setupDelivery(config: ServerConfig, now: () => number): Delivery
 
   const transports: Transport[] = [];
   if (chosen.has("smtp") && email.smtpUrl) {
+    const { SmtpTransport } = await import("./smtp.js");
     transports.push(new SmtpTransport({ url: email.smtpUrl, ...email.smtp }, settings));
   }
-  if (chosen.has("ses")) transports.push(new SesTransport(config.ses ?? {}, config.region, settings));
-  if (chosen.has("sns")) transports.push(new SnsTransport(config.sns ?? {}, config.region, settings));
+  if (chosen.has("ses")) {
+    const { SesTransport } = await import("./ses.js");
+    transports.push(new SesTransport(config.ses ?? {}, config.region, settings));
+  }
+  if (chosen.has("sns")) {
+    const { SnsTransport } = await import("./sns.js");
+    transports.push(new SnsTransport(config.sns ?? {}, config.region, settings));
+  }
   if (chosen.has("http-sms") && sms.webhookUrl && sms.webhookSecret) {
+    const { HttpSmsTransport } = await import("./httpSms.js");
     transports.push(
       new HttpSmsTransport(
         { url: sms.webhookUrl, secret: sms.webhookSecret, timeoutMs: sms.webhookTimeoutMs },

@@ -18,18 +18,6 @@ export interface SmtpOptions {
   maxConnections: number;
 }
 
-/** The URL without its password (and query, which may hold a token), for logs and messages. */
-export function redactUrl(url: string, dropQuery = false): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    if (dropQuery) u.search = "";
-    return u.toString();
-  } catch {
-    return "(unparseable URL)";
-  }
-}
-
 export class SmtpTransport implements Transport {
   readonly name = "smtp";
   readonly #settings: DeliverySettings;
@@ -43,7 +31,7 @@ export class SmtpTransport implements Transport {
   async send(m: OutboxMessage, pool: PoolRecord | undefined): Promise<void> {
     if (!pool) throw new PermanentDeliveryError(`user pool ${m.poolId} no longer exists`);
     const route = atSendTime(() => emailRoute(pool, this.#settings));
-    const { html, text } = emailParts(m.body);
+    const { html, text } = emailParts(m.body, m.username);
     try {
       await this.#mailer.sendMail({
         from: route.from,

@@ -1,6 +1,6 @@
 // The Triggers port over real functions: picks the invoker for each function ARN from the
 // `triggers` configuration, applies Cognito's deadline and retries, and turns what happened
-// into Cognito's errors (COGNITO-BEHAVIOUR.md §5.4):
+// into Cognito's errors (docs/behaviour.md "Trigger errors"):
 //   the function failed          → UserLambdaValidationException "<Trigger> failed with error <message>."
 //   its answer is not an event   → InvalidLambdaResponseException "Invalid lambda function output : Invalid JSON"
 //   not invoked (unknown, denied, throttled, unreachable)

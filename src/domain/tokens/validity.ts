@@ -28,7 +28,7 @@ function seconds(value: unknown, unit: unknown, fallbackValue: number, fallbackU
 /**
  * Lifetimes from a client's settings: AccessTokenValidity and IdTokenValidity default to one
  * hour (unit hours), RefreshTokenValidity to 30 days (unit days; 0 means the default), as
- * src/operations/shared/clients.ts stores them.
+ * src/domain/clients.ts stores them.
  */
 export function tokenValidity(config: ValidityConfig): TokenValidity {
   const units = (

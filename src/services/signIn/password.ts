@@ -11,10 +11,11 @@ import { checkSecretHashAnyName } from "../../domain/passwordSignIn.js";
 import { hashPassword, type ScryptCost, verifyPassword } from "../../domain/passwords.js";
 import { createVerifier, passwordMatchesVerifier, userIdentity } from "../../domain/srp/verifier.js";
 import type { Deps } from "../../operations/deps.js";
-import { findUser } from "../../operations/shared/users.js";
 import type { ClientRecord, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
+import { chargeForPasswordHash } from "../publicRequest.js";
 import { namesOfUser, type TokenDeps } from "../tokens/index.js";
+import { findUser } from "../users.js";
 import { type NewPasswordFlow, requireNewPassword } from "./challenges.js";
 import { completeSignIn } from "./complete.js";
 import { recordFailure } from "./events.js";
@@ -34,7 +35,11 @@ export const SIGN_IN_MESSAGES = {
   resetRequired: "Password reset required for the user",
 } as const;
 
-export type PasswordDeps = TokenDeps & Pick<Deps, "hashGate" | "passwordCost" | "serverSecret">;
+export type PasswordDeps = TokenDeps &
+  Pick<Deps, "hashGate" | "passwordCost" | "latency" | "ipLimiter" | "config" | "serverSecret">;
+
+/** The key under which the latency mirror keeps this flow's answer times (src/services/latency.ts). */
+const LATENCY_KEY = "SignIn.password";
 
 /** SECRET_HASH of a sign-in: over the name as sent, or over any other name of the same user. */
 export function checkSignInSecret(
@@ -70,7 +75,11 @@ async function passwordMatches(
   password: string,
 ): Promise<boolean> {
   const hash = user.passwordHash;
-  if (hash !== null) return deps.hashGate.run(() => verifyPassword(password, hash));
+  if (hash !== null) {
+    const checked = await deps.hashGate.run(() => verifyPassword(password, hash));
+    if (checked.kind === "busy") fail("TooManyRequestsException", messages.tooManyRequests);
+    return checked.value;
+  }
   if (user.srp !== null)
     return passwordMatchesVerifier(user.srp, userIdentity(poolId, user.username), password);
   return false;
@@ -78,12 +87,13 @@ async function passwordMatches(
 
 /**
  * What a name with no user costs under PreventUserExistenceErrors: the hash check a real user
- * gets, and the store work of a counted failure, rolled back (nothing is kept).
- * TODO(merge): the services' latency mirror measures and pads the remaining difference.
+ * gets, and the store work of a counted failure, rolled back (nothing is kept). The latency
+ * mirror then pads the remaining difference (src/services/latency.ts).
  */
 async function simulateFailure(deps: PasswordDeps, s: OpenedSignIn, typed: string, password: string) {
   const hash = await dummyHash(deps.passwordCost);
-  await deps.hashGate.run(() => verifyPassword(password, hash));
+  const checked = await deps.hashGate.run(() => verifyPassword(password, hash));
+  if (checked.kind === "busy") fail("TooManyRequestsException", messages.tooManyRequests);
   await simulateCountedFailure(deps, s, typed);
 }
 
@@ -93,16 +103,22 @@ function passwordFlow(s: OpenedSignIn): NewPasswordFlow {
 }
 
 export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promise<SignInResponse> {
+  const started = deps.latency.now();
   const params = s.request.parameters;
   const typed = requireParameter(params, "USERNAME");
   const password = requireParameter(params, "PASSWORD");
   const user = await findUser(deps.store.read, s.pool, typed);
   checkSignInSecret(s.client, typed, user, params.SECRET_HASH);
 
+  // A production-cost hash is charged to the caller's per-IP allowance, as SignUp's is (the
+  // public operation only: AdminInitiateAuth is IAM-authorized, outside the per-IP limiter).
+  if (s.request.userPoolId === undefined) chargeForPasswordHash(deps, s.ctx.sourceIp);
+
   if (!user) {
     if (!s.protect) fail("UserNotFoundException", messages.userNotFound);
     await runPreAuthentication(deps, s, { typed });
     await simulateFailure(deps, s, typed, password);
+    await deps.latency.pad(LATENCY_KEY, s.pool.id, started);
     fail("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
   }
   // PreAuthentication sees every attempt on an existing user, before anything is judged.
@@ -128,6 +144,8 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
   }
   if (!(await passwordMatches(deps, s.pool.id, user, password))) {
     await countFailure(deps, s, user);
+    // The answer an unknown name must resemble (simulateFailure, PreventUserExistenceErrors).
+    deps.latency.record(LATENCY_KEY, s.pool.id, started);
     fail("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
   }
   if (user.status === "FORCE_CHANGE_PASSWORD") {

@@ -5,8 +5,8 @@
 
 import type { RequestContext } from "../../operations/define.js";
 import type { Deps } from "../../operations/deps.js";
-import { checkPoolQuota } from "../../operations/shared/quota.js";
 import { fail, messages } from "../../protocol/errors.js";
+import { checkPoolQuota } from "../publicRequest.js";
 import type { AnyRequest, Opened } from "./request.js";
 
 export async function openSignIn<R extends AnyRequest>(

@@ -1,5 +1,12 @@
 // The token service: the one place where tokens are issued, refreshed, checked and revoked
 // (docs/signin.md). Other modules import from here.
+export {
+  CLIENT_SECRET_MISMATCH,
+  type GetTokensInput,
+  getTokensFromRefreshToken,
+  REUSE_MESSAGE,
+  rotationOf,
+} from "./getTokens.js";
 export { groupsForUser } from "./groups.js";
 export {
   type IssueTokensInput,
@@ -19,5 +26,17 @@ export {
   refreshTokens,
   reissue,
 } from "./refresh.js";
-export { revokeAllTokensOfUser, revokeRefreshTokenFamily } from "./revoke.js";
-export { familyOf, MISSING_SCOPE, type VerifiedAccessToken, verifyAccessToken } from "./verify.js";
+export {
+  REVOKE_MESSAGES,
+  revokeAllTokensOfUser,
+  revokeRefreshTokenFamily,
+  revokeToken,
+  signOutEverywhere,
+} from "./revoke.js";
+export {
+  ACCESS_TOKEN_REVOKED,
+  familyOf,
+  MISSING_SCOPE,
+  type VerifiedAccessToken,
+  verifyAccessToken,
+} from "./verify.js";

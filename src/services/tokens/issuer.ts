@@ -1,11 +1,12 @@
 // The `iss` of a pool's tokens, from the `issuer` setting (docs/configuration.md, "Token
 // issuer"): `self` = the server's public URL + /{poolId}; `aws` = Cognito's own form.
 import type { ServerConfig } from "../../config/config.js";
+import { linkBaseUrl } from "../../config/urls.js";
 import { type IssuerMode, issuerFor } from "../../domain/tokens/validity.js";
 
 export function issuerMode(config: Pick<ServerConfig, "issuer" | "publicUrl" | "host" | "port">): IssuerMode {
   if (config.issuer === "aws") return { kind: "aws" };
-  return { kind: "self", publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}` };
+  return { kind: "self", publicUrl: linkBaseUrl(config) };
 }
 
 export function poolIssuer(

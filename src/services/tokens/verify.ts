@@ -25,6 +25,7 @@ import type { TokenDeps } from "./issue.js";
 import { poolIdOfIssuer, poolIssuer } from "./issuer.js";
 
 export const MISSING_SCOPE = "Access Token does not have required scopes";
+export const ACCESS_TOKEN_REVOKED = ACCESS_TOKEN_MESSAGES.revoked;
 
 export interface VerifiedAccessToken {
   pool: PoolRecord;

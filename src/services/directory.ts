@@ -3,9 +3,9 @@
 // Entries live `configCacheSeconds` (default 1 s): a change made through this node is seen
 // at once (writers call `forget`), a change made through another node within that bound.
 
-import type { Clock } from "../../ports/clock.js";
-import type { ClientRecord, PoolRecord, Store } from "../../ports/store/index.js";
-import { fail, messages } from "../../protocol/errors.js";
+import type { Clock } from "../ports/clock.js";
+import type { ClientRecord, PoolRecord, Store } from "../ports/store/index.js";
+import { fail, messages } from "../protocol/errors.js";
 
 interface Entry<T> {
   value: T | undefined;

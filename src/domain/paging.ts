@@ -1,4 +1,4 @@
-import { fail } from "../../protocol/errors.js";
+import { fail } from "../protocol/errors.js";
 
 /** Opaque pagination tokens: the last key of the page, so pages stay stable under inserts. */
 export function encodeToken(lastKey: string): string {

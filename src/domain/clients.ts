@@ -1,13 +1,13 @@
 // App-client settings: defaults and validation shared by Create/UpdateUserPoolClient, and
 // the UserPoolClientType description.
-import type { ClientRecord } from "../../ports/store/index.js";
-import { fail } from "../../protocol/errors.js";
+import type { ClientRecord } from "../ports/store/index.js";
+import { fail } from "../protocol/errors.js";
 import type {
   CreateUserPoolClientRequest,
   UpdateUserPoolClientRequest,
   UserPoolClientType,
-} from "../../protocol/generated/shapes.js";
-import { epochSeconds } from "../../protocol/wire.js";
+} from "../protocol/generated/shapes.js";
+import { epochSeconds } from "../protocol/wire.js";
 
 type Settings = Omit<
   CreateUserPoolClientRequest & UpdateUserPoolClientRequest,

@@ -1,0 +1,261 @@
+// The one-time-code service: every flow that sends a code and takes it back (sign-up
+// confirmation today; password reset, attribute verification and MFA next) goes through
+// these functions, keyed by purpose (src/domain/codePurposes.ts).
+//
+// Issuing has two steps, because a trigger may run and a transaction must not wait for one:
+//   const issued = await issueCode(deps, {purpose: "SIGNUP", source: "CustomMessage_ResendCode", …});
+//   await deps.store.transaction(async (tx) => { …; await saveCode(tx, issued); });
+// Redeeming runs inside the caller's transaction, after it has locked the user:
+//   const attempt = codeAttempt(deps, "SIGNUP", pool.id, user.username, input.ConfirmationCode);
+//   const r = await redeemCode(tx, deps, attempt, now);   // ok | limited | locked | expired | mismatch | taken
+// As ory/kratos redeems its codes: the attempt is counted first, then the code is compared in
+// constant time, then consumed atomically, so that of two right answers one wins and a wrong
+// one is counted even when the caller gives up. The results are data; each operation maps
+// them to its own wire errors.
+import { CODE_POLICIES, type CodePolicy, limitKey, type SourceOf } from "../domain/codePurposes.js";
+import { classifyCode, codeHmac, generateCode } from "../domain/codes.js";
+import type { DeliveryTarget } from "../domain/delivery.js";
+import { CLIENT_ID_NOT_APPLICABLE, eventAttributes } from "../domain/triggerEvents.js";
+import type { Username } from "../domain/usernames.js";
+import type { Deps } from "../operations/deps.js";
+import type {
+  CodePurpose,
+  CodeRecord,
+  OutboxMessage,
+  PoolRecord,
+  StoreTx,
+  UserRecord,
+} from "../ports/store/index.js";
+import { applyCustomMessage, holdForSender, outboxRow, route } from "./codeMessage.js";
+
+export interface IssueRequest<P extends CodePurpose> {
+  purpose: P;
+  /** The operation sending it, as the CustomMessage trigger source names it. */
+  source: SourceOf<P>;
+  pool: PoolRecord;
+  /** The app client of the request, or null for admin operations. */
+  clientId: string | null;
+  user: UserRecord;
+  target: DeliveryTarget;
+  clientMetadata: Record<string, string> | undefined;
+  userAgent: string | undefined;
+}
+
+/** A code made and rendered, not yet stored: `saveCode` writes it in the caller's transaction. */
+export interface IssuedCode {
+  readonly record: CodeRecord;
+  readonly message: OutboxMessage;
+}
+
+export type IssueDeps = Pick<Deps, "clock" | "random" | "serverSecret" | "delivery" | "triggers" | "config">;
+
+function codeRecord(
+  deps: Pick<Deps, "serverSecret">,
+  purpose: CodePurpose,
+  policy: CodePolicy,
+  a: { poolId: string; username: Username; target: DeliveryTarget; code: string; now: number },
+): CodeRecord {
+  return {
+    poolId: a.poolId,
+    username: a.username,
+    purpose,
+    codeHmac: codeHmac(deps.serverSecret, a.poolId, a.username, purpose, a.code),
+    // The store fills it in from the code this one supersedes.
+    previous: [],
+    attributeName: a.target.attributeName,
+    issuedAt: a.now,
+    expiresAt: a.now + policy.validityMs,
+    failedAttempts: 0,
+    consumedAt: null,
+  };
+}
+
+/**
+ * Makes a fresh code for the user and its message: the delivery route (failing first when
+ * the medium cannot be delivered), the purpose's template, the pool's CustomMessage function
+ * (not when a custom sender delivers), the rendered outbox row. Writes nothing.
+ */
+export async function issueCode<P extends CodePurpose>(
+  deps: IssueDeps,
+  req: IssueRequest<P>,
+): Promise<IssuedCode> {
+  const policy: CodePolicy = CODE_POLICIES[req.purpose];
+  const { pool, user, target } = req;
+  const how = route(deps, pool, target);
+  const now = deps.clock.now();
+  const code = generateCode(deps.random);
+  const template = policy.template(pool.config, target.medium);
+  const userAttributes = eventAttributes(user);
+  if (how.sender === null) {
+    await applyCustomMessage(deps, pool, template, target.medium, {
+      source: req.source,
+      userAttributes,
+      clientMetadata: req.clientMetadata,
+      eventContext: {
+        region: deps.config.region,
+        userPoolId: pool.id,
+        userName: user.username,
+        clientId: req.clientId ?? CLIENT_ID_NOT_APPLICABLE,
+        userAgent: req.userAgent,
+      },
+    });
+  }
+  const record = codeRecord(deps, req.purpose, policy, {
+    poolId: pool.id,
+    username: user.username,
+    target,
+    code,
+    now,
+  });
+  const message = outboxRow(deps, {
+    pool,
+    clientId: req.clientId,
+    username: user.username,
+    target,
+    route: how,
+    template,
+    code,
+    source: req.source,
+    now,
+  });
+  if (how.sender !== null) {
+    holdForSender(deps, message, {
+      userAgent: req.userAgent,
+      clientMetadata: req.clientMetadata,
+      userAttributes,
+    });
+  }
+  return { record, message };
+}
+
+/**
+ * In the caller's transaction: the code becomes the user's current one for its purpose (the
+ * one it replaces joins `previous` atomically, so of two concurrent issues the later wins
+ * and never are two codes valid), and its message is queued.
+ */
+export async function saveCode(tx: StoreTx, issued: IssuedCode): Promise<void> {
+  await tx.codes.supersede(issued.record);
+  await tx.outbox.enqueue(issued.message);
+}
+
+/**
+ * The code and message a real issue would make for `name`, for a simulated answer
+ * (PreventUserExistenceErrors) to cost the same work: the route, a fresh code with its HMAC,
+ * the rendered row. No trigger runs for a user who does not exist, and nothing of it is
+ * written or sent.
+ */
+export function issueDecoy<P extends CodePurpose>(
+  deps: IssueDeps,
+  req: { purpose: P; source: SourceOf<P>; pool: PoolRecord; name: Username; target: DeliveryTarget },
+): IssuedCode {
+  const policy: CodePolicy = CODE_POLICIES[req.purpose];
+  const how = route(deps, req.pool, req.target);
+  const now = deps.clock.now();
+  const code = generateCode(deps.random);
+  const template = policy.template(req.pool.config, req.target.medium);
+  const a = { poolId: req.pool.id, username: req.name, target: req.target, code, now };
+  const record = codeRecord(deps, req.purpose, policy, a);
+  const message = outboxRow(deps, {
+    pool: req.pool,
+    clientId: null,
+    username: req.name,
+    target: req.target,
+    route: how,
+    template,
+    code,
+    source: req.source,
+    now,
+  });
+  return { record, message };
+}
+
+/** A code as submitted, bound to its purpose and user; its HMAC is computed outside any transaction. */
+export interface CodeAttempt {
+  readonly purpose: CodePurpose;
+  readonly poolId: string;
+  readonly username: Username;
+  readonly hmac: string;
+}
+
+export function codeAttempt(
+  deps: Pick<Deps, "serverSecret">,
+  purpose: CodePurpose,
+  poolId: string,
+  username: Username,
+  code: string,
+): CodeAttempt {
+  return { purpose, poolId, username, hmac: codeHmac(deps.serverSecret, poolId, username, purpose, code) };
+}
+
+export type Redemption =
+  /** The code was right and is now used. */
+  | { kind: "ok"; code: CodeRecord }
+  /** The user's redemption calls are over the purpose's limit; nothing was compared. */
+  | { kind: "limited" }
+  /** The code took too many wrong guesses and is dead. */
+  | { kind: "locked" }
+  /** Expired, superseded, already used, or never issued. */
+  | { kind: "expired" }
+  /** Wrong; counted against the code. */
+  | { kind: "mismatch" }
+  /** Right, but a concurrent redemption used it first. */
+  | { kind: "taken" };
+
+/** Redeems a code in the caller's transaction (which holds the user's lock). */
+export async function redeemCode(
+  tx: StoreTx,
+  deps: Pick<Deps, "config">,
+  attempt: CodeAttempt,
+  now: number,
+): Promise<Redemption> {
+  const { purpose, poolId, username } = attempt;
+  const policy: CodePolicy = CODE_POLICIES[purpose];
+  const limits = deps.config.limits;
+  const limit = policy.redeemLimit(limits);
+  const hit = await tx.limits.hit(limitKey(limit.name, poolId, username), limit.windowMs, limit.max, now);
+  if (!hit.allowed) return { kind: "limited" };
+  const stored = await tx.codes.get(poolId, username, purpose);
+  const maxFailed = policy.maxFailedAttempts(limits);
+  const check = classifyCode(stored, attempt.hmac, now, maxFailed);
+  switch (check.kind) {
+    case "none":
+    case "expired":
+      return { kind: "expired" };
+    case "locked":
+      return { kind: "locked" };
+    case "mismatch":
+      await tx.codes.addFailedAttempt(poolId, username, purpose, maxFailed);
+      return { kind: "mismatch" };
+    case "ok":
+      // Consumed atomically: of concurrent redemptions with the right code, one wins.
+      if (!(await tx.codes.consume(poolId, username, purpose, attempt.hmac, now))) return { kind: "taken" };
+      return { kind: "ok", code: check.stored };
+  }
+}
+
+/**
+ * A redemption for a user who does not exist (PreventUserExistenceErrors), with `attempt`
+ * made for the user's `simulatedName`: counted against the same per-user limit, with the
+ * statements of a wrong guess (the code read and the failed-attempt update find nothing),
+ * so that neither the limit nor the time taken tells it from a real user's wrong code. Like a
+ * real code, it reports `locked` once the calls counted exceed the wrong guesses a code
+ * survives (every call to an unknown name is a wrong guess).
+ */
+export async function redeemForUnknown(
+  tx: StoreTx,
+  deps: Pick<Deps, "config">,
+  attempt: CodeAttempt,
+  now: number,
+): Promise<{ kind: "limited" } | { kind: "locked" } | { kind: "mismatch" }> {
+  const { purpose, poolId, username } = attempt;
+  const policy: CodePolicy = CODE_POLICIES[purpose];
+  const limits = deps.config.limits;
+  const limit = policy.redeemLimit(limits);
+  const hit = await tx.limits.hit(limitKey(limit.name, poolId, username), limit.windowMs, limit.max, now);
+  if (!hit.allowed) return { kind: "limited" };
+  const maxFailed = policy.maxFailedAttempts(limits);
+  classifyCode(await tx.codes.get(poolId, username, purpose), attempt.hmac, now, maxFailed);
+  if (hit.count > maxFailed) return { kind: "locked" };
+  await tx.codes.addFailedAttempt(poolId, username, purpose, maxFailed);
+  return { kind: "mismatch" };
+}
