@@ -9,7 +9,7 @@ import type { UserRecord } from "../../ports/store/index.js";
 import type { TokenGenerationSource } from "../../ports/triggers.js";
 import type { AuthenticationResultType } from "../../protocol/generated/shapes.js";
 import { issueTokens, type TokenDeps } from "../tokens/index.js";
-import { signInEvent } from "./events.js";
+import { recordFailure, signInEvent } from "./events.js";
 import { runPostAuthentication } from "./guards.js";
 import type { Opened } from "./request.js";
 
@@ -35,7 +35,13 @@ export async function completeSignIn(
   s: Opened,
   a: CompleteSignIn,
 ): Promise<AuthenticationResultType> {
-  await runPostAuthentication(deps, s, a.user, a.clientMetadata);
+  try {
+    await runPostAuthentication(deps, s, a.user, a.clientMetadata);
+  } catch (e) {
+    // The sign-in fails: recorded as a failed attempt (not counted toward the lock-out).
+    await recordFailure(deps, s, a.user);
+    throw e;
+  }
   const upgrade = a.verifierUpgrade ?? null;
   return issueTokens(
     deps,
