@@ -67,6 +67,21 @@ describe("USER_SRP_AUTH", () => {
     );
     expect(refreshed.getAccessToken().payload.jti).not.toBe(session.getAccessToken().payload.jti);
     expect(refreshed.getAccessToken().payload.origin_jti).toBe(session.getAccessToken().payload.origin_jti);
+    // globalSignOut: every refresh token of the user is revoked.
+    await new Promise<void>((res, rej) =>
+      user.globalSignOut({ onSuccess: () => res(), onFailure: (e: Error) => rej(e) }),
+    );
+    await expectError(
+      s.sdk.send(
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: "REFRESH_TOKEN_AUTH",
+          AuthParameters: { REFRESH_TOKEN: session.getRefreshToken().getToken() },
+        }),
+      ),
+      "NotAuthorizedException",
+      "Refresh Token has been revoked",
+    );
   });
 
   it("identity-js with a wrong password fails as Cognito does", async () => {
