@@ -11,6 +11,7 @@ import { metaContract } from "./meta.contract.js";
 import { outboxContract } from "./outbox.contract.js";
 import { poolsContract } from "./pools.contract.js";
 import { refreshTokensContract } from "./refreshTokens.contract.js";
+import { signInFailuresContract } from "./signInFailures.contract.js";
 import { signingKeysContract } from "./signingKeys.contract.js";
 import { transactionsContract } from "./transactions.contract.js";
 import { usersContract } from "./users.contract.js";
@@ -27,6 +28,7 @@ export const STORE_CONTRACTS: readonly Contract[] = [
   keysContract,
   signingKeysContract,
   refreshTokensContract,
+  signInFailuresContract,
   transactionsContract,
   isolationContract,
 ];
