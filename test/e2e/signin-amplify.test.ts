@@ -1,7 +1,7 @@
 // Amplify v6 (aws-amplify 6.22.1) against a real server, configured only with
 // `userPoolEndpoint`: signIn (its default flow, USER_SRP_AUTH) → fetchAuthSession (and a forced
 // refresh, which Amplify does with GetTokensFromRefreshToken) → signOut (RevokeToken), and
-// signIn's NEW_PASSWORD_REQUIRED step → confirmSignIn (docs/signin.md).
+// signIn's NEW_PASSWORD_REQUIRED step → confirmSignIn (docs/signin-challenges.md).
 import { AdminGetUserCommand, GetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { Amplify } from "aws-amplify";
 import { confirmSignIn, fetchAuthSession, getCurrentUser, signIn, signOut } from "aws-amplify/auth";

@@ -1,4 +1,4 @@
-// What stands around every sign-in's credential check (docs/signin.md, "Lock-out", "Triggers",
+// What stands around every sign-in's credential check (docs/signin-challenges.md, "Lock-out", "Triggers",
 // "Auth events"), through the AWS SDK v3 against a real server on an injected clock: the
 // lock-out after repeated failures (password flow and SRP count alike), PreAuthentication and
 // PostAuthentication with their events and failures, and an auth event per attempt with no

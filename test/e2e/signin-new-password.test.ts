@@ -1,4 +1,4 @@
-// NEW_PASSWORD_REQUIRED for users in FORCE_CHANGE_PASSWORD (docs/signin.md, "New password
+// NEW_PASSWORD_REQUIRED for users in FORCE_CHANGE_PASSWORD (docs/signin-challenges.md, "New password
 // required"): amazon-cognito-identity-js's newPasswordRequired → completeNewPasswordChallenge
 // after an SRP sign-in, and the AWS SDK v3 and boto3 for the challenge's shape and every
 // refusal. AdminCreateUser (which makes such users) is other work: the tests put a signed-up

@@ -1,4 +1,4 @@
-// USER_SRP_AUTH → PASSWORD_VERIFIER against a real server (docs/signin.md, "SRP sign-in"):
+// USER_SRP_AUTH → PASSWORD_VERIFIER against a real server (docs/signin-challenges.md, "SRP sign-in"):
 // amazon-cognito-identity-js's own authenticateUser, and the AWS SDK v3 with the client math
 // of src/domain/srp/client.ts for every refusal (the proof, the SECRET_BLOCK, the TIMESTAMP,
 // flows not enabled, secret clients, unknown names, users without a verifier).

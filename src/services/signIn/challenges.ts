@@ -1,6 +1,6 @@
 // Challenges a sign-in may lead to instead of tokens: NEW_PASSWORD_REQUIRED for a user in
 // FORCE_CHANGE_PASSWORD (made by AdminCreateUser) who gave the right temporary password
-// (docs/signin.md, "New password required"). The answer is src/services/signIn/newPassword.ts.
+// (docs/signin-challenges.md, "New password required"). The answer is src/services/signIn/newPassword.ts.
 import type { Deps } from "../../operations/deps.js";
 import type { UserRecord } from "../../ports/store/index.js";
 import { fail } from "../../protocol/errors.js";

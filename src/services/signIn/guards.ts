@@ -1,4 +1,4 @@
-// What stands around the credential check of every sign-in (docs/signin.md, "Lock-out" and
+// What stands around the credential check of every sign-in (docs/signin-challenges.md, "Lock-out" and
 // "Triggers"): the lock-out after repeated failures, counted in the store so that every node
 // sees the same count, and the PreAuthentication and PostAuthentication triggers. A function
 // that fails or answers garbage fails the sign-in with the errors every trigger has

@@ -1,4 +1,4 @@
-// The answer to NEW_PASSWORD_REQUIRED (docs/signin.md, "New password required"): the
+// The answer to NEW_PASSWORD_REQUIRED (docs/signin-challenges.md, "New password required"): the
 // Session from the challenge, USERNAME, NEW_PASSWORD (the pool's password policy applies) and
 // `userAttributes.<name>` for each required attribute the user lacks (others may be given
 // too). On success the password's hash and SRP verifier are stored, the user is CONFIRMED,

@@ -1,5 +1,5 @@
 // RespondToAuthChallenge and AdminRespondToAuthChallenge: the client and pool, then the
-// challenge answered (docs/signin.md, "Challenges"). PASSWORD_VERIFIER carries its state in
+// challenge answered (docs/signin-challenges.md, "Challenges"). PASSWORD_VERIFIER carries its state in
 // its SECRET_BLOCK; NEW_PASSWORD_REQUIRED in its Session.
 import type { RequestContext } from "../../operations/define.js";
 import { fail } from "../../protocol/errors.js";

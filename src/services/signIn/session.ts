@@ -1,6 +1,6 @@
 // The `Session` of a sign-in that needs another step (src/domain/authSession.ts): issued with
 // a challenge, opened by the answer, single use. Cognito's words for a bad one
-// (docs/signin.md, "Challenges"): `Invalid session for the user.` (unknown, altered, another
+// (docs/signin-challenges.md, "Challenges"): `Invalid session for the user.` (unknown, altered, another
 // client's, another step's), `Invalid session for the user, session is expired.`, and for one
 // already used `Invalid session for the user, session can only be used once.`
 import { createHash } from "node:crypto";

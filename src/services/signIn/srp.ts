@@ -1,4 +1,4 @@
-// USER_SRP_AUTH → PASSWORD_VERIFIER (docs/signin.md, "SRP sign-in"; the math is
+// USER_SRP_AUTH → PASSWORD_VERIFIER (docs/signin-challenges.md, "SRP sign-in"; the math is
 // src/domain/srp/). InitiateAuth (or AdminInitiateAuth) answers the challenge with its five
 // parameters and no Session: the handshake's state travels sealed in SECRET_BLOCK, which the
 // answer returns verbatim (PASSWORD_CLAIM_SECRET_BLOCK), so any node can finish it, once, for
