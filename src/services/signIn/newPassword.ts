@@ -22,7 +22,8 @@ import { checkSignInSecret } from "./password.js";
 import type { OpenedRespond, SignInResponse } from "./request.js";
 import { consumeOnce, openChallengeSession, passwordTag, SESSION_MESSAGES } from "./session.js";
 
-export type NewPasswordDeps = TokenDeps & Pick<Deps, "serverSecret" | "hashGate" | "passwordCost">;
+export type NewPasswordDeps = TokenDeps &
+  Pick<Deps, "serverSecret" | "hashGate" | "passwordCost" | "latency">;
 
 const ATTRIBUTE_PREFIX = "userAttributes.";
 

@@ -41,7 +41,10 @@ import type { Opened, OpenedRespond, OpenedSignIn, SignInResponse } from "./requ
 import { sealKey } from "./sealKeys.js";
 import { authSessionValidityMs, consumeOnce } from "./session.js";
 
-export type SrpDeps = TokenDeps & Pick<Deps, "serverSecret">;
+export type SrpDeps = TokenDeps & Pick<Deps, "serverSecret" | "latency">;
+
+/** The key under which the latency mirror keeps the SRP answer's times (src/services/latency.ts). */
+const LATENCY_KEY = "SignIn.srpAnswer";
 
 /** SRP_A that is not a hex integer, or is 0 mod N (which would let anyone pass). */
 export const INVALID_SRP_A = "SRP_A is not a valid SRP value.";
@@ -142,6 +145,7 @@ export async function srpSignIn(deps: SrpDeps, s: OpenedSignIn): Promise<SignInR
 
 /** RespondToAuthChallenge / AdminRespondToAuthChallenge with PASSWORD_VERIFIER. */
 export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): Promise<SignInResponse> {
+  const started = deps.latency.now();
   const params = s.request.parameters;
   const typed = requireParameter(params, "USERNAME");
   const block = requireParameter(params, "PASSWORD_CLAIM_SECRET_BLOCK");
@@ -176,8 +180,10 @@ export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): P
   const identity = userIdentity(s.pool.id, state.username);
   const proofOk = verifyPasswordClaim(state.key, identity, block, timestamp, signature);
   if (!user || user.username !== state.username) {
-    // A simulated challenge (PreventUserExistenceErrors), or a user deleted since.
+    // A simulated challenge (PreventUserExistenceErrors), or a user deleted since: the store
+    // work of a real failure, rolled back, then the latency mirror pads the rest.
     await simulateCountedFailure(deps, s, state.username);
+    await deps.latency.pad(LATENCY_KEY, s.pool.id, started);
     refuseIncorrect();
   }
   await refuseDisabled(deps, s, user);
@@ -191,6 +197,8 @@ export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): P
   }
   if (!proofOk || parseTimestamp(timestamp).kind !== "ok") {
     await countFailure(deps, s, user);
+    // The answer a simulated challenge must resemble (PreventUserExistenceErrors).
+    deps.latency.record(LATENCY_KEY, s.pool.id, started);
     refuseIncorrect();
   }
   if (user.status === "FORCE_CHANGE_PASSWORD") {
