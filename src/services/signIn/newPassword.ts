@@ -99,11 +99,7 @@ export async function answerNewPassword(deps: NewPasswordDeps, s: OpenedRespond)
   }
   const updated = await deps.store.transaction(async (tx: StoreTx) => {
     const current = await tx.users.getForUpdate(s.pool.id, user.username);
-    if (
-      !current ||
-      current.status !== "FORCE_CHANGE_PASSWORD" ||
-      passwordTag(current) !== session.state.userTag
-    ) {
+    if (current?.status !== "FORCE_CHANGE_PASSWORD" || passwordTag(current) !== session.state.userTag) {
       fail("NotAuthorizedException", SESSION_MESSAGES.invalid);
     }
     const next: UserRecord = {
