@@ -1,5 +1,7 @@
 // The composition root: configuration → store → transports → triggers → HTTP.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createSecureContext } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
@@ -11,7 +13,7 @@ import { setupDelivery } from "./adapters/delivery/setup.js";
 import { type OpenedStore, openStore } from "./adapters/store/open.js";
 import { customSenderTransports } from "./adapters/triggers/customSender.js";
 import { LambdaTriggers } from "./adapters/triggers/service.js";
-import type { ServerConfig } from "./config/config.js";
+import { ConfigError, type ServerConfig } from "./config/config.js";
 import { httpUrl } from "./config/urls.js";
 import { cryptoRandom, type Random } from "./domain/ids.js";
 import { DEV_COST, expensiveCost, HashGate, PRODUCTION_COST, type ScryptCost } from "./domain/passwords.js";
@@ -158,7 +160,9 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       delivery: gate,
       triggers,
       latency: new LatencyMirror(),
-      signingKeys: new SigningKeys(store, clock),
+      // A rotation made elsewhere (another node, the CLI) is signed with here within the
+      // configuration cache bound, like any other pool setting (at least a second).
+      signingKeys: new SigningKeys(store, clock, { ttlMs: Math.max(1, config.configCacheSeconds) * 1000 }),
       refreshTokenKey: opened.refreshTokenKey,
     };
     const dispatcher = new Dispatcher(
@@ -180,6 +184,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
         timeouts: config.timeouts,
         inFlight,
         ...(devConsole ? { devConsole } : {}),
+        ...(config.tls ? { tls: readTls(config.tls) } : {}),
       },
     });
     await new Promise<void>((resolve, reject) => {
@@ -190,7 +195,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       });
     });
     const port = (server.address() as AddressInfo).port;
-    const url = httpUrl(config.host, port);
+    const url = httpUrl(config.host, port, config.tls !== undefined);
     effective.publicUrl ??= url;
     outbox.start();
 
@@ -237,4 +242,22 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
     await store.close().catch(() => {});
     throw e;
   }
+}
+
+/** The certificate and key files of `tls` (PEM), read once at start. */
+function readTls(tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+  const read = (what: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      throw new ConfigError(`cannot read the TLS ${what} ${path}: ${(e as Error).message}`);
+    }
+  };
+  const pair = { cert: read("certificate", tls.cert), key: read("key", tls.key) };
+  try {
+    createSecureContext(pair);
+  } catch (e) {
+    throw new ConfigError(`the TLS certificate ${tls.cert} and key ${tls.key} cannot be used: ${(e as Error).message}`);
+  }
+  return pair;
 }

@@ -6,6 +6,7 @@ import { startCognate } from "../main.js";
 import { keysCommand } from "./keys.js";
 import { messagesCommand } from "./messages.js";
 import { secretCommand } from "./secret.js";
+import { signingKeysCommand } from "./signingKeys.js";
 
 const USAGE = `Usage: cognate <command> [options]
 
@@ -14,6 +15,7 @@ Commands:
   keys       Create, list and revoke the access keys of admin calls in production (cognate keys --help)
   messages   List outgoing messages and their delivery status (cognate messages --help)
   secret     Make, export or rotate the server secret (cognate secret --help)
+  signing-keys  List or rotate a user pool's token signing keys (cognate signing-keys --help)
   help       Show this help
 
 serve options (each also settable in the config file and by environment):
@@ -29,6 +31,8 @@ serve options (each also settable in the config file and by environment):
   --public-url URL   This server's address as clients reach it (COGNATE_PUBLIC_URL, default the listening address)
   --issuer self|aws  The iss of tokens: self = public URL + /{poolId}; aws = https://cognito-idp.{region}.amazonaws.com/{poolId}
                      (COGNATE_ISSUER, default self; docs/configuration.md)
+  --tls-cert FILE, --tls-key FILE  Serve HTTPS with this PEM certificate and key (COGNATE_TLS_CERT,
+                     COGNATE_TLS_KEY; config tls.cert, tls.key): aws-jwt-verify fetches a JWKS only over HTTPS
 
 delivery (README "Delivering codes"):
   --smtp-url URL     smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS):
@@ -68,6 +72,8 @@ function flagsFrom(values: Record<string, string | boolean | undefined>): Record
     "ses-region": "ses.region",
     "sns-endpoint": "sns.endpoint",
     "sns-region": "sns.region",
+    "tls-cert": "tls.cert",
+    "tls-key": "tls.key",
   };
   for (const [flag, key] of Object.entries(nested)) {
     const v = values[flag];
@@ -103,6 +109,8 @@ async function serve(args: string[]): Promise<number> {
       "ses-region": { type: "string" },
       "sns-endpoint": { type: "string" },
       "sns-region": { type: "string" },
+      "tls-cert": { type: "string" },
+      "tls-key": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -154,6 +162,8 @@ export async function main(argv: string[]): Promise<number> {
         return await messagesCommand(rest, process.stdout);
       case "secret":
         return await secretCommand(rest, process.stdout);
+      case "signing-keys":
+        return await signingKeysCommand(rest);
       case "help":
       case "--help":
       case "-h":

@@ -225,6 +225,15 @@ export const configSchema = z
      */
     issuer: z.enum(["self", "aws"]).default("self"),
     /**
+     * Serve HTTPS with this certificate and private key (PEM files) instead of plain HTTP:
+     * some token verifiers (aws-jwt-verify in Node) fetch a JWKS only over HTTPS
+     * (docs/signin.md, "HTTPS").
+     */
+    tls: z
+      .object({ cert: z.string().min(1), key: z.string().min(1) })
+      .strict()
+      .optional(),
+    /**
      * Base64, ≥ 16 bytes. Keys code HMACs and seals client and access-key secrets. Production
      * needs it (or serverSecretFile); dev mode keeps a generated one in a key file beside the
      * database (docs/secrets.md).
@@ -321,6 +330,8 @@ const ENV: Record<string, { key: string; type: "string" | "number" | "boolean" |
   COGNATE_LOG_LEVEL: { key: "logLevel", type: "string" },
   COGNATE_PUBLIC_URL: { key: "publicUrl", type: "string" },
   COGNATE_ISSUER: { key: "issuer", type: "string" },
+  COGNATE_TLS_CERT: { key: "tls.cert", type: "string" },
+  COGNATE_TLS_KEY: { key: "tls.key", type: "string" },
   COGNATE_SERVER_SECRET: { key: "serverSecret", type: "string" },
   COGNATE_SERVER_SECRET_FILE: { key: "serverSecretFile", type: "string" },
   COGNATE_ACCOUNT_ID: { key: "accountId", type: "string" },

@@ -2,6 +2,7 @@
 // link page, and a health check. Everything protocol-specific lives in protocol/dispatch.ts.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import type { RequestContext } from "../operations/define.js";
@@ -27,6 +28,8 @@ export interface HttpOptions {
   inFlight?: InFlight;
   /** The dev console at /_dev/ (dev mode only; src/http/console/console.ts). */
   devConsole?: DevConsole;
+  /** Serve HTTPS with this certificate and key (PEM) instead of plain HTTP. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 /** Requests being handled right now; shutdown waits for zero before closing the store. */
@@ -155,7 +158,7 @@ export function createHttpServer(a: {
   deps: Deps;
   log: Logger;
   options: HttpOptions;
-}): Server {
+}): Server | HttpsServer {
   const { dispatcher, deps, log, options } = a;
   // Made at the first request, once the listening address has completed publicUrl.
   let rules: AccessRules | undefined;
@@ -357,39 +360,45 @@ export function createHttpServer(a: {
   }
 
   const t = options.timeouts ?? { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 };
-  const server = createServer(
-    {
-      // Slow clients (slowloris) may not hold a connection open indefinitely: the headers,
-      // then the whole request, must arrive in time. Node enforces both on a timer whose
-      // default period (30 s) would let a slow client overstay by that much.
-      headersTimeout: Math.min(t.headersMs, t.requestMs),
-      requestTimeout: t.requestMs,
-      keepAliveTimeout: t.keepAliveMs,
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(t.headersMs / 4))),
-    },
-    (req, res) => {
-      options.inFlight?.enter();
-      handle(req, res)
-        .catch((e: unknown) => {
-          log.error({ err: e }, "request failed");
-          if (!res.headersSent) {
-            sendApi(
-              res,
-              randomUUID(),
-              errorResponse(new ServiceError("InternalErrorException", "Internal server error.")),
-            );
-          } else {
-            res.destroy();
-          }
-        })
-        .finally(() => options.inFlight?.leave());
-    },
-  );
+  const serverOptions = {
+    // Slow clients (slowloris) may not hold a connection open indefinitely: the headers,
+    // then the whole request, must arrive in time. Node enforces both on a timer whose
+    // default period (30 s) would let a slow client overstay by that much.
+    headersTimeout: Math.min(t.headersMs, t.requestMs),
+    requestTimeout: t.requestMs,
+    keepAliveTimeout: t.keepAliveMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(t.headersMs / 4))),
+  };
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    options.inFlight?.enter();
+    handle(req, res)
+      .catch((e: unknown) => {
+        log.error({ err: e }, "request failed");
+        if (!res.headersSent) {
+          sendApi(
+            res,
+            randomUUID(),
+            errorResponse(new ServiceError("InternalErrorException", "Internal server error.")),
+          );
+        } else {
+          res.destroy();
+        }
+      })
+      .finally(() => options.inFlight?.leave());
+  };
+  // With TLS, a handshake must also finish within headersMs.
+  const server = options.tls
+    ? createHttpsServer(
+        { ...serverOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: t.headersMs },
+        onRequest,
+      )
+    : createServer(serverOptions, onRequest);
   // Node times out slow headers and slow bodies, but not a connection that sends nothing at
-  // all: such a socket is dropped when no request has arrived on it within headersMs.
+  // all: such a socket is dropped when no request has arrived on it within headersMs. (Over
+  // TLS, requests arrive on the TLS socket, which "secureConnection" hands over.)
   const served = new WeakSet<Socket>();
   server.on("request", (req: IncomingMessage) => served.add(req.socket));
-  server.on("connection", (socket: Socket) => {
+  server.on(options.tls ? "secureConnection" : "connection", (socket: Socket) => {
     const timer = setTimeout(() => {
       if (!served.has(socket)) socket.destroy();
     }, t.headersMs);

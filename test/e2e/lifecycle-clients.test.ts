@@ -161,5 +161,7 @@ print(json.dumps(out))
       (await cli("admin-get-user", "--user-pool-id", poolId, "--username", "cliuser")).stdout,
     );
     expect(got.UserStatus).toBe("CONFIRMED");
-  });
+    // Five aws CLI processes (Python start-up each): seconds on a quiet machine, far more on
+    // a loaded CI runner, so this test gets more than the suite's default timeout.
+  }, 120_000);
 });

@@ -181,6 +181,12 @@ describe("sign-out and revocation (AWS SDK v3)", () => {
     await confirmedUser(s.sdk, { poolId, clientId, username: "jed" });
     const t = await signIn(s.sdk, clientId, "jed");
     await s.sdk.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: "jed" }));
+    // While disabled, the refresh says why.
+    await expectError(
+      refresh(s.sdk, clientId, t.RefreshToken),
+      "NotAuthorizedException",
+      "User is disabled.",
+    );
     await s.sdk.send(new AdminEnableUserCommand({ UserPoolId: poolId, Username: "jed" }));
     await expectError(getUser(s.sdk, t.AccessToken), "NotAuthorizedException", REVOKED_ACCESS);
     await expectError(refresh(s.sdk, clientId, t.RefreshToken), "NotAuthorizedException", REVOKED_REFRESH);

@@ -96,7 +96,7 @@ export async function startChild(
   const url = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`child did not start in time:\n${out}\n${err}`)), timeoutMs);
     const check = () => {
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      const m = /listening on (https?:\/\/[^\s]+)/.exec(out);
       if (m?.[1]) {
         clearTimeout(timer);
         proc.stdout?.off("data", check);

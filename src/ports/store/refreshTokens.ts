@@ -1,7 +1,7 @@
 // Refresh tokens: one record per token handed out. The tokens of one sign-in form a family:
 // they share an origin_jti (and an event_id), and so do the ID and access tokens issued with
 // them. Revocation is by family (RevokeToken, sign-out) or by user (global sign-out); an
-// access token is checked against its family's record (docs/signin.md, "Revocation").
+// access token is checked against its family's record (docs/signin.md, "Sign-out and revocation").
 import type { Username } from "../../domain/usernames.js";
 
 export interface RefreshTokenRecord {

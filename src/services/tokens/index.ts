@@ -17,7 +17,7 @@ export {
   type TokenDeps,
 } from "./issue.js";
 export { issuerMode, poolIdOfIssuer, poolIssuer } from "./issuer.js";
-export { RETIRED_KEY_LISTED_MS, SigningKeys } from "./keys.js";
+export { RETIRED_KEY_LISTED_MS, type RotatedKeys, rotateSigningKeys, SigningKeys } from "./keys.js";
 export {
   namesOfUser,
   type OpenedRefresh,

@@ -4,13 +4,15 @@ import type { ServerConfig } from "../../config/config.js";
 import { linkBaseUrl } from "../../config/urls.js";
 import { type IssuerMode, issuerFor } from "../../domain/tokens/validity.js";
 
-export function issuerMode(config: Pick<ServerConfig, "issuer" | "publicUrl" | "host" | "port">): IssuerMode {
+export function issuerMode(
+  config: Pick<ServerConfig, "issuer" | "publicUrl" | "host" | "port" | "tls">,
+): IssuerMode {
   if (config.issuer === "aws") return { kind: "aws" };
   return { kind: "self", publicUrl: linkBaseUrl(config) };
 }
 
 export function poolIssuer(
-  config: Pick<ServerConfig, "issuer" | "publicUrl" | "host" | "port">,
+  config: Pick<ServerConfig, "issuer" | "publicUrl" | "host" | "port" | "tls">,
   poolId: string,
 ): string {
   return issuerFor(issuerMode(config), poolId);

@@ -24,9 +24,11 @@ import type { Store, StoredSigningKey } from "../../ports/store/index.js";
 
 /**
  * How long a retired key stays in the JWKS: the longest an ID or access token can live
- * (one day, UserPoolClientType's upper bound), so no token it signed outlives its listing.
+ * (one day, UserPoolClientType's upper bound), so no token it signed outlives its listing —
+ * plus a margin for the nodes that keep signing with it until their cached key set expires
+ * (`ttlMs`: configCacheSeconds, at least 1 s) after a rotation made elsewhere.
  */
-export const RETIRED_KEY_LISTED_MS = 24 * 3_600_000;
+export const RETIRED_KEY_LISTED_MS = 24 * 3_600_000 + 10 * 60_000;
 
 const USES: readonly KeyUse[] = ["id", "access"];
 
@@ -221,4 +223,59 @@ export class SigningKeys {
       }
     });
   }
+}
+
+export interface RotatedKeys {
+  /** The new keys, by use, that sign from now on. */
+  added: { use: KeyUse; kid: string; generation: number }[];
+  /** The keys they replace: retired now, still listed in the JWKS for RETIRED_KEY_LISTED_MS. */
+  retired: { use: KeyUse; kid: string }[];
+}
+
+/**
+ * Signing-key rotation (`cognate signing-keys rotate`): a new ID key and a new access key for
+ * the pool, the next generation of each; the keys they replace are retired at once but stay
+ * in the JWKS until every token they signed has expired. Nodes sign with the new keys once
+ * their cached key set expires (`ttlMs`), and accept tokens signed with them at once (an
+ * unknown kid makes a node read the store again). `null` when another rotation of the same
+ * pool committed first (nothing is changed; run it again).
+ */
+export async function rotateSigningKeys(
+  store: Store,
+  clock: Clock,
+  poolId: string,
+): Promise<RotatedKeys | null> {
+  const all = await store.read.signingKeys.listForPool(poolId);
+  const made = await Promise.all(USES.map((use) => generateSigningKey(use)));
+  const now = clock.now();
+  const lost = Symbol("lost");
+  const rotation = store.transaction(async (tx) => {
+    const result: RotatedKeys = { added: [], retired: [] };
+    for (const m of made) {
+      const series = all.filter((k) => k.use === m.use);
+      const generation = Math.max(0, ...series.map((k) => k.generation)) + 1;
+      const inserted = await tx.signingKeys.insertIfAbsent({
+        poolId,
+        kid: m.kid,
+        use: m.use,
+        generation,
+        publicJwk: m.publicJwk,
+        privatePkcs8: m.privatePkcs8,
+        createdAt: now,
+        retiredAt: null,
+      });
+      // Another rotation took this generation: roll back, both uses or neither.
+      if (!inserted) throw lost;
+      result.added.push({ use: m.use, kid: m.kid, generation });
+      for (const old of series.filter((k) => k.retiredAt === null)) {
+        if (await tx.signingKeys.retire(poolId, old.kid, now))
+          result.retired.push({ use: old.use, kid: old.kid });
+      }
+    }
+    return result;
+  });
+  return rotation.catch((e: unknown) => {
+    if (e === lost) return null;
+    throw e;
+  });
 }

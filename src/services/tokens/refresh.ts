@@ -95,11 +95,13 @@ export async function reissue(
   ctx: TokenContext,
 ): Promise<AuthenticationResultType> {
   const { record, user } = a.opened;
+  // A disabled user is told so first: disabling also revoked the tokens (AdminDisableUser),
+  // and once the user is enabled again they answer "revoked".
+  if (!user.enabled) fail("NotAuthorizedException", messages.userDisabled);
   if (record.revokedAt !== null) fail("NotAuthorizedException", REFRESH_MESSAGES.revoked);
   if (record.deviceKey !== null && a.deviceKey !== record.deviceKey) {
     fail("NotAuthorizedException", REFRESH_MESSAGES.invalid);
   }
-  if (!user.enabled) fail("NotAuthorizedException", messages.userDisabled);
   const signed = await mintTokens(deps, {
     pool: a.pool,
     client: a.client,
