@@ -3,7 +3,7 @@
 // peers, in one run. See docs/benchmarks.md.
 //
 //   node scripts/bench.mjs [--duration 5] [--connections 32] [--scale 1000,100000,1000000]
-//                          [--db postgres://…] [--no-peers] [--only resend,confirm-wrong,srp,…]
+//                          [--db postgres://…] [--no-peers] [--only resend,confirm-wrong,srp,prod,…]
 //                          [--json bench-results/latest.json]
 //
 // Every figure comes from autocannon (this process) driving a server in another process over
@@ -12,7 +12,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,6 +50,9 @@ if (NODES > 1 && !args.db) {
   process.exit(2);
 }
 const want = (name) => !ONLY || ONLY.has(name);
+// Node options for the Cognate servers only, e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
+// to profile the server under the bench's load (not the load generator).
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const TARGET = "AWSCognitoIdentityProviderService.";
 const PASSWORD = "Corr3ct-Horse!";
 const SERVER_SECRET = Buffer.alloc(32, 7).toString("base64");
@@ -128,6 +131,31 @@ async function startCeiling() {
   return { name: "node:http ceiling", port, proc };
 }
 
+/** An SMTP server that accepts and discards every message: where production mode delivers. */
+async function startSmtpSink() {
+  const port = await freePort();
+  const code = `
+    const { SMTPServer } = require(${JSON.stringify(join(root, "node_modules", "smtp-server"))});
+    new SMTPServer({ authOptional: true, disabledCommands: ["STARTTLS", "AUTH"], logger: false,
+      onData(stream, _s, cb) { stream.on("data", () => {}); stream.on("end", () => cb()); } })
+      .listen(${port}, "127.0.0.1");
+    // Gone with the benchmark, even when it stops on an error: its end of the pipe closes.
+    process.stdin.on("end", () => process.exit(0)).resume();`;
+  const proc = spawn(process.execPath, ["-e", code], { stdio: ["pipe", "ignore", "ignore"] });
+  // Not HTTP: wait for the port to accept a connection.
+  for (let i = 0; ; i++) {
+    if (proc.exitCode !== null) throw new Error(`SMTP sink exited with ${proc.exitCode}`);
+    const ok = await new Promise((resolve) => {
+      const c = connect(port, "127.0.0.1", () => resolve(true)).on("error", () => resolve(false));
+      c.on("connect", () => c.destroy());
+    });
+    if (ok) break;
+    if (i > 300) throw new Error(`SMTP sink: nothing listening on ${port}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { port, proc };
+}
+
 async function startCognate(dir, extra = {}) {
   const port = await freePort();
   const db = args.db ?? join(dir, "cognate.db");
@@ -141,7 +169,17 @@ async function startCognate(dir, extra = {}) {
   writeFileSync(cfgPath, JSON.stringify(config));
   const proc = spawn(
     process.execPath,
-    [join(root, "bin/cognate.js"), "serve", "--port", String(port), "--db", db, "--config", cfgPath],
+    [
+      ...SERVER_NODE_ARGS,
+      join(root, "bin/cognate.js"),
+      "serve",
+      "--port",
+      String(port),
+      "--db",
+      db,
+      "--config",
+      cfgPath,
+    ],
     {
       stdio: ["ignore", "ignore", "inherit"],
     },
@@ -663,6 +701,51 @@ try {
     report({ server: "cognate", scenario: "DescribeUserPoolClient", ...r, note: ratio(r) });
   }
   for (const n of nodes) await stop(n.proc);
+
+  // Production mode on the same database: no dev inbox, no per-message log line; messages go
+  // out over SMTP (to a sink), the per-IP limit off as in dev mode, the dev hash for SignUp.
+  if (want("prod") && !args.db) {
+    const sink = await startSmtpSink();
+    const prod = await startCognate(dir, {
+      mode: "production",
+      email: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, from: "no-reply@bench.test" },
+      limits: { resendPerUser: 1e9, confirmPerUser: 1e9, codeMaxFailedAttempts: 1e9, ipRequestsPerSecond: 0 },
+      passwordHashing: { ln: 4, r: 8, p: 1 },
+    });
+    const r = await load(prod, {
+      op: "ResendConfirmationCode",
+      requests: (i) => ({ ClientId: clientId, Username: `u${i % USERS}` }),
+    });
+    report({ server: "cognate (production mode)", scenario: "ResendConfirmationCode", ...r, note: ratio(r) });
+    const w = await load(prod, {
+      op: "ConfirmSignUp",
+      requests: (i) => ({ ClientId: clientId, Username: `u${i % USERS}`, ConfirmationCode: "000000" }),
+    });
+    report({
+      server: "cognate (production mode)",
+      scenario: "ConfirmSignUp (wrong code)",
+      ...w,
+      note: ratio(w),
+    });
+    const tag = Date.now().toString(36);
+    const su = await load(prod, {
+      op: "SignUp",
+      requests: (i) => ({
+        ClientId: clientId,
+        Username: `m${tag}${i}`,
+        Password: PASSWORD,
+        UserAttributes: [{ Name: "email", Value: `m${tag}${i}@example.com` }],
+      }),
+    });
+    report({
+      server: "cognate (production mode)",
+      scenario: "SignUp (dev hash, scrypt 2^4)",
+      ...su,
+      note: ratio(su),
+    });
+    await stop(prod.proc);
+    await stop(sink.proc);
+  }
 
   // SignUp with the production hash, and Resend's p99 while SignUp load runs beside it.
   if (want("signup-prod") && args["production-hash"]) {

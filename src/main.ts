@@ -1,10 +1,10 @@
 // The composition root: configuration → store → transports → triggers → HTTP.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createSecureContext } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
+import { createSecureContext } from "node:tls";
 import type { DestinationStream, Logger } from "pino";
 import { OutboxDispatcher } from "./adapters/delivery/dispatcher.js";
 import { TransportGate } from "./adapters/delivery/gate.js";
@@ -19,7 +19,7 @@ import { cryptoRandom, type Random } from "./domain/ids.js";
 import { DEV_COST, expensiveCost, HashGate, PRODUCTION_COST, type ScryptCost } from "./domain/passwords.js";
 import { DevConsole } from "./http/console/console.js";
 import { createHttpServer, InFlight } from "./http/server.js";
-import { createLogger } from "./logging.js";
+import { createLogger, flatLineLogger } from "./logging.js";
 import type { Deps } from "./operations/deps.js";
 import { operationMap } from "./operations/registry.js";
 import { type Clock, systemClock } from "./ports/clock.js";
@@ -28,6 +28,7 @@ import type { Triggers } from "./ports/triggers.js";
 import { adminAuthenticator, publicLimiter, warnWithoutAccessKeys } from "./protocol/admission.js";
 import { type Authenticator, Dispatcher, unlimited } from "./protocol/dispatch.js";
 import { type SeedResult, seed } from "./seed.js";
+import { seedUsersAndGroups } from "./services/adminFixtures.js";
 import { Directory } from "./services/directory.js";
 import { LatencyMirror } from "./services/latency.js";
 import { SigningKeys } from "./services/tokens/keys.js";
@@ -104,6 +105,8 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
         region: config.region,
         log: log.child({ component: "triggers" }),
       });
+    // Dev mode prints each delivered message (with its code) to the terminal: a flat line.
+    const deliveredLog = config.mode === "dev" ? flatLineLogger(log, "dev", { component: "outbox" }) : null;
     const transports = new Map<string, Transport>([[inboxTransport.name, inboxTransport]]);
     for (const t of delivery.transports) transports.set(t.name, t);
     // CustomEmailSender / CustomSMSSender: the pool's function delivers, from the outbox.
@@ -115,6 +118,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       transports,
       clock,
       log: log.child({ component: "outbox" }),
+      deliveredLog,
       owner: `${process.pid}-${randomUUID()}`,
       options: {
         maxAttempts: config.outbox.maxAttempts,
@@ -123,18 +127,13 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
         leaseMs: Math.round(config.outbox.leaseSeconds * 1000),
         pollMs: config.outbox.pollMs,
         batchSize: 64,
-        logCodes: config.mode === "dev",
         scrubDelivered: config.mode === "production",
         retentionMs: Math.round(config.outbox.retentionHours * 3_600_000),
         ...opts.outbox,
       },
     });
     // Per-pool transport choice; dev mode falls back to the inbox, production has no fallback.
-    const gate = new TransportGate(
-      delivery.settings,
-      () => outbox.notify(),
-      config.mode === "dev" ? log.child({ component: "outbox" }) : null,
-    );
+    const gate = new TransportGate(delivery.settings, () => outbox.notify(), deliveredLog);
     // Every committed message wakes the outbox (and, in dev mode, is printed).
     store.onMessagesCommitted((messages) => gate.committed(messages));
 
@@ -171,6 +170,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       opts.authenticator ?? adminAuthenticator(config, store, clock),
       limiter,
     );
+    await seedUsersAndGroups(deps, seeded.pools, log.child({ component: "seed" }));
     await warnWithoutAccessKeys(config, store, log);
     const inFlight = new InFlight();
     const devConsole = devInbox ? new DevConsole({ dispatcher, deps, log }) : undefined;
@@ -257,7 +257,9 @@ function readTls(tls: { cert: string; key: string }): { cert: Buffer; key: Buffe
   try {
     createSecureContext(pair);
   } catch (e) {
-    throw new ConfigError(`the TLS certificate ${tls.cert} and key ${tls.key} cannot be used: ${(e as Error).message}`);
+    throw new ConfigError(
+      `the TLS certificate ${tls.cert} and key ${tls.key} cannot be used: ${(e as Error).message}`,
+    );
   }
   return pair;
 }

@@ -12,7 +12,14 @@ import type { Store } from "./ports/store/index.js";
 import type { CreateUserPoolRequest } from "./protocol/generated/shapes.js";
 
 export interface SeedResult {
-  pools: { id: string; name: string; clients: { id: string; name: string; secret: string | null }[] }[];
+  pools: {
+    id: string;
+    name: string;
+    clients: { id: string; name: string; secret: string | null }[];
+    /** Made once the operations can run (src/services/adminFixtures.ts). */
+    Groups: ServerConfig["seed"]["pools"][number]["Groups"];
+    Users: ServerConfig["seed"]["pools"][number]["Users"];
+  }[];
 }
 
 /**
@@ -42,14 +49,14 @@ export async function seed(
 ): Promise<SeedResult> {
   const result: SeedResult = { pools: [] };
   for (const p of config.seed.pools) {
-    const { Id, Clients, PoolName, ...settings } = p;
+    const { Id, Clients, PoolName, Groups, Users, ...settings } = p;
     const poolConfig = createPoolConfig({
       PoolName,
       ...(settings as Omit<CreateUserPoolRequest, "PoolName">),
     });
     const id = Id ?? seededPoolId(config.region, PoolName);
     const now = clock.now();
-    const seeded: SeedResult["pools"][number] = { id, name: PoolName, clients: [] };
+    const seeded: SeedResult["pools"][number] = { id, name: PoolName, clients: [], Groups, Users };
     await store.transaction(async (tx) => {
       const existing = await tx.pools.get(id);
       if (existing) {

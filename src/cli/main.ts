@@ -7,6 +7,7 @@ import { keysCommand } from "./keys.js";
 import { messagesCommand } from "./messages.js";
 import { secretCommand } from "./secret.js";
 import { signingKeysCommand } from "./signingKeys.js";
+import { groupsCommand, usersCommand } from "./users.js";
 
 const USAGE = `Usage: cognate <command> [options]
 
@@ -15,6 +16,8 @@ Commands:
   keys       Create, list and revoke the access keys of admin calls in production (cognate keys --help)
   messages   List outgoing messages and their delivery status (cognate messages --help)
   secret     Make, export or rotate the server secret (cognate secret --help)
+  users      Create a user with its password and groups, for fixtures (cognate users --help)
+  groups     Create a group or add a user to one (cognate groups --help)
   signing-keys  List or rotate a user pool's token signing keys (cognate signing-keys --help)
   help       Show this help
 
@@ -164,6 +167,10 @@ export async function main(argv: string[]): Promise<number> {
         return await secretCommand(rest, process.stdout);
       case "signing-keys":
         return await signingKeysCommand(rest);
+      case "users":
+        return await usersCommand(rest);
+      case "groups":
+        return await groupsCommand(rest);
       case "help":
       case "--help":
       case "-h":

@@ -21,6 +21,36 @@ const seedClient = z
   })
   .catchall(z.unknown());
 
+const seedAttributes = z.union([
+  z.array(z.object({ Name: z.string().min(1), Value: z.string() })),
+  // The short form: {email: "a@example.com", email_verified: "true"}.
+  z
+    .record(z.string(), z.string())
+    .transform((m) => Object.entries(m).map(([Name, Value]) => ({ Name, Value }))),
+]);
+
+const seedUser = z
+  .object({
+    Username: z.string().min(1),
+    Password: z.string().min(1).optional(),
+    TemporaryPassword: z.string().min(1).optional(),
+    UserAttributes: seedAttributes.optional(),
+    Groups: z.array(z.string().min(1)).default([]),
+  })
+  .strict()
+  .refine((u) => u.Password === undefined || u.TemporaryPassword === undefined, {
+    message: "give Password (permanent) or TemporaryPassword, not both",
+  });
+
+const seedGroup = z
+  .object({
+    GroupName: z.string().min(1),
+    Description: z.string().optional(),
+    RoleArn: z.string().optional(),
+    Precedence: z.number().int().min(0).optional(),
+  })
+  .strict();
+
 const seedPool = z
   .object({
     PoolName: z.string().min(1),
@@ -30,6 +60,9 @@ const seedPool = z
       .max(55)
       .optional(),
     Clients: z.array(seedClient).default([]),
+    /** Groups, then users (made by AdminCreateUser) and their memberships. */
+    Groups: z.array(seedGroup).default([]),
+    Users: z.array(seedUser).default([]),
   })
   .catchall(z.unknown());
 

@@ -2,7 +2,8 @@
 // attribute list shown by AdminGetUser/ListUsers.
 import type { AliasKind, UserRecord } from "../ports/store/index.js";
 import { fail } from "../protocol/errors.js";
-import type { AttributeType } from "../protocol/generated/shapes.js";
+import type { AttributeType, SchemaAttributeType, UserType } from "../protocol/generated/shapes.js";
+import { epochSeconds } from "../protocol/wire.js";
 import type { PoolConfig } from "./pool.js";
 
 // Cognito requires E.164: a plus sign and digits only.
@@ -17,8 +18,9 @@ export function looksLikePhone(v: string): boolean {
   return PHONE.test(v);
 }
 
-const schemaError = (name: string, reason: string): never =>
+function schemaError(name: string, reason: string): never {
   fail("InvalidParameterException", `Attributes did not conform to the schema: ${name}: ${reason}`);
+}
 
 /**
  * Validates SignUp's UserAttributes against the pool schema and the client's
@@ -43,38 +45,46 @@ export function validateNewUserAttributes(
     if (clientWriteAttributes && clientWriteAttributes.length > 0 && !clientWriteAttributes.includes(name)) {
       fail("NotAuthorizedException", "A client attempted to write unauthorized attribute");
     }
-    if (name === "email" && !looksLikeEmail(value))
-      fail("InvalidParameterException", "Invalid email address format.");
-    if (name === "phone_number" && !looksLikePhone(value))
-      fail("InvalidParameterException", "Invalid phone number format.");
-    const c = def?.StringAttributeConstraints;
-    if (def?.AttributeDataType === "String" && c) {
-      if (c.MaxLength !== undefined && value.length > Number(c.MaxLength)) {
-        schemaError(name, `String must be no longer than ${c.MaxLength} characters`);
-      }
-      if (c.MinLength !== undefined && value.length < Number(c.MinLength)) {
-        schemaError(name, `String must be no shorter than ${c.MinLength} characters`);
-      }
-    }
-    if (def?.AttributeDataType === "Number") {
-      if (!/^-?[0-9]+(\.[0-9]+)?$/.test(value)) schemaError(name, "Number is not valid.");
-      const n = def.NumberAttributeConstraints;
-      if (n?.MinValue !== undefined && Number(value) < Number(n.MinValue)) {
-        schemaError(name, `Number must be no less than ${n.MinValue}`);
-      }
-      if (n?.MaxValue !== undefined && Number(value) > Number(n.MaxValue)) {
-        schemaError(name, `Number must be no greater than ${n.MaxValue}`);
-      }
-    }
-    if (def?.AttributeDataType === "Boolean" && value !== "true" && value !== "false") {
-      schemaError(name, "Boolean is not valid.");
-    }
-    if (def?.AttributeDataType === "DateTime" && Number.isNaN(Date.parse(value))) {
-      schemaError(name, "DateTime is not valid.");
-    }
+    checkAttributeValue(def, name, value);
     out[name] = value;
   }
   return out;
+}
+
+/**
+ * Checks a value against its schema entry and the formats Cognito enforces (email, E.164
+ * phone numbers); throws InvalidParameterException with Cognito's wording.
+ */
+export function checkAttributeValue(def: SchemaAttributeType, name: string, value: string): void {
+  if (name === "email" && !looksLikeEmail(value))
+    fail("InvalidParameterException", "Invalid email address format.");
+  if (name === "phone_number" && !looksLikePhone(value))
+    fail("InvalidParameterException", "Invalid phone number format.");
+  const c = def.StringAttributeConstraints;
+  if (def.AttributeDataType === "String" && c) {
+    if (c.MaxLength !== undefined && value.length > Number(c.MaxLength)) {
+      schemaError(name, `String must be no longer than ${c.MaxLength} characters`);
+    }
+    if (c.MinLength !== undefined && value.length < Number(c.MinLength)) {
+      schemaError(name, `String must be no shorter than ${c.MinLength} characters`);
+    }
+  }
+  if (def.AttributeDataType === "Number") {
+    if (!/^-?[0-9]+(\.[0-9]+)?$/.test(value)) schemaError(name, "Number is not valid.");
+    const n = def.NumberAttributeConstraints;
+    if (n?.MinValue !== undefined && Number(value) < Number(n.MinValue)) {
+      schemaError(name, `Number must be no less than ${n.MinValue}`);
+    }
+    if (n?.MaxValue !== undefined && Number(value) > Number(n.MaxValue)) {
+      schemaError(name, `Number must be no greater than ${n.MaxValue}`);
+    }
+  }
+  if (def.AttributeDataType === "Boolean" && value !== "true" && value !== "false") {
+    schemaError(name, "Boolean is not valid.");
+  }
+  if (def.AttributeDataType === "DateTime" && Number.isNaN(Date.parse(value))) {
+    schemaError(name, "DateTime is not valid.");
+  }
 }
 
 /** Throws Cognito's error for the first required attribute that is missing. */
@@ -103,4 +113,16 @@ export function attributeList(user: UserRecord, only?: readonly string[]): Attri
   for (const [Name, Value] of Object.entries(user.attributes)) all.push({ Name, Value });
   if (!only || only.length === 0) return all;
   return all.filter((a) => only.includes(a.Name ?? ""));
+}
+
+/** A user as AdminCreateUser, ListUsers and ListUsersInGroup show it (UserType: `Attributes`). */
+export function userType(user: UserRecord, only?: readonly string[]): UserType {
+  return {
+    Username: user.username,
+    Attributes: attributeList(user, only),
+    UserCreateDate: epochSeconds(user.createdAt),
+    UserLastModifiedDate: epochSeconds(user.updatedAt),
+    Enabled: user.enabled,
+    UserStatus: user.status,
+  };
 }

@@ -146,13 +146,24 @@ export async function verifyPassword(password: string, encoded: string): Promise
 // Cognito's accepted special characters (developer guide, "Adding user pool password requirements").
 const SYMBOLS = new Set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ");
 
+/**
+ * Cognito words a policy failure with one of two prefixes, by operation: SignUp (and
+ * AdminCreateUser's TemporaryPassword) say "did not conform with"; the operations that set a
+ * new password for an existing user (ConfirmForgotPassword, NEW_PASSWORD_REQUIRED,
+ * ChangePassword, AdminSetUserPassword) say "does not conform to" (docs/admin-users.md).
+ */
+export const POLICY_PREFIX = {
+  newUser: "Password did not conform with policy: ",
+  newPassword: "Password does not conform to policy: ",
+} as const;
+
 /** The first policy rule the password breaks, as Cognito words it, or null. */
 export function passwordPolicyViolation(
   password: string,
   policy: PasswordPolicyType | undefined,
+  prefix: string = POLICY_PREFIX.newUser,
 ): string | null {
   const p = policy ?? {};
-  const prefix = "Password did not conform with policy: ";
   if (password.length < (p.MinimumLength ?? 8)) return `${prefix}Password not long enough`;
   if ((p.RequireUppercase ?? true) && !/[A-Z]/.test(password))
     return `${prefix}Password must have uppercase characters`;

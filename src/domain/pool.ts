@@ -73,7 +73,7 @@ export function standardSchema(): SchemaAttribute[] {
 }
 
 const STANDARD_NAMES = new Set(standardSchema().map((a) => a.Name));
-const MAX_CUSTOM_ATTRIBUTES = 50;
+export const MAX_CUSTOM_ATTRIBUTES = 50;
 
 /** Merges CreateUserPool's Schema into the standard attributes (custom ones get `custom:`). */
 export function buildSchema(requested: readonly SchemaAttributeType[] | undefined): SchemaAttribute[] {

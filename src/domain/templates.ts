@@ -3,6 +3,11 @@
 import type { PoolConfig } from "./pool.js";
 
 export const CODE_PLACEHOLDER = "{####}";
+export const USERNAME_PLACEHOLDER = "{username}";
+// AdminCreateUser's invitation when the pool has no InviteMessageTemplate (what a
+// console-made pool stores; docs/admin-users.md).
+export const DEFAULT_INVITE_MESSAGE = "Your username is {username} and temporary password is {####}. ";
+export const DEFAULT_INVITE_SUBJECT = "Your temporary password";
 export const DEFAULT_EMAIL_MESSAGE = "Your verification code is {####}. ";
 export const DEFAULT_EMAIL_SUBJECT = "Your verification code";
 export const DEFAULT_SMS_MESSAGE = "Your verification code is {####}. ";
@@ -84,12 +89,27 @@ export function confirmationLink(i: RenderInput): string {
  */
 export function render(template: MessageTemplate, i: RenderInput): { subject: string | null; body: string } {
   const html = template.medium === "EMAIL" && (template.link || looksLikeHtml(template.body));
-  let body = template.body.split("{username}").join(html ? escapeHtml(i.username) : i.username);
+  let body = template.body.split(USERNAME_PLACEHOLDER).join(html ? escapeHtml(i.username) : i.username);
   if (template.link) {
     const url = confirmationLink(i);
     body = body.replace(LINK_PLACEHOLDER, (_m, text: string) => `<a href="${escapeHtml(url)}">${text}</a>`);
   }
-  body = body.split(CODE_PLACEHOLDER).join(i.code);
-  const subject = template.subject === null ? null : template.subject.split("{username}").join(i.username);
+  // An invitation's "code" is a temporary password, which may hold `<` or `&`.
+  body = body.split(CODE_PLACEHOLDER).join(html ? escapeHtml(i.code) : i.code);
+  const subject =
+    template.subject === null ? null : template.subject.split(USERNAME_PLACEHOLDER).join(i.username);
   return { subject, body };
+}
+
+/** The pool's invitation template (AdminCreateUserConfig.InviteMessageTemplate) for a medium. */
+export function invitationTemplate(pool: PoolConfig, medium: "EMAIL" | "SMS"): MessageTemplate {
+  const t = pool.AdminCreateUserConfig?.InviteMessageTemplate ?? {};
+  if (medium === "SMS")
+    return { medium, subject: null, body: t.SMSMessage ?? DEFAULT_INVITE_MESSAGE, link: false };
+  return {
+    medium,
+    subject: t.EmailSubject ?? DEFAULT_INVITE_SUBJECT,
+    body: t.EmailMessage ?? DEFAULT_INVITE_MESSAGE,
+    link: false,
+  };
 }

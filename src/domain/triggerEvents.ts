@@ -66,7 +66,8 @@ export function customMessageEvent(
     userAttributes,
     codeParameter: "{####}",
     linkParameter: "{##Click Here##}",
-    usernameParameter: null,
+    // Only invitations carry the username placeholder (developer guide, CustomMessage).
+    usernameParameter: triggerSource === "CustomMessage_AdminCreateUser" ? "{username}" : null,
   };
   // clientMetadata is present only when the API request carried ClientMetadata.
   if (clientMetadata !== undefined) request.clientMetadata = clientMetadata;

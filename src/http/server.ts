@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
+import { flatLineLogger } from "../logging.js";
 import type { RequestContext } from "../operations/define.js";
 import type { Deps } from "../operations/deps.js";
 import { type ApiRequest, type ApiResponse, type Dispatcher, errorResponse } from "../protocol/dispatch.js";
@@ -160,6 +161,8 @@ export function createHttpServer(a: {
   options: HttpOptions;
 }): Server | HttpsServer {
   const { dispatcher, deps, log, options } = a;
+  // The debug line of each request has flat, fixed fields: no wildcard redaction for it.
+  const requestLog = flatLineLogger(log, deps.config.mode, {});
   // Made at the first request, once the listening address has completed publicUrl.
   let rules: AccessRules | undefined;
   const access = () => {
@@ -269,9 +272,10 @@ export function createHttpServer(a: {
       };
       const started = performance.now();
       const r = await dispatcher.handle(api, ctx);
-      if (log.isLevelEnabled("debug")) {
-        ctx.log.debug(
+      if (requestLog.isLevelEnabled("debug")) {
+        requestLog.debug(
           {
+            requestId,
             operation: r.operation,
             status: r.status,
             errorType: r.errorType,

@@ -1,22 +1,25 @@
 // ConfirmSignUp — confirms a user with the code sent at sign-up or resend (auth: none).
 import { eventAttributes, postConfirmationEvent } from "../domain/triggerEvents.js";
-import type { PoolRecord, UserRecord } from "../ports/store/index.js";
+import type { PoolRecord, StoreTx, UserRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import { claimAliases } from "../services/aliases.js";
 import { recordAuthEvent } from "../services/authEvents.js";
 import { codeAttempt, type Redemption, redeemCode, redeemForUnknown } from "../services/codes.js";
 import { openPublicRequest } from "../services/publicRequest.js";
-import { findUser, simulatedName } from "../services/users.js";
+import { findUserForUpdate, simulatedName } from "../services/users.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
 
 export const TOO_MANY_FAILED_ATTEMPTS = "Too many failed attempts.";
+
+type UnknownResult = Awaited<ReturnType<typeof redeemForUnknown>>;
 
 type Outcome =
   | { kind: "ok"; user: UserRecord }
   | { kind: "status"; status: UserRecord["status"] }
   | { kind: "gone" }
   | { kind: "disabled" }
+  | { kind: "unknown"; result: UnknownResult }
   | Exclude<Redemption, { kind: "ok" } | { kind: "taken" }>;
 
 export const ConfirmSignUp = defineOperation(
@@ -38,27 +41,22 @@ export const ConfirmSignUp = defineOperation(
       secretHash: input.SecretHash,
     });
     const now = deps.clock.now();
-
-    const found = await findUser(deps.store.read, pool, givenName);
-    if (!found?.enabled) {
-      if (!protect) {
-        if (!found) fail("UserNotFoundException", messages.userNotFoundForClient);
-        fail("NotAuthorizedException", messages.userDisabled);
-      }
-      return confirmUnknown(deps, pool, givenName, input.ConfirmationCode, now, started);
-    }
-    if (found.status !== "UNCONFIRMED") fail("NotAuthorizedException", messages.cannotConfirm(found.status));
-
-    const attempt = codeAttempt(deps, "SIGNUP", pool.id, found.username, input.ConfirmationCode);
     const force = input.ForceAliasCreation === true;
 
+    // One transaction: the user is read and locked once, then checked and the code redeemed.
     // Wrong guesses return a result instead of throwing, so that their counting commits.
     const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
-      const user = await tx.users.getForUpdate(pool.id, found.username);
-      if (!user) return { kind: "gone" };
-      // Read again under the lock: a user disabled since the read above is refused too.
-      if (!user.enabled) return { kind: "disabled" };
+      const user = await findUserForUpdate(tx, pool, givenName);
+      if (!user?.enabled) {
+        if (protect)
+          return {
+            kind: "unknown",
+            result: await confirmUnknown(tx, deps, pool, givenName, input.ConfirmationCode, now),
+          };
+        return { kind: user ? "disabled" : "gone" };
+      }
       if (user.status !== "UNCONFIRMED") return { kind: "status", status: user.status };
+      const attempt = codeAttempt(deps, "SIGNUP", pool.id, user.username, input.ConfirmationCode);
       const r = await redeemCode(tx, deps, attempt, now);
       if (r.kind === "taken") return { kind: "status", status: "CONFIRMED" };
       if (r.kind !== "ok") return r;
@@ -87,12 +85,17 @@ export const ConfirmSignUp = defineOperation(
     });
 
     switch (outcome.kind) {
+      case "unknown":
+        if (outcome.result.kind === "limited") fail("LimitExceededException", messages.attemptLimit);
+        if (outcome.result.kind === "locked")
+          fail("TooManyFailedAttemptsException", TOO_MANY_FAILED_ATTEMPTS);
+        await deps.latency.pad("ConfirmSignUp", pool.id, started);
+        fail("CodeMismatchException", messages.codeMismatch);
+        break;
       case "gone":
-        if (protect) fail("CodeMismatchException", messages.codeMismatch);
         fail("UserNotFoundException", messages.userNotFoundForClient);
         break;
       case "disabled":
-        if (protect) fail("CodeMismatchException", messages.codeMismatch);
         fail("NotAuthorizedException", messages.userDisabled);
         break;
       case "status":
@@ -138,28 +141,20 @@ export const ConfirmSignUp = defineOperation(
 
 /**
  * PreventUserExistenceErrors: ENABLED, and the user does not exist or is disabled: the answer
- * of a wrong code, from a transaction of the same statements as a real user's wrong guess,
- * counted against the same per-user limit under the name given — so that neither
- * LimitExceededException at the 16th call nor the time taken tells the two apart (what the
- * real guess's row reads and write cost beyond that is matched by waiting:
- * src/services/latency.ts).
+ * of a wrong code, from the same statements as a real user's wrong guess in the same
+ * transaction (after the locked read that found nobody), counted against the same per-user
+ * limit under the name given — so that neither LimitExceededException at the 16th call nor
+ * the time taken tells the two apart (what the real guess's row reads and write cost beyond
+ * that is matched by waiting: src/services/latency.ts).
  */
-async function confirmUnknown(
-  deps: Pick<Deps, "store" | "serverSecret" | "config" | "latency">,
+function confirmUnknown(
+  tx: StoreTx,
+  deps: Pick<Deps, "serverSecret" | "config">,
   pool: PoolRecord,
   name: string,
   code: string,
   now: number,
-  started: number,
-): Promise<never> {
+): Promise<UnknownResult> {
   const attempt = codeAttempt(deps, "SIGNUP", pool.id, simulatedName(pool, name), code);
-  const r = await deps.store.transaction(async (tx) => {
-    // The real path's locked read of the user, which finds nobody under this name.
-    await tx.users.getForUpdate(pool.id, attempt.username);
-    return redeemForUnknown(tx, deps, attempt, now);
-  });
-  if (r.kind === "limited") fail("LimitExceededException", messages.attemptLimit);
-  if (r.kind === "locked") fail("TooManyFailedAttemptsException", TOO_MANY_FAILED_ATTEMPTS);
-  await deps.latency.pad("ConfirmSignUp", pool.id, started);
-  fail("CodeMismatchException", messages.codeMismatch);
+  return redeemForUnknown(tx, deps, attempt, now);
 }

@@ -66,6 +66,10 @@ export const SignUp = defineOperation(
     });
     const config = pool.config;
     const ci = caseInsensitive(config);
+    // A pool where only administrators create users (docs/admin-users.md, "AdminCreateUser").
+    if (config.AdminCreateUserConfig?.AllowAdminCreateUserOnly === true) {
+      fail("NotAuthorizedException", "SignUp is not permitted for this user pool");
+    }
 
     // The password: required unless the pool signs users in without one.
     const factors = config.Policies?.SignInPolicy?.AllowedFirstAuthFactors ?? ["PASSWORD"];

@@ -1,33 +1,48 @@
 // The operations Cognate implements. This list is the support matrix: the README's table is
 // generated from it (scripts/gen-readme-table.mjs), and any model operation missing here is
 // answered with a clear "not supported" error.
+
+import { AddCustomAttributes } from "./AddCustomAttributes.js";
+import { AdminAddUserToGroup } from "./AdminAddUserToGroup.js";
 import { AdminConfirmSignUp } from "./AdminConfirmSignUp.js";
+import { AdminCreateUser } from "./AdminCreateUser.js";
 import { AdminDeleteUser } from "./AdminDeleteUser.js";
 import { AdminDisableUser } from "./AdminDisableUser.js";
 import { AdminEnableUser } from "./AdminEnableUser.js";
 import { AdminGetUser } from "./AdminGetUser.js";
 import { AdminInitiateAuth } from "./AdminInitiateAuth.js";
+import { AdminListGroupsForUser } from "./AdminListGroupsForUser.js";
+import { AdminListUserAuthEvents } from "./AdminListUserAuthEvents.js";
+import { AdminRemoveUserFromGroup } from "./AdminRemoveUserFromGroup.js";
 import { AdminRespondToAuthChallenge } from "./AdminRespondToAuthChallenge.js";
+import { AdminSetUserPassword } from "./AdminSetUserPassword.js";
+import { AdminUpdateAuthEventFeedback } from "./AdminUpdateAuthEventFeedback.js";
 import { AdminUserGlobalSignOut } from "./AdminUserGlobalSignOut.js";
 import { ConfirmSignUp } from "./ConfirmSignUp.js";
+import { CreateGroup } from "./CreateGroup.js";
 import { CreateUserPool } from "./CreateUserPool.js";
 import { CreateUserPoolClient } from "./CreateUserPoolClient.js";
+import { DeleteGroup } from "./DeleteGroup.js";
 import { DeleteUserPool } from "./DeleteUserPool.js";
 import { DeleteUserPoolClient } from "./DeleteUserPoolClient.js";
 import { DescribeUserPool } from "./DescribeUserPool.js";
 import { DescribeUserPoolClient } from "./DescribeUserPoolClient.js";
 import type { Operation } from "./define.js";
+import { GetGroup } from "./GetGroup.js";
 import { GetTokensFromRefreshToken } from "./GetTokensFromRefreshToken.js";
 import { GetUser } from "./GetUser.js";
 import { GlobalSignOut } from "./GlobalSignOut.js";
 import { InitiateAuth } from "./InitiateAuth.js";
+import { ListGroups } from "./ListGroups.js";
 import { ListUserPoolClients } from "./ListUserPoolClients.js";
 import { ListUserPools } from "./ListUserPools.js";
 import { ListUsers } from "./ListUsers.js";
+import { ListUsersInGroup } from "./ListUsersInGroup.js";
 import { ResendConfirmationCode } from "./ResendConfirmationCode.js";
 import { RespondToAuthChallenge } from "./RespondToAuthChallenge.js";
 import { RevokeToken } from "./RevokeToken.js";
 import { SignUp } from "./SignUp.js";
+import { UpdateGroup } from "./UpdateGroup.js";
 import { UpdateUserPool } from "./UpdateUserPool.js";
 import { UpdateUserPoolClient } from "./UpdateUserPoolClient.js";
 
@@ -54,6 +69,21 @@ export const OPERATIONS: readonly Operation[] = [
   AdminDeleteUser,
   AdminDisableUser,
   AdminEnableUser,
+  AdminCreateUser,
+  AdminSetUserPassword,
+  AdminListUserAuthEvents,
+  AdminUpdateAuthEventFeedback,
+  AddCustomAttributes,
+  // Groups.
+  CreateGroup,
+  GetGroup,
+  UpdateGroup,
+  DeleteGroup,
+  ListGroups,
+  AdminAddUserToGroup,
+  AdminRemoveUserFromGroup,
+  AdminListGroupsForUser,
+  ListUsersInGroup,
   // Sign-in and tokens.
   InitiateAuth,
   AdminInitiateAuth,

@@ -13,7 +13,7 @@ import { linkBaseUrl } from "../config/urls.js";
 import type { CustomMessageSource } from "../domain/codePurposes.js";
 import type { DeliveryTarget } from "../domain/delivery.js";
 import { timeOrderedId } from "../domain/ids.js";
-import { CODE_PLACEHOLDER, type MessageTemplate, render } from "../domain/templates.js";
+import { CODE_PLACEHOLDER, type MessageTemplate, render, USERNAME_PLACEHOLDER } from "../domain/templates.js";
 import {
   awsSdkVersion,
   customMessageEvent,
@@ -55,7 +55,13 @@ export function route(
   return { plan: deps.delivery.plan(pool, target.medium, target.destination), sender: null };
 }
 
-function checkLambdaText(value: unknown, what: string, max: number, needsCode: boolean): string | undefined {
+function checkLambdaText(
+  value: unknown,
+  what: string,
+  max: number,
+  needsCode: boolean,
+  needsUsername = false,
+): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value !== "string")
     fail("InvalidLambdaResponseException", "Invalid lambda function output : Invalid JSON");
@@ -63,6 +69,14 @@ function checkLambdaText(value: unknown, what: string, max: number, needsCode: b
     fail(
       "InvalidLambdaResponseException",
       `Invalid lambda function output : ${what} must contain the code parameter {####}`,
+    );
+  }
+  // An invitation's rewrite "must include both request.usernameParameter and
+  // request.codeParameter" (developer guide, CustomMessage_AdminCreateUser).
+  if (needsUsername && !value.includes(USERNAME_PLACEHOLDER)) {
+    fail(
+      "InvalidLambdaResponseException",
+      `Invalid lambda function output : ${what} must contain the username parameter {username}`,
     );
   }
   if (value.length > max) {
@@ -90,13 +104,20 @@ export async function applyCustomMessage(
   if (!deps.triggers.configured(pool, "CustomMessage")) return;
   const event = customMessageEvent(a.eventContext, a.source, a.userAttributes, a.clientMetadata);
   const response = await deps.triggers.invoke(pool, "CustomMessage", event);
+  const invitation = a.source === "CustomMessage_AdminCreateUser";
   if (medium === "SMS") {
-    const sms = checkLambdaText(response.smsMessage, "smsMessage", MAX_SMS_CHARS, true);
+    const sms = checkLambdaText(response.smsMessage, "smsMessage", MAX_SMS_CHARS, true, invitation);
     if (sms !== undefined) template.body = sms;
     return;
   }
   // In link mode the function may return a message with the link placeholder instead.
-  const email = checkLambdaText(response.emailMessage, "emailMessage", MAX_EMAIL_CHARS, !template.link);
+  const email = checkLambdaText(
+    response.emailMessage,
+    "emailMessage",
+    MAX_EMAIL_CHARS,
+    !template.link,
+    invitation,
+  );
   if (email !== undefined && !template.link && !emailMessageMatchesModel(email)) {
     fail(
       "InvalidParameterException",
@@ -121,12 +142,14 @@ export function outboxRow(
     code: string;
     source: CustomMessageSource;
     now: number;
+    /** The name `{username}` stands for, when it is not `username` (invitations). */
+    displayUsername?: string;
   },
 ): OutboxMessage {
   const { plan, sender } = a.route;
   const rendered = render(a.template, {
     code: a.code,
-    username: a.username,
+    username: a.displayUsername ?? a.username,
     linkBaseUrl: linkBaseUrl(deps.config),
     clientId: a.clientId,
   });

@@ -15,7 +15,8 @@
 import { CODE_POLICIES, type CodePolicy, limitKey, type SourceOf } from "../domain/codePurposes.js";
 import { classifyCode, codeHmac, generateCode } from "../domain/codes.js";
 import type { DeliveryTarget } from "../domain/delivery.js";
-import { CLIENT_ID_NOT_APPLICABLE, eventAttributes } from "../domain/triggerEvents.js";
+import type { MessageTemplate } from "../domain/templates.js";
+import { CLIENT_ID_NOT_APPLICABLE, eventAttributes, senderTriggerFor } from "../domain/triggerEvents.js";
 import type { Username } from "../domain/usernames.js";
 import type { Deps } from "../operations/deps.js";
 import type {
@@ -26,7 +27,7 @@ import type {
   StoreTx,
   UserRecord,
 } from "../ports/store/index.js";
-import { applyCustomMessage, holdForSender, outboxRow, route } from "./codeMessage.js";
+import { applyCustomMessage, holdForSender, outboxRow, type Route, route } from "./codeMessage.js";
 
 export interface IssueRequest<P extends CodePurpose> {
   purpose: P;
@@ -79,17 +80,12 @@ export async function issueCode<P extends CodePurpose>(
   deps: IssueDeps,
   req: IssueRequest<P>,
 ): Promise<IssuedCode> {
-  const policy: CodePolicy = CODE_POLICIES[req.purpose];
-  const { pool, user, target } = req;
-  const how = route(deps, pool, target);
-  const now = deps.clock.now();
-  const code = generateCode(deps.random);
-  const template = policy.template(pool.config, target.medium);
-  const userAttributes = eventAttributes(user);
-  if (how.sender === null) {
-    await applyCustomMessage(deps, pool, template, target.medium, {
+  const draft = draftCode(deps, req);
+  if (draft.route.sender === null) {
+    const { pool, user } = req;
+    await applyCustomMessage(deps, pool, draft.template, req.target.medium, {
       source: req.source,
-      userAttributes,
+      userAttributes: draft.userAttributes,
       clientMetadata: req.clientMetadata,
       eventContext: {
         region: deps.config.region,
@@ -100,29 +96,79 @@ export async function issueCode<P extends CodePurpose>(
       },
     });
   }
-  const record = codeRecord(deps, req.purpose, policy, {
+  return finishCode(deps, req, draft);
+}
+
+/**
+ * Whether issuing a code in this pool runs a function of the pool's (CustomMessage, or a
+ * custom sender for the medium): then `issueCode` must run outside any transaction.
+ */
+export function runsFunction(
+  deps: Pick<Deps, "triggers">,
+  pool: PoolRecord,
+  medium: "EMAIL" | "SMS",
+): boolean {
+  return (
+    deps.triggers.configured(pool, "CustomMessage") !== null ||
+    deps.triggers.configured(pool, senderTriggerFor(medium)) !== null
+  );
+}
+
+/**
+ * `issueCode` for a pool that runs no function for it (`runsFunction` is false): nothing to
+ * wait for, so it may run inside the transaction that saves the code.
+ */
+export function issueCodeInline<P extends CodePurpose>(deps: IssueDeps, req: IssueRequest<P>): IssuedCode {
+  if (runsFunction(deps, req.pool, req.target.medium)) {
+    throw new Error("issueCodeInline: this pool runs a function for its codes; use issueCode");
+  }
+  return finishCode(deps, req, draftCode(deps, req));
+}
+
+interface Draft {
+  route: Route;
+  now: number;
+  code: string;
+  template: MessageTemplate;
+  userAttributes: Record<string, string>;
+}
+
+function draftCode<P extends CodePurpose>(deps: IssueDeps, req: IssueRequest<P>): Draft {
+  const policy: CodePolicy = CODE_POLICIES[req.purpose];
+  return {
+    route: route(deps, req.pool, req.target),
+    now: deps.clock.now(),
+    code: generateCode(deps.random),
+    template: policy.template(req.pool.config, req.target.medium),
+    userAttributes: eventAttributes(req.user),
+  };
+}
+
+function finishCode<P extends CodePurpose>(deps: IssueDeps, req: IssueRequest<P>, d: Draft): IssuedCode {
+  const { pool, user, target } = req;
+  const record = codeRecord(deps, req.purpose, CODE_POLICIES[req.purpose], {
     poolId: pool.id,
     username: user.username,
     target,
-    code,
-    now,
+    code: d.code,
+    now: d.now,
   });
   const message = outboxRow(deps, {
     pool,
     clientId: req.clientId,
     username: user.username,
     target,
-    route: how,
-    template,
-    code,
+    route: d.route,
+    template: d.template,
+    code: d.code,
     source: req.source,
-    now,
+    now: d.now,
   });
-  if (how.sender !== null) {
+  if (d.route.sender !== null) {
     holdForSender(deps, message, {
       userAgent: req.userAgent,
       clientMetadata: req.clientMetadata,
-      userAttributes,
+      userAttributes: d.userAttributes,
     });
   }
   return { record, message };

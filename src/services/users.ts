@@ -4,7 +4,7 @@ import { aliasKey } from "../domain/attributes.js";
 import { caseInsensitive } from "../domain/pool.js";
 import { asUsername, type Username, usernameKey } from "../domain/usernames.js";
 import type { Deps } from "../operations/deps.js";
-import type { AliasKind, PoolRecord, StoreRead, UserRecord } from "../ports/store/index.js";
+import type { AliasKind, PoolRecord, StoreRead, StoreTx, UserRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -22,11 +22,7 @@ export async function findUser(
   const ci = caseInsensitive(pool.config);
   const direct = await repos.users.get(pool.id, usernameKey(name, ci));
   if (direct) return direct;
-  const kinds = new Set<AliasKind>([
-    ...((pool.config.UsernameAttributes ?? []) as AliasKind[]),
-    ...((pool.config.AliasAttributes ?? []) as AliasKind[]),
-  ]);
-  for (const kind of kinds) {
+  for (const kind of aliasKinds(pool)) {
     const alias = await repos.aliases.find(pool.id, kind, aliasKey(kind, name, ci));
     if (alias) {
       const user = await repos.users.get(pool.id, usernameKey(alias.username, ci));
@@ -35,6 +31,40 @@ export async function findUser(
   }
   if (UUID.test(name)) return repos.users.getBySub(pool.id, name.toLowerCase());
   return undefined;
+}
+
+/**
+ * As `findUser`, in the caller's transaction: the user found is locked for the rest of it,
+ * so that an operation can read, check and change a user in one transaction.
+ */
+export async function findUserForUpdate(
+  tx: StoreTx,
+  pool: PoolRecord,
+  name: string,
+): Promise<UserRecord | undefined> {
+  const ci = caseInsensitive(pool.config);
+  const direct = await tx.users.getByKeyForUpdate(pool.id, usernameKey(name, ci));
+  if (direct) return direct;
+  for (const kind of aliasKinds(pool)) {
+    const alias = await tx.aliases.find(pool.id, kind, aliasKey(kind, name, ci));
+    if (alias) {
+      const user = await tx.users.getForUpdate(pool.id, alias.username);
+      if (user) return user;
+    }
+  }
+  if (UUID.test(name)) {
+    const bySub = await tx.users.getBySub(pool.id, name.toLowerCase());
+    if (bySub) return tx.users.getForUpdate(pool.id, bySub.username);
+  }
+  return undefined;
+}
+
+/** The sign-in names other than the username that find a user of this pool. */
+function aliasKinds(pool: PoolRecord): Set<AliasKind> {
+  return new Set<AliasKind>([
+    ...((pool.config.UsernameAttributes ?? []) as AliasKind[]),
+    ...((pool.config.AliasAttributes ?? []) as AliasKind[]),
+  ]);
 }
 
 /**

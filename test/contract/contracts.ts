@@ -3,6 +3,7 @@
 import { clientsContract } from "./clients.contract.js";
 import { codesContract } from "./codes.contract.js";
 import { eventsContract } from "./events.contract.js";
+import { groupsContract } from "./groups.contract.js";
 import type { Contract } from "./harness.js";
 import { isolationContract } from "./isolation.contract.js";
 import { keysContract } from "./keys.contract.js";
@@ -14,12 +15,15 @@ import { refreshTokensContract } from "./refreshTokens.contract.js";
 import { signInFailuresContract } from "./signInFailures.contract.js";
 import { signingKeysContract } from "./signingKeys.contract.js";
 import { transactionsContract } from "./transactions.contract.js";
+import { userSearchContract } from "./userSearch.contract.js";
 import { usersContract } from "./users.contract.js";
 
 export const STORE_CONTRACTS: readonly Contract[] = [
   poolsContract,
   clientsContract,
   usersContract,
+  userSearchContract,
+  groupsContract,
   codesContract,
   limitsContract,
   outboxContract,

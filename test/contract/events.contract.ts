@@ -25,5 +25,35 @@ export const eventsContract: Contract = (ctx) => {
       for (const e of [pass, fail]) await ctx.store.transaction((tx) => tx.events.add(e));
       expect(await ctx.store.read.events.listForUser(p, "sia", 10)).toEqual([fail, pass]);
     });
+
+    it("pages a user's events newest first by time then id, by type and age, and keeps feedback", async () => {
+      const p = await ctx.newPool();
+      const a = { ...event(p, "pam", 1_000, "SignUp"), id: "0001" };
+      const b = { ...event(p, "pam", 2_000, "SignIn"), id: "0002" };
+      const c = { ...event(p, "pam", 2_000, "SignIn"), id: "0003" };
+      const d = { ...event(p, "pam", 3_000, "ConfirmSignUp"), id: "0004" };
+      const e = { ...event(p, "pam", 4_000, "ResendCode"), id: "0005" };
+      for (const x of [a, b, c, d, e]) await ctx.store.transaction((tx) => tx.events.add(x));
+      const types = ["SignUp", "SignIn", "ResendCode"];
+      const page = (before: { createdAt: number; id: string } | null, limit: number, since = 0) =>
+        ctx.store.read.events.pageForUser(p, "pam", { types, since, before, limit });
+      expect((await page(null, 2)).map((x) => x.id)).toEqual(["0005", "0003"]);
+      expect((await page({ createdAt: 2_000, id: "0003" }, 2)).map((x) => x.id)).toEqual(["0002", "0001"]);
+      expect((await page({ createdAt: 1_000, id: "0001" }, 2)).map((x) => x.id)).toEqual([]);
+      expect((await page(null, 10, 2_000)).map((x) => x.id)).toEqual(["0005", "0003", "0002"]);
+      expect(
+        await ctx.store.read.events.pageForUser(p, "pam", { types: [], since: 0, before: null, limit: 5 }),
+      ).toEqual([]);
+      const feedback = { value: "Invalid" as const, provider: "Admin", date: 9_000 };
+      expect(await ctx.store.transaction((tx) => tx.events.setFeedback(p, "pam", "0002", feedback))).toBe(
+        true,
+      );
+      expect(await ctx.store.transaction((tx) => tx.events.setFeedback(p, "other", "0002", feedback))).toBe(
+        false,
+      );
+      expect(await ctx.store.read.events.get(p, "pam", "0002")).toEqual({ ...b, feedback });
+      expect(await ctx.store.read.events.get(p, "pam", "0003")).toEqual(c);
+      expect(await ctx.store.read.events.get(p, "other", "0002")).toBeUndefined();
+    });
   });
 };

@@ -107,7 +107,9 @@ export const outboxContract: Contract = (ctx) => {
     it("claimDue leases due messages to one owner; lapsed leases can be claimed again", async () => {
       const p = await ctx.newPool();
       const now = FUTURE + 500_000;
-      const due = [1, 2, 3].map((i) => message(p, { username: `due${i}`, nextAttemptAt: now - i }));
+      const due = [1, 2, 3].map((i) =>
+        message(p, { username: `due${i}`, destination: `due${i}@example.com`, nextAttemptAt: now - i }),
+      );
       const later = message(p, { username: "later", nextAttemptAt: now + 1_000_000 });
       const done = message(p, { username: "done", status: "sent", nextAttemptAt: now - 10 });
       for (const m of [...due, later, done]) await ctx.store.transaction((tx) => tx.outbox.enqueue(m));
@@ -126,7 +128,9 @@ export const outboxContract: Contract = (ctx) => {
     it("claimDue honours its limit and claims the oldest first", async () => {
       const p = await ctx.newPool();
       const now = FUTURE + 600_000;
-      const ms = [1, 2, 3, 4].map((i) => message(p, { username: `o${i}`, nextAttemptAt: now - 100 }));
+      const ms = [1, 2, 3, 4].map((i) =>
+        message(p, { username: `o${i}`, destination: `o${i}@example.com`, nextAttemptAt: now - 100 }),
+      );
       for (const m of ms) await ctx.store.transaction((tx) => tx.outbox.enqueue(m));
       // Claim one at a time until ours are all claimed; ours come out in insertion order.
       // Others' messages claimed on the way (shared database) are put back afterwards.
@@ -146,11 +150,100 @@ export const outboxContract: Contract = (ctx) => {
       await settleAll(ms);
     });
 
+    it("claimDue claims only a recipient's oldest unsent message, whoever holds or retries it", async () => {
+      const p = await ctx.newPool();
+      const now = FUTURE + 650_000;
+      const to = (destination: string, i: number, over: Partial<OutboxMessage> = {}) =>
+        message(p, { username: `r${i}`, destination, nextAttemptAt: now - 100, ...over });
+      const a = [1, 2, 3].map((i) => to("ann@example.com", i));
+      const b = [4, 5].map((i) => to("ben@example.com", i));
+      // Same address, another medium: a recipient of its own.
+      const sms = to("ann@example.com", 6, { medium: "SMS" });
+      for (const m of [a[0], b[0], a[1], sms, b[1], a[2]]) {
+        if (m) await ctx.store.transaction((tx) => tx.outbox.enqueue(m));
+      }
+      const ids = (ms: OutboxMessage[]) => ms.map((m) => m.id).sort();
+      const [a1, a2, a3] = a as [OutboxMessage, OutboxMessage, OutboxMessage];
+      const [b1, b2] = b as [OutboxMessage, OutboxMessage];
+      // One message per recipient, the oldest of each.
+      const first = await claimOwn(p, "node-1", now, now + 60_000);
+      expect(ids(first)).toEqual(ids([a1, b1, sms]));
+      // Another node claims nothing: the heads are leased, the rest wait behind them.
+      expect(await claimOwn(p, "node-2", now + 1, now + 60_000)).toEqual([]);
+      // a1 is sent; b1 failed for a while and waits for its retry; the SMS is sent.
+      const settle = (m: OutboxMessage, status: "sent" | "queued" | "failed", nextAttemptAt: number) =>
+        ctx.store.transaction((tx) =>
+          tx.outbox.settle(m.id, {
+            status,
+            attempts: 1,
+            lastError: status === "sent" ? null : "busy",
+            nextAttemptAt,
+            sentAt: status === "sent" ? now : null,
+            transport: m.transport,
+            scrubBody: false,
+          }),
+        );
+      await settle(a1, "sent", now);
+      await settle(b1, "queued", now + 30_000);
+      await settle(sms, "sent", now);
+      // a2 is next for Ann; Ben's b2 never overtakes his waiting b1.
+      expect(ids(await claimOwn(p, "node-2", now + 2, now + 60_000))).toEqual(ids([a2]));
+      await settle(a2, "failed", now);
+      // A message that failed for good no longer holds the ones behind it.
+      expect(ids(await claimOwn(p, "node-1", now + 3, now + 60_000))).toEqual(ids([a3]));
+      expect(ids(await claimOwn(p, "node-1", now + 30_000, now + 90_000))).toEqual(ids([b1]));
+      await settle(b1, "sent", now + 30_000);
+      expect(ids(await claimOwn(p, "node-2", now + 30_001, now + 90_000))).toEqual(ids([b2]));
+      await settleAll([a3, b2]);
+    });
+
+    it("settleSent marks claimed messages sent in one call, releases them, and can scrub them", async () => {
+      const p = await ctx.newPool();
+      const now = FUTURE + 680_000;
+      const ms = [1, 2, 3].map((i) =>
+        message(p, { username: `s${i}`, destination: `s${i}@example.com`, nextAttemptAt: now - 1 }),
+      );
+      const retried = message(p, {
+        username: "s4",
+        destination: "s4@example.com",
+        nextAttemptAt: now - 1,
+        attempts: 2,
+        lastError: "busy",
+      });
+      const untouched = message(p, { username: "s5", destination: "s5@example.com", nextAttemptAt: now - 1 });
+      for (const m of [...ms, retried, untouched]) await ctx.store.transaction((tx) => tx.outbox.enqueue(m));
+      expect(await claimOwn(p, "o", now, now + 60_000)).toHaveLength(5);
+      const [m1, m2, m3] = ms as [OutboxMessage, OutboxMessage, OutboxMessage];
+      await ctx.store.transaction((tx) => tx.outbox.settleSent([m1.id, m2.id, retried.id], now + 2, false));
+      await ctx.store.transaction((tx) => tx.outbox.settleSent([m3.id], now + 3, true));
+      const sent = (m: OutboxMessage, at: number, over: Partial<OutboxMessage> = {}) => ({
+        ...m,
+        status: "sent",
+        attempts: m.attempts + 1,
+        lastError: null,
+        nextAttemptAt: at,
+        sentAt: at,
+        ...over,
+      });
+      expect(await ctx.store.read.outbox.get(m1.id)).toEqual(sent(m1, now + 2));
+      expect(await ctx.store.read.outbox.get(m2.id)).toEqual(sent(m2, now + 2));
+      expect(await ctx.store.read.outbox.get(retried.id)).toEqual(sent(retried, now + 2));
+      expect(await ctx.store.read.outbox.get(m3.id)).toEqual(sent(m3, now + 3, { body: "", code: null }));
+      expect(await ctx.store.read.outbox.get(untouched.id)).toEqual(untouched);
+      // Released: a sent message is never claimed again; the untouched one is, once its lease lapses.
+      expect((await claimOwn(p, "o2", now + 60_001, now + 120_000)).map((m) => m.id)).toEqual([untouched.id]);
+      await settleAll([untouched]);
+    });
+
     it("settle records the outcome, releases the claim, and can scrub the body and code", async () => {
       const p = await ctx.newPool();
       const now = FUTURE + 700_000;
-      const retry = message(p, { username: "retry", nextAttemptAt: now - 1 });
-      const sent = message(p, { username: "sent", nextAttemptAt: now - 1 });
+      const retry = message(p, {
+        username: "retry",
+        destination: "retry@example.com",
+        nextAttemptAt: now - 1,
+      });
+      const sent = message(p, { username: "sent", destination: "sent@example.com", nextAttemptAt: now - 1 });
       for (const m of [retry, sent]) await ctx.store.transaction((tx) => tx.outbox.enqueue(m));
       expect(await claimOwn(p, "o", now, now + 60_000)).toHaveLength(2);
 

@@ -23,6 +23,29 @@ export const usersContract: Contract = (ctx) => {
       expect(await ctx.store.read.users.getBySub(p, randomUUID())).toBeUndefined();
       const locked = await ctx.store.transaction((tx) => tx.users.getForUpdate(p, name("Alice")));
       expect(locked).toEqual(u);
+      // Locked by lookup key: the key, not the username as typed.
+      expect(await ctx.store.transaction((tx) => tx.users.getByKeyForUpdate(p, key("alice")))).toEqual(u);
+      expect(
+        await ctx.store.transaction((tx) => tx.users.getByKeyForUpdate(p, key("Alice"))),
+      ).toBeUndefined();
+    });
+
+    it("getByKeyForUpdate locks the user: concurrent read-modify-write transactions lose no update", async () => {
+      const p = await ctx.newPool();
+      const u = await ctx.newUser(p, "counter");
+      const bump = () =>
+        ctx.store.transaction(async (tx) => {
+          const found = await tx.users.getByKeyForUpdate(p, key("counter"));
+          if (!found) throw new Error("user not found");
+          // Another statement between the read and the write, where an unlocked read would
+          // let a concurrent transaction read the same value.
+          await tx.limits.peek(`${p}|pause`, 0);
+          const n = Number(found.attributes["custom:n"] ?? "0");
+          await tx.users.update({ ...found, attributes: { ...found.attributes, "custom:n": String(n + 1) } });
+        });
+      await Promise.all(Array.from({ length: 8 }, bump));
+      expect((await ctx.store.read.users.get(p, key("counter")))?.attributes["custom:n"]).toBe("8");
+      expect(u.username).toBe("counter");
     });
 
     it("createIfAbsent refuses a duplicate key or a duplicate sub, and writes nothing then", async () => {

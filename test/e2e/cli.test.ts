@@ -7,9 +7,11 @@ import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  AdminGetUserCommand,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  ListUsersInGroupCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -256,6 +258,78 @@ describe("the cognate command", () => {
     const app = await serve(["--port", "0", "--db", db, "--config", config]);
     await waitForOutput(app, "seeded pool");
     expect(app.stdout()).not.toContain(secret);
+    app.child.kill("SIGTERM");
+    await app.exited;
+  });
+
+  // Nine CLI processes, each a Node start-up: 120 s for a loaded machine.
+  it("users create and groups create/add-user make fixtures on the store, through the operations", {
+    timeout: 120_000,
+  }, async () => {
+    const db = join(dir, "fixtures.db");
+    const app = await serve(["--port", "0", "--db", db]);
+    let sdk = sdkClient(app.url);
+    const pool = await sdk.send(new CreateUserPoolCommand({ PoolName: "fixtures" }));
+    const poolId = pool.UserPool?.Id ?? "";
+    const cli = (args: string[]) => runCli([...args, "--db", db]);
+    let r = cli(["groups", "create", "--pool", poolId, "--group", "admins", "--precedence", "1"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    r = cli([
+      "users",
+      "create",
+      "--pool",
+      poolId,
+      "--username",
+      "ops",
+      "--password",
+      "Ops-Passw0rd!",
+      "--attribute",
+      "email=ops@example.com",
+      "--group",
+      "admins",
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(`Created ops in ${poolId} (CONFIRMED, in admins).\n`);
+    r = cli([
+      "users",
+      "create",
+      "--pool",
+      poolId,
+      "--username",
+      "tmp",
+      "--temporary-password",
+      "Tmp-Passw0rd!",
+    ]);
+    expect(r.code).toBe(0);
+    r = cli(["groups", "add-user", "--pool", poolId, "--group", "admins", "--username", "tmp"]);
+    expect(r.stdout).toBe(`Added tmp to admins in ${poolId}.\n`);
+    // The operations' refusals, as the API names them.
+    r = cli(["users", "create", "--pool", poolId, "--username", "weak", "--password", "weak"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      "cognate: InvalidPasswordException: Password did not conform with policy: Password not long enough\n",
+    );
+    r = cli(["users", "create", "--pool", poolId, "--username", "ops", "--password", "Ops-Passw0rd!"]);
+    expect(r.stderr).toBe("cognate: UsernameExistsException: User account already exists\n");
+    r = cli(["groups", "add-user", "--pool", poolId, "--group", "nope", "--username", "ops"]);
+    expect(r.stderr).toBe("cognate: ResourceNotFoundException: Group not found.\n");
+    r = cli(["users", "create", "--pool", poolId, "--username", "x"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--password");
+
+    // The running server sees them (a new client: the CLI runs blocked this process long
+    // enough for the server to close the first one's idle connection).
+    sdk.destroy();
+    sdk = sdkClient(app.url);
+    const ops = await sdk.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "ops" }));
+    expect(ops.UserStatus).toBe("CONFIRMED");
+    expect(ops.UserAttributes).toContainEqual({ Name: "email", Value: "ops@example.com" });
+    const tmp = await sdk.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "tmp" }));
+    expect(tmp.UserStatus).toBe("FORCE_CHANGE_PASSWORD");
+    const members = await sdk.send(new ListUsersInGroupCommand({ UserPoolId: poolId, GroupName: "admins" }));
+    expect(members.Users?.map((u) => u.Username)).toEqual(["ops", "tmp"]);
+    sdk.destroy();
     app.child.kill("SIGTERM");
     await app.exited;
   });

@@ -41,6 +41,7 @@ describe.skipIf(!POSTGRES_URL || POSTGRES_BACKEND)("two nodes on one PostgreSQL"
   let dir: string;
   let db: FreshDatabase;
   let smtp: TestSmtpServer;
+  let slowSmtp = false;
   let deadSmtpPort: number;
   const children: ChildServer[] = [];
   let node1: ChildServer;
@@ -63,7 +64,11 @@ describe.skipIf(!POSTGRES_URL || POSTGRES_BACKEND)("two nodes on one PostgreSQL"
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "cognate-multinode-"));
     db = await freshDatabase();
-    smtp = await startSmtpServer();
+    // Slow on demand, answering messages out of turn (the delivery-order test below).
+    let n = 0;
+    smtp = await startSmtpServer({
+      acceptDelayMs: () => (slowSmtp ? ([60, 5, 110, 25, 0, 80, 40][n++ % 7] ?? 0) : 0),
+    });
     deadSmtpPort = await freePort();
     configPath = join(dir, "cognate.json");
     writeFileSync(
@@ -134,6 +139,42 @@ describe.skipIf(!POSTGRES_URL || POSTGRES_BACKEND)("two nodes on one PostgreSQL"
     const mails = await smtp.waitFor(1 + resends, 10_000);
     expect(mails.filter((m) => m.envelope.to.includes("ann@example.com")).length).toBe(1 + resends);
   });
+
+  it("one recipient's messages queued on both nodes arrive in queue order, whichever node sends them", async () => {
+    const names = Array.from({ length: 24 }, (_, i) => `order${i}`);
+    slowSmtp = true;
+    try {
+      // Per user: sign-up on node 1, then resends alternating between the nodes, one after
+      // the other; users side by side, so both dispatchers have full batches.
+      await Promise.all(
+        names.map(async (name) => {
+          await signUp(sdk1, name);
+          for (let k = 0; k < 4; k++) {
+            await (k % 2 === 0 ? sdk2 : sdk1).send(
+              new ResendConfirmationCodeCommand({ ClientId: CLIENT, Username: name }),
+            );
+          }
+        }),
+      );
+      const until = Date.now() + 60_000;
+      while (
+        names.some((name) => new Set(smtp.to(`${name}@example.com`).map((m) => m.messageId)).size < 5) &&
+        Date.now() < until
+      ) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      for (const name of names) {
+        const queued = (await inbox.list({ username: name, userPoolId: POOL })).map((m) => m.id);
+        expect(queued).toHaveLength(5);
+        // At least once: with this test's 2 s lease a slow send can be taken over and sent
+        // again; receivers drop the repeat by its id, so order is that of first arrivals.
+        const arrived = [...new Set(smtp.to(`${name}@example.com`).map((m) => m.messageId))];
+        expect(arrived).toEqual(queued);
+      }
+    } finally {
+      slowSmtp = false;
+    }
+  }, 120_000);
 
   it("counts the per-user resend limit across both nodes", async () => {
     await signUp(sdk2, "bob");

@@ -6,6 +6,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import {
+  AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminRespondToAuthChallengeCommand,
   RespondToAuthChallengeCommand,
@@ -149,7 +150,7 @@ describe("NEW_PASSWORD_REQUIRED", () => {
     await expectError(
       answer({ USERNAME: "gina", NEW_PASSWORD: "short", "userAttributes.name": "Gina" }),
       "InvalidPasswordException",
-      "Password did not conform with policy: Password not long enough",
+      "Password does not conform to policy: Password not long enough",
     );
     await expectError(
       answer({ USERNAME: "gina", NEW_PASSWORD }),
@@ -210,6 +211,35 @@ describe("NEW_PASSWORD_REQUIRED", () => {
     expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
   });
 
+  it("a user made by AdminCreateUser signs in with the temporary password and sets their own", async () => {
+    await s.sdk.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: "newbie",
+        TemporaryPassword: "Temp-Passw0rd!",
+        MessageAction: "SUPPRESS",
+        UserAttributes: [
+          { Name: "email", Value: "newbie@example.com" },
+          { Name: "name", Value: "Newbie" },
+        ],
+      }),
+    );
+    const r = await srpSignIn({ sdk: s.sdk, poolId, clientId }, "newbie", { password: "Temp-Passw0rd!" });
+    expect(r.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
+    expect(JSON.parse(r.ChallengeParameters?.requiredAttributes ?? "")).toEqual([]);
+    const done = await s.sdk.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: "NEW_PASSWORD_REQUIRED",
+        Session: r.Session ?? "",
+        ChallengeResponses: { USERNAME: "newbie", NEW_PASSWORD },
+      }),
+    );
+    expect(done.AuthenticationResult?.IdToken).toBeTruthy();
+    const u = await s.sdk.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "newbie" }));
+    expect(u.UserStatus).toBe("CONFIRMED");
+  });
+
   it("a temporary password older than TemporaryPasswordValidityDays: Cognito's message", async () => {
     await forcedUser("ivan");
     await changeUser("ivan", (u) => ({ ...u, passwordChangedAt: clock.now() - 8 * 86_400_000 }));
@@ -262,7 +292,7 @@ print(json.dumps(out))
     expect(out.challenge).toBe("NEW_PASSWORD_REQUIRED");
     expect(out.weak).toEqual([
       "InvalidPasswordException",
-      "Password did not conform with policy: Password must have uppercase characters",
+      "Password does not conform to policy: Password must have uppercase characters",
     ]);
     expect(out.wrong_op).toEqual(["NotAuthorizedException", "Invalid session for the user."]);
     expect(out.verifier_no_block).toEqual(["NotAuthorizedException", "Incorrect username or password."]);

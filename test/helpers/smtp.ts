@@ -82,6 +82,8 @@ export interface SmtpServerOptions {
   onRecipient?: (address: string, session: SMTPServerSession) => [number, string] | null;
   /** Decides each message once its data has arrived: null to accept, or [code, text] to refuse. */
   onMessage?: (raw: string) => [number, string] | null;
+  /** Holds each message this long (ms) before accepting it: a slow server, answering out of turn. */
+  acceptDelayMs?: (raw: string) => number;
 }
 
 export interface TestSmtpServer {
@@ -127,7 +129,6 @@ export async function startSmtpServer(opts: SmtpServerOptions = {}): Promise<Tes
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
-        const receivedAt = Date.now();
         const raw = Buffer.concat(chunks).toString("utf8");
         const refusal = opts.onMessage?.(raw) ?? null;
         if (refusal) {
@@ -140,8 +141,14 @@ export async function startSmtpServer(opts: SmtpServerOptions = {}): Promise<Tes
         };
         const secure = session.secure;
         const user = typeof session.user === "string" ? session.user : null;
-        simpleParser(raw).then(
+        const delay = opts.acceptDelayMs?.(raw) ?? 0;
+        const parse =
+          delay > 0
+            ? new Promise((r) => setTimeout(r, delay)).then(() => simpleParser(raw))
+            : simpleParser(raw);
+        parse.then(
           (parsed) => {
+            const receivedAt = Date.now();
             const header = parsed.headers.get("x-cognate-message-id");
             received.push({
               parsed,

@@ -1,22 +1,7 @@
 // ListUsers' Filter: `attribute = "value"` and `attribute ^= "value"` on searchable attributes.
 import { describe, expect, it } from "vitest";
-import { matchesFilter, parseUserFilter } from "../../src/domain/userFilter.js";
-import { asUsername } from "../../src/domain/usernames.js";
-import type { UserRecord } from "../../src/ports/store/index.js";
-
-const user: UserRecord = {
-  poolId: "us-east-1_abc",
-  username: asUsername("alice"),
-  sub: "0b7e0f2c-6f7a-4b57-9a3b-4a3c2b1d0e9f",
-  status: "UNCONFIRMED",
-  enabled: true,
-  attributes: { email: "alice@example.com", name: 'Alice "Al" Smith', phone_number: "+14155550123" },
-  passwordHash: null,
-  srp: null,
-  passwordChangedAt: null,
-  createdAt: 0,
-  updatedAt: 0,
-};
+import type { PoolConfig } from "../../src/domain/pool.js";
+import { parseUserFilter, planFilter } from "../../src/domain/userFilter.js";
 
 describe("parseUserFilter", () => {
   it("parses exact and prefix filters", () => {
@@ -90,42 +75,57 @@ describe("parseUserFilter", () => {
   });
 });
 
-describe("matchesFilter", () => {
-  const m = (text: string, u: UserRecord = user) => {
+describe("planFilter", () => {
+  const plan = (text: string, pool: PoolConfig = {}) => {
     const f = parseUserFilter(text);
     if (!f) throw new Error(`bad filter ${text}`);
-    return matchesFilter(u, f);
+    return planFilter(f, pool);
   };
 
-  it("matches exact values and prefixes of attributes", () => {
-    expect(m('email = "alice@example.com"')).toBe(true);
-    expect(m('email = "alice@example"')).toBe(false);
-    expect(m('email ^= "alice@"')).toBe(true);
-    expect(m('email ^= "bob"')).toBe(false);
-    expect(m('email ^= ""')).toBe(true);
-    expect(m('name = "Alice \\"Al\\" Smith"')).toBe(true);
-    expect(m('phone_number ^= "+1415"')).toBe(true);
+  it("searches attributes by their stored value, exactly or by prefix", () => {
+    expect(plan('email = "alice@example.com"')).toEqual({
+      kind: "search",
+      search: { field: "email", value: "alice@example.com", prefix: false },
+    });
+    expect(plan('phone_number ^= "+1415"')).toEqual({
+      kind: "search",
+      search: { field: "phone_number", value: "+1415", prefix: true },
+    });
+    expect(plan('name = "Alice \\"Al\\" Smith"')).toEqual({
+      kind: "search",
+      search: { field: "name", value: 'Alice "Al" Smith', prefix: false },
+    });
   });
 
-  it("reads username, sub, status and enabled from the record", () => {
-    expect(m('username = "alice"')).toBe(true);
-    expect(m('username = "Alice"')).toBe(false);
-    expect(m(`sub = "${user.sub}"`)).toBe(true);
-    expect(m('cognito:user_status = "UNCONFIRMED"')).toBe(true);
-    expect(m('cognito:user_status = "CONFIRMED"')).toBe(false);
-    expect(m('status = "Enabled"')).toBe(true);
-    expect(m('status = "Disabled"')).toBe(false);
-    expect(m('status = "Disabled"', { ...user, enabled: false })).toBe(true);
+  it("usernames as typed, or case-folded in a case-insensitive pool", () => {
+    expect(plan('username = "Alice"')).toEqual({
+      kind: "search",
+      search: { field: "username", value: "Alice", prefix: false },
+    });
+    expect(plan('username ^= "Al"', { UsernameConfiguration: { CaseSensitive: false } })).toEqual({
+      kind: "search",
+      search: { field: "usernameKey", value: "al", prefix: true },
+    });
   });
 
-  it("matches cognito:user_status regardless of case, other attributes exactly", () => {
-    expect(m('cognito:user_status = "unconfirmed"')).toBe(true);
-    expect(m('cognito:user_status ^= "unc"')).toBe(true);
-    expect(m('email = "ALICE@example.com"')).toBe(false);
+  it("cognito:user_status regardless of case; status as Enabled or Disabled", () => {
+    expect(plan('cognito:user_status ^= "force"')).toEqual({
+      kind: "search",
+      search: { field: "status", value: "FORCE", prefix: true },
+    });
+    expect(plan('status = "Enabled"')).toEqual({
+      kind: "search",
+      search: { field: "enabled", value: "1", prefix: false },
+    });
+    expect(plan('status ^= "Dis"')).toEqual({
+      kind: "search",
+      search: { field: "enabled", value: "0", prefix: false },
+    });
+    expect(plan('status = "enabled"')).toEqual({ kind: "nobody" });
+    expect(plan('status ^= ""')).toEqual({ kind: "search", search: null });
   });
 
-  it("never matches an attribute the user does not have", () => {
-    expect(m('given_name ^= ""')).toBe(false);
-    expect(m('family_name = ""')).toBe(false);
+  it("no filter is every user", () => {
+    expect(planFilter(undefined, {})).toEqual({ kind: "search", search: null });
   });
 });

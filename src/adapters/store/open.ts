@@ -18,7 +18,7 @@ import {
   settleDataKey,
   settleServerSecret,
 } from "./serverSecret.js";
-import { type DirectRun, readerDialect, writerDialect } from "./sqliteDriver.js";
+import { type DirectRun, readerDialect, type Transact, writerDialect } from "./sqliteDriver.js";
 import { SqlStore } from "./sqlStore.js";
 
 export interface OpenStoreOptions {
@@ -70,7 +70,10 @@ export function isPostgresUrl(db: string): boolean {
 }
 
 async function migrate(db: Kysely<DB>, engine: Engine): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider(engine) });
+  // Numbers are reserved per line of work, and the work lands in any order: a database that
+  // has 0008 may meet 0006 later. Each migration touches its own tables or columns, so they
+  // may run out of order (and still run once each).
+  const migrator = new Migrator({ db, provider: migrationProvider(engine), allowUnorderedMigrations: true });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }
@@ -90,6 +93,8 @@ interface Parts {
   reader: Kysely<DB>;
   writerDirect?: DirectRun;
   readerDirect?: DirectRun;
+  /** SQLite: logical transactions straight on the group-commit driver. */
+  transact?: Transact;
   close: () => Promise<void>;
 }
 
@@ -115,6 +120,7 @@ function openSqlite(path: string, opts: OpenStoreOptions): Parts {
       reader: writer,
       writerDirect: wd.direct,
       readerDirect: wd.direct,
+      transact: wd.transact,
       close: () => writer.destroy(),
     };
   }
@@ -130,6 +136,7 @@ function openSqlite(path: string, opts: OpenStoreOptions): Parts {
     reader,
     writerDirect: wd.direct,
     readerDirect: rd.direct,
+    transact: wd.transact,
     close: async () => {
       await writer.destroy();
       await reader.destroy();
@@ -206,6 +213,7 @@ export async function openStore(db: string, opts: OpenStoreOptions = {}): Promis
       reader: parts.reader,
       writerDirect: parts.writerDirect ?? null,
       readerDirect: parts.readerDirect ?? null,
+      ...(parts.transact ? { transact: parts.transact } : {}),
       box: opts.withoutSecret ? noSecret : new SecretBox(settled.secret),
       onClose: parts.close,
       ...(parts.retryable ? { retryable: parts.retryable } : {}),

@@ -98,6 +98,29 @@ export interface AuthEventsTable {
   user_agent: string | null;
   /** Pass / Fail / InProgress (migration 0006); NULL for earlier rows. */
   event_response: string | null;
+  /** AdminUpdateAuthEventFeedback (migration 0008). */
+  feedback_value: string | null;
+  feedback_provider: string | null;
+  feedback_date: number | null;
+}
+
+/** A pool's groups (migration 0008). */
+export interface UserGroupsTable {
+  pool_id: string;
+  name: string;
+  description: string | null;
+  role_arn: string | null;
+  precedence: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Who is in which group (migration 0008). */
+export interface GroupMembersTable {
+  pool_id: string;
+  group_name: string;
+  username: string;
+  created_at: number;
 }
 
 /** SigV4 access keys for the admin operations in production mode (migration 0002). */
@@ -162,6 +185,8 @@ export interface DB {
   access_keys: AccessKeysTable;
   signing_keys: SigningKeysTable;
   refresh_tokens: RefreshTokensTable;
+  user_groups: UserGroupsTable;
+  group_members: GroupMembersTable;
   sign_in_failures: SignInFailuresTable;
 }
 

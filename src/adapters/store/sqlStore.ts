@@ -3,7 +3,7 @@
 // into the read handle and into transactions, and runs what a transaction leaves for after
 // its commit. Engine differences are confined to row locks and outbox claims (repos/) and to
 // which errors mean a lost connection (postgres.ts).
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type {
   AfterCommit,
   OutboxListener,
@@ -17,6 +17,7 @@ import { SqlAliases } from "./repos/aliases.js";
 import { SqlClients } from "./repos/clients.js";
 import { SqlCodes } from "./repos/codes.js";
 import { SqlEvents } from "./repos/events.js";
+import { SqlGroups } from "./repos/groups.js";
 import { SqlAccessKeys } from "./repos/keys.js";
 import { SqlLimits } from "./repos/limits.js";
 import { SqlMeta } from "./repos/meta.js";
@@ -35,6 +36,7 @@ class Repos {
   readonly clients: SqlClients;
   readonly users: SqlUsers;
   readonly aliases: SqlAliases;
+  readonly groups: SqlGroups;
   readonly codes: SqlCodes;
   readonly limits: SqlLimits;
   readonly outbox: SqlOutbox;
@@ -50,6 +52,7 @@ class Repos {
     this.clients = new SqlClients(t, box);
     this.users = new SqlUsers(t);
     this.aliases = new SqlAliases(t);
+    this.groups = new SqlGroups(t);
     this.codes = new SqlCodes(t);
     this.limits = new SqlLimits(t);
     this.outbox = new SqlOutbox(t, enqueued);
@@ -86,11 +89,89 @@ class AfterCommitQueue {
   }
 }
 
-class SqlTx extends Repos implements StoreTx {
+/**
+ * A transaction's view of every aggregate. A request touches three or four of the twelve, so
+ * each is made when first used.
+ */
+class SqlTx implements StoreTx {
+  readonly #t: Target;
+  readonly #box: Sealer;
   readonly #queue: AfterCommitQueue;
+  #pools?: SqlPools;
+  #clients?: SqlClients;
+  #users?: SqlUsers;
+  #aliases?: SqlAliases;
+  #groups?: SqlGroups;
+  #codes?: SqlCodes;
+  #limits?: SqlLimits;
+  #outbox?: SqlOutbox;
+  #events?: SqlEvents;
+  #meta?: SqlMeta;
+  #accessKeys?: SqlAccessKeys;
+  #signingKeys?: SqlSigningKeys;
+  #refreshTokens?: SqlRefreshTokens;
+  #signInFailures?: SqlSignInFailures;
   constructor(t: Target, box: Sealer, queue: AfterCommitQueue) {
-    super(t, box, (m) => queue.enqueued(m));
+    this.#t = t;
+    this.#box = box;
     this.#queue = queue;
+  }
+  get pools(): SqlPools {
+    this.#pools ??= new SqlPools(this.#t);
+    return this.#pools;
+  }
+  get clients(): SqlClients {
+    this.#clients ??= new SqlClients(this.#t, this.#box);
+    return this.#clients;
+  }
+  get users(): SqlUsers {
+    this.#users ??= new SqlUsers(this.#t);
+    return this.#users;
+  }
+  get aliases(): SqlAliases {
+    this.#aliases ??= new SqlAliases(this.#t);
+    return this.#aliases;
+  }
+  get groups(): SqlGroups {
+    this.#groups ??= new SqlGroups(this.#t);
+    return this.#groups;
+  }
+  get codes(): SqlCodes {
+    this.#codes ??= new SqlCodes(this.#t);
+    return this.#codes;
+  }
+  get limits(): SqlLimits {
+    this.#limits ??= new SqlLimits(this.#t);
+    return this.#limits;
+  }
+  get outbox(): SqlOutbox {
+    const queue = this.#queue;
+    this.#outbox ??= new SqlOutbox(this.#t, (m) => queue.enqueued(m));
+    return this.#outbox;
+  }
+  get events(): SqlEvents {
+    this.#events ??= new SqlEvents(this.#t);
+    return this.#events;
+  }
+  get meta(): SqlMeta {
+    this.#meta ??= new SqlMeta(this.#t);
+    return this.#meta;
+  }
+  get accessKeys(): SqlAccessKeys {
+    this.#accessKeys ??= new SqlAccessKeys(this.#t, this.#box);
+    return this.#accessKeys;
+  }
+  get signingKeys(): SqlSigningKeys {
+    this.#signingKeys ??= new SqlSigningKeys(this.#t, this.#box);
+    return this.#signingKeys;
+  }
+  get refreshTokens(): SqlRefreshTokens {
+    this.#refreshTokens ??= new SqlRefreshTokens(this.#t);
+    return this.#refreshTokens;
+  }
+  get signInFailures(): SqlSignInFailures {
+    this.#signInFailures ??= new SqlSignInFailures(this.#t);
+    return this.#signInFailures;
   }
   afterCommit(fn: AfterCommit): void {
     this.#queue.hooks.push(fn);
@@ -104,6 +185,11 @@ export interface SqlStoreOptions {
   /** SQLite: run prepared SQL on the writer connection a transaction holds, or the reader. */
   writerDirect?: Direct | null;
   readerDirect?: Direct | null;
+  /**
+   * SQLite: runs a logical transaction straight on the group-commit driver (sqliteDriver.ts);
+   * without it, Kysely's transaction() on the writer.
+   */
+  transact?: <T>(body: (db: Kysely<DB>) => Promise<T>) => Promise<T>;
   box: Sealer;
   onClose: () => Promise<void>;
   /** Whether an error means the connection was lost (so a transaction may run again). */
@@ -115,7 +201,7 @@ export interface SqlStoreOptions {
 export class SqlStore implements Store {
   readonly read: StoreRead;
   readonly dialect: Engine;
-  readonly #writer: Kysely<DB>;
+  readonly #transact: <T>(body: (db: Kysely<DB> | Transaction<DB>) => Promise<T>) => Promise<T>;
   readonly #writerDirect: Direct | null;
   readonly #box: Sealer;
   readonly #onClose: () => Promise<void>;
@@ -125,7 +211,8 @@ export class SqlStore implements Store {
 
   constructor(opts: SqlStoreOptions) {
     this.dialect = opts.engine;
-    this.#writer = opts.writer;
+    const writer = opts.writer;
+    this.#transact = opts.transact ?? ((body) => writer.transaction().execute(body));
     this.#writerDirect = opts.writerDirect ?? null;
     this.#box = opts.box;
     this.#onClose = opts.onClose;
@@ -152,7 +239,7 @@ export class SqlStore implements Store {
       // leaves the outcome unknown, and the transaction must not run again.
       let bodyDone = false;
       try {
-        const result = await this.#writer.transaction().execute(async (trx) => {
+        const result = await this.#transact(async (trx) => {
           const target = { db: trx, engine: this.dialect, direct: this.#writerDirect };
           const r = await fn(new SqlTx(target, this.#box, queue));
           bodyDone = true;

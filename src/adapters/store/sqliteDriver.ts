@@ -18,13 +18,14 @@ import {
   type Dialect,
   type DialectAdapter,
   type Driver,
-  type Kysely,
+  Kysely,
   type QueryCompiler,
   type QueryResult,
   SqliteAdapter,
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from "kysely";
+import type { DB } from "./schema.js";
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -156,8 +157,33 @@ export class GroupCommitDriver implements Driver {
     }
   }
 
+  /**
+   * Runs `body` as one logical transaction on the writer: what Kysely's transaction() does
+   * with this driver, without building a Kysely transaction object for every request.
+   */
+  async transact<T>(body: () => Promise<T>): Promise<T> {
+    const conn = (await this.acquireConnection()) as Connection;
+    try {
+      this.#begin(conn);
+      let result: T;
+      try {
+        result = await body();
+      } catch (e) {
+        this.#rollback(conn);
+        throw e;
+      }
+      await this.#commit(conn);
+      return result;
+    } finally {
+      this.#release(conn);
+    }
+  }
+
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    const conn = connection as Connection;
+    this.#begin(connection as Connection);
+  }
+
+  #begin(conn: Connection): void {
     if (!this.#batch) {
       this.#cache.get("BEGIN IMMEDIATE").run();
       let resolve!: () => void;
@@ -176,7 +202,11 @@ export class GroupCommitDriver implements Driver {
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const conn = connection as Connection;
+    await this.#commit(connection as Connection);
+  }
+
+  /** Releases the savepoint and hands the writer on; resolves once the batch is durable. */
+  #commit(conn: Connection): Promise<void> {
     const batch = this.#batch;
     if (!batch) throw new Error("commit outside a transaction");
     this.#cache.get("RELEASE tx").run();
@@ -190,11 +220,14 @@ export class GroupCommitDriver implements Driver {
     } else {
       this.#unlock();
     }
-    await batch.done;
+    return batch.done;
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    const conn = connection as Connection;
+    this.#rollback(connection as Connection);
+  }
+
+  #rollback(conn: Connection): void {
     if (!conn.inTransaction) return; // the batch commit itself failed: nothing left to undo
     this.#cache.get("ROLLBACK TO tx").run();
     this.#cache.get("RELEASE tx").run();
@@ -202,7 +235,10 @@ export class GroupCommitDriver implements Driver {
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    const conn = connection as Connection;
+    this.#release(connection as Connection);
+  }
+
+  #release(conn: Connection): void {
     if (conn.released) return;
     conn.released = true;
     this.#unlock();
@@ -257,12 +293,42 @@ function direct(cache: StatementCache): DirectRun {
   return (sql, parameters) => run(cache, { sql, parameters });
 }
 
+/**
+ * The writer's connection for code that already holds the writer, i.e. runs inside a logical
+ * transaction: queries go straight to it, with no lock to take and no transaction to open.
+ */
+class HeldWriterDriver implements Driver {
+  readonly #conn: Connection;
+  constructor(cache: StatementCache) {
+    this.#conn = new Connection(cache);
+  }
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return this.#conn;
+  }
+  async beginTransaction(): Promise<void> {
+    throw new Error("already inside a transaction");
+  }
+  async commitTransaction(): Promise<void> {}
+  async rollbackTransaction(): Promise<void> {}
+  async releaseConnection(): Promise<void> {}
+  async destroy(): Promise<void> {}
+}
+
+/** Runs a logical transaction; `body` gets the query builder of the writer it holds. */
+export type Transact = <T>(body: (db: Kysely<DB>) => Promise<T>) => Promise<T>;
+
 export function writerDialect(
   db: Database.Database,
   opts: GroupCommitOptions,
-): { dialect: Dialect; direct: DirectRun } {
+): { dialect: Dialect; direct: DirectRun; transact: Transact } {
   const driver = new GroupCommitDriver(db, opts);
-  return { dialect: dialect(driver), direct: direct(driver.statements) };
+  const held = new Kysely<DB>({ dialect: dialect(new HeldWriterDriver(driver.statements)) });
+  return {
+    dialect: dialect(driver),
+    direct: direct(driver.statements),
+    transact: (body) => driver.transact(() => body(held)),
+  };
 }
 
 export function readerDialect(db: Database.Database): { dialect: Dialect; direct: DirectRun } {

@@ -1,5 +1,12 @@
 // Auth events: what happened to a user, newest first (AdminListUserAuthEvents reads them).
 
+/** What an administrator said about an event (AdminUpdateAuthEventFeedback). */
+export interface AuthEventFeedback {
+  value: "Valid" | "Invalid";
+  provider: string;
+  date: number;
+}
+
 export interface AuthEventRecord {
   id: string;
   poolId: string;
@@ -13,12 +20,33 @@ export interface AuthEventRecord {
   userAgent: string | null;
   /** How a sign-in attempt ended (AuthEventType.EventResponse); absent for other events. */
   eventResponse?: "Pass" | "Fail" | "InProgress";
+  /** Set by AdminUpdateAuthEventFeedback; absent until then. */
+  feedback?: AuthEventFeedback;
+}
+
+/** Where a page of events resumes: after this event, in newest-first order. */
+export interface AuthEventCursor {
+  createdAt: number;
+  id: string;
 }
 
 export interface AuthEventReads {
   listForUser(poolId: string, username: string, limit: number): Promise<AuthEventRecord[]>;
+  /**
+   * The user's events of the given types created at or after `since`, newest first (by time,
+   * then id), starting after `before` when given.
+   */
+  pageForUser(
+    poolId: string,
+    username: string,
+    q: { types: readonly string[]; since: number; before: AuthEventCursor | null; limit: number },
+  ): Promise<AuthEventRecord[]>;
+  /** One event of the user, by id. */
+  get(poolId: string, username: string, id: string): Promise<AuthEventRecord | undefined>;
 }
 
 export interface AuthEventRepo extends AuthEventReads {
   add(event: AuthEventRecord): Promise<void>;
+  /** Records feedback on the user's event; false when there is no such event. */
+  setFeedback(poolId: string, username: string, id: string, feedback: AuthEventFeedback): Promise<boolean>;
 }

@@ -1,5 +1,5 @@
 // The storage port: narrow, named after the domain, transactional. One file per aggregate
-// (pools, clients, users with their aliases, codes, limits, outbox, events, access keys,
+// (pools, clients, users with their aliases, groups, codes, limits, outbox, events, access keys,
 // meta, signing keys, refresh tokens, sign-in failures); this one composes them.
 //
 // Contract (checked by test/contract/*.contract.ts against every backend):
@@ -22,6 +22,7 @@
 import type { ClientReads, ClientRepo } from "./clients.js";
 import type { CodeReads, CodeRepo } from "./codes.js";
 import type { AuthEventReads, AuthEventRepo } from "./events.js";
+import type { GroupReads, GroupRepo } from "./groups.js";
 import type { AccessKeyReads, AccessKeyRepo } from "./keys.js";
 import type { LimitReads, LimitRepo } from "./limits.js";
 import type { MetaReads, MetaRepo } from "./meta.js";
@@ -35,6 +36,7 @@ import type { AliasReads, AliasRepo, UserReads, UserRepo } from "./users.js";
 export type * from "./clients.js";
 export type * from "./codes.js";
 export type * from "./events.js";
+export type * from "./groups.js";
 export type * from "./keys.js";
 export type * from "./limits.js";
 export type * from "./meta.js";
@@ -51,6 +53,7 @@ export interface StoreRead {
   readonly clients: ClientReads;
   readonly users: UserReads;
   readonly aliases: AliasReads;
+  readonly groups: GroupReads;
   readonly codes: CodeReads;
   readonly limits: LimitReads;
   readonly outbox: OutboxReads;
@@ -71,6 +74,7 @@ export interface StoreTx extends StoreRead {
   readonly clients: ClientRepo;
   readonly users: UserRepo;
   readonly aliases: AliasRepo;
+  readonly groups: GroupRepo;
   readonly codes: CodeRepo;
   readonly limits: LimitRepo;
   readonly outbox: OutboxRepo;

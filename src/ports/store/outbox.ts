@@ -66,9 +66,17 @@ export interface OutboxRepo extends OutboxReads {
   prune(before: number): Promise<number>;
   /**
    * Atomic: claims up to `limit` queued messages due at `now` for `owner` until `leaseUntil`
-   * (a message whose lease lapsed can be claimed again).
+   * (a message whose lease lapsed can be claimed again), oldest first. Only a recipient's
+   * oldest queued message (per pool, medium and destination) is claimable, so that one
+   * recipient's messages are sent in queue order (docs/delivery.md "The outbox").
    */
   claimDue(owner: string, now: number, leaseUntil: number, limit: number): Promise<OutboxMessage[]>;
   /** Records a delivery attempt's outcome and releases the claim. */
   settle(id: string, outcome: DeliveryOutcome): Promise<void>;
+  /**
+   * `settle` for claimed messages sent at `sentAt` in one statement: each is marked sent with
+   * one more attempt, its error cleared, its claim released (and body and code forgotten with
+   * `scrubBody`).
+   */
+  settleSent(ids: readonly string[], sentAt: number, scrubBody: boolean): Promise<void>;
 }

@@ -17,6 +17,12 @@ export interface PoolReads {
 }
 
 export interface PoolRepo extends PoolReads {
+  /**
+   * Reads the pool and locks it for the rest of the transaction (`FOR UPDATE` where the engine
+   * has row locks), so that read-modify-write changes of its configuration do not lose one
+   * another (AddCustomAttributes), and counts made under it hold (CreateGroup's limit).
+   */
+  getForUpdate(id: string): Promise<PoolRecord | undefined>;
   create(pool: PoolRecord): Promise<void>;
   update(pool: PoolRecord): Promise<void>;
   /** Deletes the pool and everything in it. */

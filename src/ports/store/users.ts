@@ -45,6 +45,53 @@ export interface UserReads {
   getBySub(poolId: string, sub: string): Promise<UserRecord | undefined>;
   /** Users ordered by username; `after` is an exclusive lower bound on the username. */
   list(poolId: string, limit: number, after: string | null): Promise<UserRecord[]>;
+  /**
+   * ListUsers: the users matching `search` (all when null) in the order described at
+   * UserCursor, after `after`, at most `limit`. Each page costs one or two index ranges,
+   * however many users the pool has.
+   */
+  search(
+    poolId: string,
+    search: UserSearch | null,
+    after: UserCursor | null,
+    limit: number,
+  ): Promise<UserRecord[]>;
+}
+
+/**
+ * What ListUsers can filter on, each with an index (migration 0008): the username, its lookup
+ * key (case-insensitive pools), the sub, the status, the enabled flag, and six attributes.
+ */
+export type UserSearchField =
+  | "username"
+  | "usernameKey"
+  | "sub"
+  | "status"
+  | "enabled"
+  | "email"
+  | "phone_number"
+  | "name"
+  | "given_name"
+  | "family_name"
+  | "preferred_username";
+
+export interface UserSearch {
+  field: UserSearchField;
+  /** The value (`enabled`: "1" or "0"), or with `prefix` what the value starts with. */
+  value: string;
+  /** A prefix search ("starts with"); `enabled` is searched by exact value only. */
+  prefix: boolean;
+}
+
+/**
+ * Where a page of a search resumes: after this user. Pages of an exact search, and of no
+ * search, are in username order; pages of a prefix search are in (value, username) order,
+ * values compared by code point.
+ */
+export interface UserCursor {
+  /** The searched field's value of the last user of the previous page (prefix searches). */
+  value: string;
+  username: string;
 }
 
 export interface UserRepo extends UserReads {
@@ -60,6 +107,8 @@ export interface UserRepo extends UserReads {
    * (`FOR UPDATE` where the engine has row locks; SQLite transactions are already serialised).
    */
   getForUpdate(poolId: string, username: Username): Promise<UserRecord | undefined>;
+  /** As `getForUpdate`, by lookup key: the user whose key this is, locked. */
+  getByKeyForUpdate(poolId: string, key: UsernameKey): Promise<UserRecord | undefined>;
   update(user: UserRecord): Promise<void>;
   delete(poolId: string, username: Username): Promise<boolean>;
 }

@@ -6,7 +6,7 @@
 // TokenGeneration_NewPasswordChallenge).
 import { validateNewUserAttributes } from "../../domain/attributes.js";
 import { passwordCredentials } from "../../domain/credentials.js";
-import { passwordPolicyViolation } from "../../domain/passwords.js";
+import { POLICY_PREFIX, passwordPolicyViolation } from "../../domain/passwords.js";
 import { caseInsensitive } from "../../domain/pool.js";
 import { usernameKey } from "../../domain/usernames.js";
 import type { Deps } from "../../operations/deps.js";
@@ -65,7 +65,11 @@ export async function answerNewPassword(deps: NewPasswordDeps, s: OpenedRespond)
   checkSignInSecret(s.client, typed, user, params.SECRET_HASH);
   if (!user.enabled) fail("NotAuthorizedException", messages.userDisabled);
 
-  const violation = passwordPolicyViolation(newPassword, s.pool.config.Policies?.PasswordPolicy);
+  const violation = passwordPolicyViolation(
+    newPassword,
+    s.pool.config.Policies?.PasswordPolicy,
+    POLICY_PREFIX.newPassword,
+  );
   if (violation !== null) fail("InvalidPasswordException", violation);
   const writable = Array.isArray(s.client.config.WriteAttributes)
     ? s.client.config.WriteAttributes.filter((a): a is string => typeof a === "string")

@@ -13,6 +13,7 @@ import { codesPreviousText } from "./0004_codes_previous_text.js";
 import { userCredentials } from "./0005_user_credentials.js";
 import { tokens } from "./0006_tokens.js";
 import { signInFailures } from "./0007_sign_in_failures.js";
+import { groups } from "./0008_groups.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations operate on a schema that is still being built.
 export type AnyDb = Kysely<any>;
@@ -26,6 +27,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     "0005_user_credentials": userCredentials,
     "0006_tokens": tokens,
     "0007_sign_in_failures": signInFailures,
+    "0008_groups": groups(engine),
   };
 }
 

@@ -1,7 +1,39 @@
 // SQL of the auth events.
-import type { AuthEventRecord, AuthEventRepo } from "../../../ports/store/index.js";
+import type { Selectable } from "kysely";
+import type {
+  AuthEventCursor,
+  AuthEventFeedback,
+  AuthEventRecord,
+  AuthEventRepo,
+} from "../../../ports/store/index.js";
 import { prepared, type Target } from "../prepared.js";
+import type { AuthEventsTable } from "../schema.js";
 import { num } from "./rows.js";
+
+function toEvent(r: Selectable<AuthEventsTable>): AuthEventRecord {
+  const e: AuthEventRecord = {
+    id: r.id,
+    poolId: r.pool_id,
+    username: r.username,
+    clientId: r.client_id,
+    eventType: r.event_type,
+    createdAt: num(r.created_at),
+    ipAddress: r.ip_address,
+    encodedData: r.encoded_data,
+    analyticsEndpointId: r.analytics_endpoint_id,
+    userAgent: r.user_agent,
+  };
+  const response = r.event_response;
+  if (response === "Pass" || response === "Fail" || response === "InProgress") e.eventResponse = response;
+  if (r.feedback_value !== null && r.feedback_provider !== null && r.feedback_date !== null) {
+    e.feedback = {
+      value: r.feedback_value as AuthEventFeedback["value"],
+      provider: r.feedback_provider,
+      date: num(r.feedback_date),
+    };
+  }
+  return e;
+}
 
 const eventInsert = prepared(
   11,
@@ -67,22 +99,56 @@ export class SqlEvents implements AuthEventRepo {
       .orderBy("created_at", "desc")
       .limit(limit)
       .execute();
-    return rows.map((r) => {
-      const e: AuthEventRecord = {
-        id: r.id,
-        poolId: r.pool_id,
-        username: r.username,
-        clientId: r.client_id,
-        eventType: r.event_type,
-        createdAt: num(r.created_at),
-        ipAddress: r.ip_address,
-        encodedData: r.encoded_data,
-        analyticsEndpointId: r.analytics_endpoint_id,
-        userAgent: r.user_agent,
-      };
-      const response = r.event_response;
-      if (response === "Pass" || response === "Fail" || response === "InProgress") e.eventResponse = response;
-      return e;
-    });
+    return rows.map(toEvent);
+  }
+
+  async pageForUser(
+    poolId: string,
+    username: string,
+    q: { types: readonly string[]; since: number; before: AuthEventCursor | null; limit: number },
+  ): Promise<AuthEventRecord[]> {
+    if (q.types.length === 0) return [];
+    let sel = this.#t.db
+      .selectFrom("auth_events")
+      .selectAll()
+      .where("pool_id", "=", poolId)
+      .where("username", "=", username)
+      .where("event_type", "in", [...q.types])
+      .where("created_at", ">=", q.since)
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .limit(q.limit);
+    const before = q.before;
+    if (before !== null) {
+      sel = sel.where((eb) =>
+        eb.or([
+          eb("created_at", "<", before.createdAt),
+          eb.and([eb("created_at", "=", before.createdAt), eb("id", "<", before.id)]),
+        ]),
+      );
+    }
+    return (await sel.execute()).map(toEvent);
+  }
+
+  async get(poolId: string, username: string, id: string): Promise<AuthEventRecord | undefined> {
+    const r = await this.#t.db
+      .selectFrom("auth_events")
+      .selectAll()
+      .where("pool_id", "=", poolId)
+      .where("username", "=", username)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return r && toEvent(r);
+  }
+
+  async setFeedback(poolId: string, username: string, id: string, f: AuthEventFeedback): Promise<boolean> {
+    const r = await this.#t.db
+      .updateTable("auth_events")
+      .set({ feedback_value: f.value, feedback_provider: f.provider, feedback_date: f.date })
+      .where("pool_id", "=", poolId)
+      .where("username", "=", username)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return r.numUpdatedRows > 0n;
   }
 }

@@ -9,7 +9,7 @@ import type {
 } from "../../../ports/store/index.js";
 import { prepared, type Target } from "../prepared.js";
 import type { OutboxTable } from "../schema.js";
-import { num, numOrNull } from "./rows.js";
+import { BULK_ROWS, num, numOrNull } from "./rows.js";
 
 export function toMessage(r: Selectable<OutboxTable>): OutboxMessage {
   return {
@@ -155,9 +155,19 @@ export class SqlOutbox implements OutboxRepo {
 
   async claimDue(owner: string, now: number, leaseUntil: number, limit: number): Promise<OutboxMessage[]> {
     const db = this.#t.db;
+    // One recipient's messages go out in the order they were queued: only the oldest unsent
+    // message of each (pool, medium, destination) can be claimed, so a later one waits until
+    // the earlier one is sent or has failed for good, wherever it is being sent from. A batch
+    // therefore holds at most one message per recipient and can be sent all at once.
+    const heads = db
+      .selectFrom("outbox")
+      .select((eb) => eb.fn.min("seq").as("seq"))
+      .where("status", "=", "queued")
+      .groupBy(["pool_id", "medium", "destination"]);
     let due = db
       .selectFrom("outbox")
       .select("seq")
+      .where("seq", "in", heads)
       .where("status", "=", "queued")
       .where("next_attempt_at", "<=", now)
       .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now)]))
@@ -172,6 +182,25 @@ export class SqlOutbox implements OutboxRepo {
       .returningAll()
       .execute();
     return rows.map(toMessage).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async settleSent(ids: readonly string[], sentAt: number, scrubBody: boolean): Promise<void> {
+    for (let i = 0; i < ids.length; i += BULK_ROWS) {
+      await this.#t.db
+        .updateTable("outbox")
+        .set((eb) => ({
+          status: "sent",
+          attempts: eb("attempts", "+", 1),
+          last_error: null,
+          next_attempt_at: sentAt,
+          sent_at: sentAt,
+          claimed_by: null,
+          claimed_until: null,
+          ...(scrubBody ? { body: "", code: null } : {}),
+        }))
+        .where("id", "in", ids.slice(i, i + BULK_ROWS))
+        .execute();
+    }
   }
 
   async settle(id: string, o: DeliveryOutcome): Promise<void> {

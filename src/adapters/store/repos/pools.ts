@@ -9,6 +9,11 @@ import { num } from "./rows.js";
 const poolById = prepared(1, (db, _e, id: string) =>
   db.selectFrom("user_pools").selectAll().where("id", "=", id),
 );
+// Row lock where the engine has them; SQLite's writers are serialised already.
+const poolForUpdate = prepared(1, (db, engine, id: string) => {
+  const q = db.selectFrom("user_pools").selectAll().where("id", "=", id);
+  return engine === "postgres" ? q.forUpdate() : q;
+});
 
 function toPool(r: Selectable<UserPoolsTable>): PoolRecord {
   return {
@@ -41,6 +46,11 @@ export class SqlPools implements PoolRepo {
 
   async get(id: string): Promise<PoolRecord | undefined> {
     const r = await poolById.first(this.#t, id);
+    return r && toPool(r);
+  }
+
+  async getForUpdate(id: string): Promise<PoolRecord | undefined> {
+    const r = await poolForUpdate.first(this.#t, id);
     return r && toPool(r);
   }
 

@@ -1,12 +1,13 @@
 // SQL of the users aggregate (aliases: aliases.ts).
 import type { Selectable } from "kysely";
 import { asUsername, type Username, type UsernameKey } from "../../../domain/usernames.js";
-import type { UserRecord, UserRepo, UserStatus } from "../../../ports/store/index.js";
+import type { UserCursor, UserRecord, UserRepo, UserSearch, UserStatus } from "../../../ports/store/index.js";
 import { prepared, type Target } from "../prepared.js";
 import type { UsersTable } from "../schema.js";
 import { BULK_ROWS, changed, num } from "./rows.js";
+import { searchUsers } from "./userSearch.js";
 
-function toUser(r: Selectable<UsersTable>): UserRecord {
+export function toUser(r: Selectable<UsersTable>): UserRecord {
   return {
     poolId: r.pool_id,
     username: asUsername(r.username),
@@ -98,6 +99,10 @@ const userForUpdate = prepared(2, (db, engine, poolId: string, username: string)
   const q = db.selectFrom("users").selectAll().where("pool_id", "=", poolId).where("username", "=", username);
   return engine === "postgres" ? q.forUpdate() : q;
 });
+const userByKeyForUpdate = prepared(2, (db, engine, poolId: string, key: string) => {
+  const q = db.selectFrom("users").selectAll().where("pool_id", "=", poolId).where("username_key", "=", key);
+  return engine === "postgres" ? q.forUpdate() : q;
+});
 const userUpdate = prepared(
   10,
   (
@@ -167,6 +172,11 @@ export class SqlUsers implements UserRepo {
     return r && toUser(r);
   }
 
+  async getByKeyForUpdate(poolId: string, key: UsernameKey): Promise<UserRecord | undefined> {
+    const r = await userByKeyForUpdate.first(this.#t, poolId, key);
+    return r && toUser(r);
+  }
+
   async update(u: UserRecord): Promise<void> {
     await userUpdate.run(
       this.#t,
@@ -201,5 +211,14 @@ export class SqlUsers implements UserRepo {
       .limit(limit);
     if (after !== null) q = q.where("username", ">", after);
     return (await q.execute()).map(toUser);
+  }
+
+  search(
+    poolId: string,
+    search: UserSearch | null,
+    after: UserCursor | null,
+    limit: number,
+  ): Promise<UserRecord[]> {
+    return searchUsers(this.#t, poolId, search, after, limit);
   }
 }
