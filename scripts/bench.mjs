@@ -3,7 +3,7 @@
 // peers, in one run. See docs/benchmarks.md.
 //
 //   node scripts/bench.mjs [--duration 5] [--connections 32] [--scale 1000,100000,1000000]
-//                          [--db postgres://…] [--no-peers] [--only resend,confirm-wrong,prod,…]
+//                          [--db postgres://…] [--no-peers] [--only resend,confirm-wrong,srp,prod,…]
 //                          [--json bench-results/latest.json]
 //
 // Every figure comes from autocannon (this process) driving a server in another process over
@@ -66,6 +66,8 @@ const { codeHmac } = await import(join(root, "dist/domain/codes.js"));
 const { hashPassword, DEV_COST } = await import(join(root, "dist/domain/passwords.js"));
 const { createVerifier, userIdentity } = await import(join(root, "dist/domain/srp/verifier.js"));
 const { cryptoRandom } = await import(join(root, "dist/domain/ids.js"));
+const { clientStart, clientClaim } = await import(join(root, "dist/domain/srp/client.js"));
+const { formatTimestamp } = await import(join(root, "dist/domain/srp/timestamp.js"));
 
 // ---------------------------------------------------------------------------------------
 // Processes
@@ -337,6 +339,92 @@ async function bulkLoadSignIn(db, poolId, count, prefix = "p") {
   }
 }
 
+/**
+ * Full USER_SRP_AUTH handshakes (InitiateAuth → RespondToAuthChallenge PASSWORD_VERIFIER,
+ * then tokens) by a fixed number of concurrent clients for the run's duration. The clients'
+ * half of the math during the handshake (src/domain/srp/client.ts: x, S and the claim) runs in
+ * this process, on the same cores as the server, so the figure is a floor for the server.
+ */
+async function srpHandshakes(server) {
+  const p = await call(server.port, "CreateUserPool", { PoolName: `bench-srp-${Date.now()}` });
+  const poolId = p.UserPool.Id;
+  const c = await call(server.port, "CreateUserPoolClient", {
+    UserPoolId: poolId,
+    ClientName: "bench-srp",
+    ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+  });
+  const clientId = c.UserPoolClient.ClientId;
+  const N = 2000;
+  await bulkLoadSignIn(server.db, poolId, N, "s");
+  // Clients draw a and compute A before they send anything: drawn ahead here (and reused), so
+  // that the bench process's CPU goes to what happens during a handshake.
+  const starts = Array.from({ length: 64 }, () => clientStart(cryptoRandom));
+  const handshake = async (i) => {
+    const start = starts[i % starts.length];
+    const ch = await call(server.port, "InitiateAuth", {
+      ClientId: clientId,
+      AuthFlow: "USER_SRP_AUTH",
+      AuthParameters: { USERNAME: `s${i % N}`, SRP_A: start.srpA },
+    });
+    const q = ch.ChallengeParameters;
+    const timestamp = formatTimestamp(Date.now());
+    const signature = clientClaim({
+      start,
+      srpB: q.SRP_B,
+      salt: q.SALT,
+      identity: userIdentity(poolId, q.USER_ID_FOR_SRP),
+      password: PASSWORD,
+      secretBlock: q.SECRET_BLOCK,
+      timestamp,
+    });
+    const r = await call(server.port, "RespondToAuthChallenge", {
+      ClientId: clientId,
+      ChallengeName: "PASSWORD_VERIFIER",
+      ChallengeResponses: {
+        USERNAME: q.USER_ID_FOR_SRP,
+        PASSWORD_CLAIM_SECRET_BLOCK: q.SECRET_BLOCK,
+        TIMESTAMP: timestamp,
+        PASSWORD_CLAIM_SIGNATURE: signature,
+      },
+    });
+    if (!r.AuthenticationResult?.AccessToken) throw new Error(`no tokens: ${JSON.stringify(r)}`);
+  };
+  // The pool's first sign-in makes its signing keys: not part of the figure.
+  await handshake(0);
+  const workers = Math.min(CONNECTIONS, 16);
+  const latencies = [];
+  const errors = {};
+  let next = 1;
+  const started = Date.now();
+  const end = started + DURATION * 1000;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (Date.now() < end) {
+        const t0 = performance.now();
+        try {
+          await handshake(next++);
+          latencies.push(performance.now() - t0);
+        } catch (e) {
+          const k = String(e?.message ?? e).slice(0, 40);
+          errors[k] = (errors[k] ?? 0) + 1;
+        }
+      }
+    }),
+  );
+  const elapsed = (Date.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return {
+    rps: Math.round(latencies.length / elapsed),
+    p50: at(0.5),
+    p99: at(0.99),
+    max: Math.round(latencies[latencies.length - 1] ?? 0),
+    rssMb: rssMb(server.proc.pid),
+    errors,
+  };
+}
+
 // ---------------------------------------------------------------------------------------
 // Load
 
@@ -595,6 +683,15 @@ try {
       });
       report({ server: "cognate", scenario: "GetUser (valid access token)", ...r, note: ratio(r) });
     }
+  }
+  if (want("srp")) {
+    const r = await srpHandshakes(cognate);
+    report({
+      server: "cognate",
+      scenario: "USER_SRP_AUTH full handshake",
+      ...r,
+      note: "handshakes/s (2 requests each; client math in the bench process)",
+    });
   }
   if (want("describe")) {
     const r = await load(cognate, {

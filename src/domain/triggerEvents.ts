@@ -244,3 +244,35 @@ export function emailMessageMatchesModel(message: string): boolean {
 
 export const EMAIL_MESSAGE_PATTERN_TEXT =
   "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*\\{####\\}[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*";
+
+type PreAuthenticationEvent = TriggerEvent<"PreAuthentication">;
+
+/**
+ * PreAuthentication: InitiateAuth's ClientMetadata arrives as `validationData` (service
+ * model). For a name with no user under PreventUserExistenceErrors, `userNotFound` is true and
+ * there are no attributes.
+ */
+export function preAuthenticationEvent(
+  ctx: EventContext,
+  userAttributes: Record<string, string>,
+  validationData: Record<string, string> | undefined,
+  userNotFound: boolean,
+): PreAuthenticationEvent {
+  const request: PreAuthenticationEvent["request"] = { userAttributes };
+  if (userNotFound) request.userNotFound = true;
+  if (validationData !== undefined) request.validationData = validationData;
+  return { ...envelope(ctx, "PreAuthentication_Authentication"), request, response: {} };
+}
+
+type PostAuthenticationEvent = TriggerEvent<"PostAuthentication">;
+
+/** PostAuthentication: RespondToAuthChallenge's ClientMetadata reaches it; InitiateAuth's does not. */
+export function postAuthenticationEvent(
+  ctx: EventContext,
+  userAttributes: Record<string, string>,
+  clientMetadata: Record<string, string> | undefined,
+): PostAuthenticationEvent {
+  const request: PostAuthenticationEvent["request"] = { userAttributes, newDeviceUsed: false };
+  if (clientMetadata !== undefined) request.clientMetadata = clientMetadata;
+  return { ...envelope(ctx, "PostAuthentication_Authentication"), request, response: {} };
+}

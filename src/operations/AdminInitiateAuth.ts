@@ -1,5 +1,5 @@
-// AdminInitiateAuth — starts a sign-in from a trusted back end: ADMIN_USER_PASSWORD_AUTH (and
-// its legacy name ADMIN_NO_SRP_AUTH) and REFRESH_TOKEN_AUTH so far (SigV4). The work is the
+// AdminInitiateAuth — starts a sign-in from a trusted back end: USER_SRP_AUTH, ADMIN_USER_PASSWORD_AUTH
+// (and its legacy name ADMIN_NO_SRP_AUTH) and REFRESH_TOKEN_AUTH so far (SigV4). The work is the
 // sign-in service's (src/services/signIn/).
 import { initiateAuth } from "../services/signIn/index.js";
 import type { PasswordDeps } from "../services/signIn/password.js";

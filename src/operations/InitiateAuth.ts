@@ -1,5 +1,5 @@
-// InitiateAuth — starts a sign-in with an app client: USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH
-// so far (auth: none). The work is the sign-in service's (src/services/signIn/).
+// InitiateAuth — starts a sign-in with an app client: USER_SRP_AUTH, USER_PASSWORD_AUTH and
+// REFRESH_TOKEN_AUTH so far (auth: none). The work is the sign-in service's (src/services/signIn/).
 import { initiateAuth } from "../services/signIn/index.js";
 import type { PasswordDeps } from "../services/signIn/password.js";
 import { defineOperation } from "./define.js";

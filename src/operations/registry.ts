@@ -16,6 +16,7 @@ import { AdminListGroupsForUser } from "./AdminListGroupsForUser.js";
 import { AdminListUserAuthEvents } from "./AdminListUserAuthEvents.js";
 import { AdminRemoveUserFromGroup } from "./AdminRemoveUserFromGroup.js";
 import { AdminResetUserPassword } from "./AdminResetUserPassword.js";
+import { AdminRespondToAuthChallenge } from "./AdminRespondToAuthChallenge.js";
 import { AdminSetUserPassword } from "./AdminSetUserPassword.js";
 import { AdminUpdateAuthEventFeedback } from "./AdminUpdateAuthEventFeedback.js";
 import { AdminUpdateUserAttributes } from "./AdminUpdateUserAttributes.js";
@@ -47,6 +48,7 @@ import { ListUserPools } from "./ListUserPools.js";
 import { ListUsers } from "./ListUsers.js";
 import { ListUsersInGroup } from "./ListUsersInGroup.js";
 import { ResendConfirmationCode } from "./ResendConfirmationCode.js";
+import { RespondToAuthChallenge } from "./RespondToAuthChallenge.js";
 import { RevokeToken } from "./RevokeToken.js";
 import { SignUp } from "./SignUp.js";
 import { UpdateGroup } from "./UpdateGroup.js";
@@ -108,6 +110,8 @@ export const OPERATIONS: readonly Operation[] = [
   // Sign-in and tokens.
   InitiateAuth,
   AdminInitiateAuth,
+  RespondToAuthChallenge,
+  AdminRespondToAuthChallenge,
   GetTokensFromRefreshToken,
   GetUser,
   GlobalSignOut,

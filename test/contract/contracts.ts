@@ -13,6 +13,7 @@ import { outboxContract } from "./outbox.contract.js";
 import { pendingAttributesContract } from "./pendingAttributes.contract.js";
 import { poolsContract } from "./pools.contract.js";
 import { refreshTokensContract } from "./refreshTokens.contract.js";
+import { signInFailuresContract } from "./signInFailures.contract.js";
 import { signingKeysContract } from "./signingKeys.contract.js";
 import { transactionsContract } from "./transactions.contract.js";
 import { userSearchContract } from "./userSearch.contract.js";
@@ -33,6 +34,7 @@ export const STORE_CONTRACTS: readonly Contract[] = [
   keysContract,
   signingKeysContract,
   refreshTokensContract,
+  signInFailuresContract,
   transactionsContract,
   isolationContract,
 ];

@@ -330,7 +330,7 @@ describe("sign-in flows (AWS SDK v3)", () => {
       await expectError(passwordSignIn(s.sdk, protectedClient, "rhea"), "NotAuthorizedException", INCORRECT);
     });
 
-    it("FORCE_CHANGE_PASSWORD: refused for now with a modeled error (NEW_PASSWORD_REQUIRED is the next phase's)", async () => {
+    it("FORCE_CHANGE_PASSWORD: the temporary password first, then NEW_PASSWORD_REQUIRED (signin-new-password.test.ts)", async () => {
       await confirmedUser(s.sdk, { poolId, clientId, username: "fred" });
       await setStatus("fred", "FORCE_CHANGE_PASSWORD");
       // The temporary password is checked first.
@@ -339,11 +339,9 @@ describe("sign-in flows (AWS SDK v3)", () => {
         "NotAuthorizedException",
         INCORRECT,
       );
-      await expectError(
-        passwordSignIn(s.sdk, clientId, "fred"),
-        "InvalidParameterException",
-        /NEW_PASSWORD_REQUIRED challenge yet/,
-      );
+      const r = await passwordSignIn(s.sdk, clientId, "fred");
+      expect(r.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
+      expect(r.AuthenticationResult).toBeUndefined();
     });
   });
 

@@ -1,6 +1,7 @@
 // Two `cognate serve` processes on one PostgreSQL database sign users in as one Cognito user
 // pool: the signing keys are shared, so either node accepts the tokens the other issued and
-// refreshes its refresh tokens, and a sign-out or revocation on one holds on the other.
+// refreshes its refresh tokens, and a sign-out or revocation on one holds on the other; an
+// SRP handshake begun on one finishes on the other, and failed attempts count on both.
 // Runs when COGNATE_TEST_POSTGRES_URL names a server.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,13 +16,16 @@ import {
   RevokeTokenCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatTimestamp } from "../../src/domain/srp/timestamp.js";
 import { type ChildServer, startChild } from "../helpers/child.js";
 import { expectError } from "../helpers/expect.js";
 import { PASSWORD } from "../helpers/fixtures.js";
 import { type FreshDatabase, freshDatabase, POSTGRES_BACKEND, POSTGRES_URL } from "../helpers/postgres.js";
 import { sdkClient } from "../helpers/server.js";
 import { decodeJwt } from "../helpers/signin.js";
+import { srpAnswer, srpSignIn, srpStart } from "../helpers/srp.js";
 
 const POOL = "us-east-1_SignInNodes";
 const CLIENT = "signinnodesclient00000001";
@@ -79,7 +83,11 @@ describe.skipIf(!POSTGRES_URL || POSTGRES_BACKEND)("sign-in on two nodes of one 
                 {
                   ClientName: "web",
                   ClientId: CLIENT,
-                  ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                  ExplicitAuthFlows: [
+                    "ALLOW_USER_PASSWORD_AUTH",
+                    "ALLOW_USER_SRP_AUTH",
+                    "ALLOW_REFRESH_TOKEN_AUTH",
+                  ],
                 },
               ],
             },
@@ -161,5 +169,49 @@ describe.skipIf(!POSTGRES_URL || POSTGRES_BACKEND)("sign-in on two nodes of one 
       "Access Token has been revoked",
     );
     expect((await sdk2.send(new GetUserCommand({ AccessToken: d.access }))).Username).toBe("cy");
+  });
+
+  it("an SRP handshake started on node 1 finishes on node 2, once (the SECRET_BLOCK is single use on every node)", async () => {
+    await user("dot");
+    const t1 = { sdk: sdk1, poolId: POOL, clientId: CLIENT };
+    const started = await srpStart(t1, "dot");
+    const timestamp = formatTimestamp(Date.now());
+    const r = await srpAnswer({ ...t1, sdk: sdk2 }, started, { timestamp });
+    expect(decodeJwt(r.AuthenticationResult?.AccessToken ?? "").payload.username).toBe("dot");
+    await expectError(
+      srpAnswer(t1, started, { timestamp }),
+      "NotAuthorizedException",
+      "Incorrect username or password.",
+    );
+  });
+
+  it("failed attempts on both nodes are counted together (the lock-out count is in the database)", async () => {
+    await user("eve");
+    const t2 = { sdk: sdk2, poolId: POOL, clientId: CLIENT };
+    for (const sdk of [sdk1, sdk2, sdk1]) {
+      await expectError(
+        sdk.send(
+          new InitiateAuthCommand({
+            ClientId: CLIENT,
+            AuthFlow: "USER_PASSWORD_AUTH",
+            AuthParameters: { USERNAME: "eve", PASSWORD: "Wr0ng-Horse!" },
+          }),
+        ),
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+      );
+    }
+    await expectError(srpSignIn(t2, "eve", { password: "Wr0ng-Horse!" }), "NotAuthorizedException");
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      const rows = await c.query(
+        "SELECT failures FROM sign_in_failures WHERE pool_id = $1 AND username = $2",
+        [POOL, "eve"],
+      );
+      expect(rows.rows.map((row: { failures: number }) => Number(row.failures))).toEqual([4]);
+    } finally {
+      await c.end();
+    }
   });
 });

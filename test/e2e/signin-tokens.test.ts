@@ -4,8 +4,10 @@
 // PreTokenGeneration V1 and V2, the verifier upgrade and the auth events.
 import { createPublicKey, verify } from "node:crypto";
 import {
+  AdminAddUserToGroupCommand,
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
+  CreateGroupCommand,
   CreateUserPoolClientCommand,
   GetUserCommand,
   InitiateAuthCommand,
@@ -136,6 +138,33 @@ describe("tokens (AWS SDK v3)", () => {
     }
     expect(signatureValid(r.AuthenticationResult?.IdToken ?? "", jwks)).toBe(true);
     expect(signatureValid(r.AuthenticationResult?.AccessToken ?? "", jwks)).toBe(true);
+  });
+
+  it("a user's groups are in both tokens by precedence; their roles in the ID token", async () => {
+    await confirmedUser(s.sdk, { poolId, clientId, username: "gus" });
+    const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+    const groups = [
+      { GroupName: "readers" },
+      { GroupName: "staff", Precedence: 5, RoleArn: role("staff") },
+      { GroupName: "admins", Precedence: 1, RoleArn: role("admins") },
+    ];
+    for (const g of groups) {
+      await s.sdk.send(new CreateGroupCommand({ UserPoolId: poolId, ...g }));
+      await s.sdk.send(
+        new AdminAddUserToGroupCommand({ UserPoolId: poolId, GroupName: g.GroupName, Username: "gus" }),
+      );
+    }
+    const r = (await passwordSignIn(s.sdk, clientId, "gus")).AuthenticationResult;
+    const id = decodeJwt(r?.IdToken ?? "").payload;
+    const access = decodeJwt(r?.AccessToken ?? "").payload;
+    expect(id["cognito:groups"]).toEqual(["admins", "staff", "readers"]);
+    expect(access["cognito:groups"]).toEqual(["admins", "staff", "readers"]);
+    expect(id["cognito:roles"]).toEqual([role("admins"), role("staff")]);
+    expect(id["cognito:preferred_role"]).toBe(role("admins"));
+    expect(access["cognito:roles"]).toBeUndefined();
+    // A user in no group has no group claims.
+    const a = (await passwordSignIn(s.sdk, clientId, "alice")).AuthenticationResult;
+    expect(decodeJwt(a?.IdToken ?? "").payload["cognito:groups"]).toBeUndefined();
   });
 
   it("the discovery document names the issuer and the JWKS; unknown pools answer 404", async () => {

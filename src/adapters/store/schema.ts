@@ -173,6 +173,14 @@ export interface RefreshTokensTable {
   rotated_at: number | null;
 }
 
+/** Failed sign-in attempts counted per user, for the lock-out (migration 0007). */
+export interface SignInFailuresTable {
+  pool_id: string;
+  username: string;
+  failures: number;
+  last_failure_at: number;
+}
+
 export interface DB {
   meta: MetaTable;
   user_pools: UserPoolsTable;
@@ -189,6 +197,7 @@ export interface DB {
   refresh_tokens: RefreshTokensTable;
   user_groups: UserGroupsTable;
   group_members: GroupMembersTable;
+  sign_in_failures: SignInFailuresTable;
 }
 
 export type Engine = "sqlite" | "postgres";

@@ -25,6 +25,7 @@ import { SqlOutbox } from "./repos/outbox.js";
 import { SqlPendingAttributes } from "./repos/pendingAttributes.js";
 import { SqlPools } from "./repos/pools.js";
 import { SqlRefreshTokens } from "./repos/refreshTokens.js";
+import { SqlSignInFailures } from "./repos/signInFailures.js";
 import { SqlSigningKeys } from "./repos/signingKeys.js";
 import { SqlUsers } from "./repos/users.js";
 import type { DB, Engine } from "./schema.js";
@@ -46,6 +47,7 @@ class Repos {
   readonly pendingAttributes: SqlPendingAttributes;
   readonly signingKeys: SqlSigningKeys;
   readonly refreshTokens: SqlRefreshTokens;
+  readonly signInFailures: SqlSignInFailures;
 
   constructor(t: Target, box: Sealer, enqueued: (m: OutboxMessage) => void) {
     this.pools = new SqlPools(t);
@@ -62,6 +64,7 @@ class Repos {
     this.pendingAttributes = new SqlPendingAttributes(t);
     this.signingKeys = new SqlSigningKeys(t, box);
     this.refreshTokens = new SqlRefreshTokens(t);
+    this.signInFailures = new SqlSignInFailures(t);
   }
 }
 
@@ -111,6 +114,7 @@ class SqlTx implements StoreTx {
   #pendingAttributes?: SqlPendingAttributes;
   #signingKeys?: SqlSigningKeys;
   #refreshTokens?: SqlRefreshTokens;
+  #signInFailures?: SqlSignInFailures;
   constructor(t: Target, box: Sealer, queue: AfterCommitQueue) {
     this.#t = t;
     this.#box = box;
@@ -172,6 +176,10 @@ class SqlTx implements StoreTx {
   get refreshTokens(): SqlRefreshTokens {
     this.#refreshTokens ??= new SqlRefreshTokens(this.#t);
     return this.#refreshTokens;
+  }
+  get signInFailures(): SqlSignInFailures {
+    this.#signInFailures ??= new SqlSignInFailures(this.#t);
+    return this.#signInFailures;
   }
   afterCommit(fn: AfterCommit): void {
     this.#queue.hooks.push(fn);

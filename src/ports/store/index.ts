@@ -1,6 +1,7 @@
 // The storage port: narrow, named after the domain, transactional. One file per aggregate
 // (pools, clients, users with their aliases, groups, codes, limits, outbox, events, access keys,
-// meta, signing keys, refresh tokens, pending attribute changes); this one composes them.
+// meta, signing keys, refresh tokens, sign-in failures, pending attribute changes); this one composes
+// them.
 //
 // Contract (checked by test/contract/*.contract.ts against every backend):
 // - `transaction(fn)` runs fn atomically: all of its writes commit together or not at all,
@@ -30,6 +31,7 @@ import type { OutboxListener, OutboxReads, OutboxRepo } from "./outbox.js";
 import type { PendingAttributeReads, PendingAttributeRepo } from "./pendingAttributes.js";
 import type { PoolReads, PoolRepo } from "./pools.js";
 import type { RefreshTokenReads, RefreshTokenRepo } from "./refreshTokens.js";
+import type { SignInFailureReads, SignInFailureRepo } from "./signInFailures.js";
 import type { SigningKeyReads, SigningKeyRepo } from "./signingKeys.js";
 import type { AliasReads, AliasRepo, UserReads, UserRepo } from "./users.js";
 
@@ -44,6 +46,7 @@ export type * from "./outbox.js";
 export type * from "./pendingAttributes.js";
 export type * from "./pools.js";
 export type * from "./refreshTokens.js";
+export type * from "./signInFailures.js";
 export type * from "./signingKeys.js";
 export type * from "./users.js";
 
@@ -63,6 +66,7 @@ export interface StoreRead {
   readonly pendingAttributes: PendingAttributeReads;
   readonly signingKeys: SigningKeyReads;
   readonly refreshTokens: RefreshTokenReads;
+  readonly signInFailures: SignInFailureReads;
 }
 
 /** Work for after the commit: its result is not awaited; a rejection is logged. */
@@ -84,6 +88,7 @@ export interface StoreTx extends StoreRead {
   readonly pendingAttributes: PendingAttributeRepo;
   readonly signingKeys: SigningKeyRepo;
   readonly refreshTokens: RefreshTokenRepo;
+  readonly signInFailures: SignInFailureRepo;
   /** Runs fn once this transaction has committed (never if it rolls back). */
   afterCommit(fn: AfterCommit): void;
 }

@@ -1,18 +1,17 @@
-// The end of every successful sign-in, whatever the flow (password now; SRP, challenges and
-// devices in the next phase): "PostAuthentication → PreTokenGeneration → tokens", with what the
-// sign-in leaves behind — its auth event, a verifier for a user who had none — committed in
-// the transaction that records the refresh token.
-//
-// Seams for the next phase: the PostAuthentication trigger runs here, before the tokens (a
-// function that fails aborts the sign-in); the lock-out counter is reset in the transaction.
+// The end of every successful sign-in, whatever the flow (password, SRP, a new password):
+// "PostAuthentication → PreTokenGeneration → tokens", with what the sign-in leaves behind —
+// its auth event, a verifier for a user who had none, the lock-out count cleared — committed
+// in the transaction that records the refresh token. A PostAuthentication function that
+// fails aborts the sign-in.
 import type { StoredVerifier } from "../../domain/srp/verifier.js";
 import type { Deps } from "../../operations/deps.js";
 import type { UserRecord } from "../../ports/store/index.js";
 import type { TokenGenerationSource } from "../../ports/triggers.js";
 import type { AuthenticationResultType } from "../../protocol/generated/shapes.js";
 import { issueTokens, type TokenDeps } from "../tokens/index.js";
-import { signInEvent } from "./events.js";
-import type { OpenedSignIn } from "./request.js";
+import { recordFailure, signInEvent } from "./events.js";
+import { runPostAuthentication } from "./guards.js";
+import type { Opened } from "./request.js";
 
 export interface CompleteSignIn {
   user: UserRecord;
@@ -27,14 +26,22 @@ export interface CompleteSignIn {
    * before Cognate stored verifiers: stored unless the password changed meanwhile.
    */
   verifierUpgrade?: StoredVerifier | null;
+  /** The user had failed attempts counted: a success clears them. */
+  clearFailures?: boolean;
 }
 
 export async function completeSignIn(
   deps: TokenDeps & Pick<Deps, "random">,
-  s: OpenedSignIn,
+  s: Opened,
   a: CompleteSignIn,
 ): Promise<AuthenticationResultType> {
-  // (PostAuthentication goes here.)
+  try {
+    await runPostAuthentication(deps, s, a.user, a.clientMetadata);
+  } catch (e) {
+    // The sign-in fails: recorded as a failed attempt (not counted toward the lock-out).
+    await recordFailure(deps, s, a.user);
+    throw e;
+  }
   const upgrade = a.verifierUpgrade ?? null;
   return issueTokens(
     deps,
@@ -54,6 +61,7 @@ export async function completeSignIn(
             await tx.users.update({ ...current, srp: upgrade });
           }
         }
+        if (a.clearFailures === true) await tx.signInFailures.clear(s.pool.id, a.user.username);
         await tx.events.add(signInEvent(deps, s, a.user, "Pass", deps.clock.now()));
       },
     },

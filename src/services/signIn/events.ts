@@ -6,13 +6,13 @@
 import { timeOrderedId } from "../../domain/ids.js";
 import type { Deps } from "../../operations/deps.js";
 import type { AuthEventRecord, StoreTx, UserRecord } from "../../ports/store/index.js";
-import type { OpenedSignIn } from "./request.js";
+import type { Opened } from "./request.js";
 
 export type Outcome = "Pass" | "Fail";
 
 export function signInEvent(
   deps: Pick<Deps, "random">,
-  s: OpenedSignIn,
+  s: Opened,
   user: Pick<UserRecord, "username">,
   outcome: Outcome,
   now: number,
@@ -35,7 +35,7 @@ export function signInEvent(
 /** Records a failed attempt in a transaction of its own (the request then fails). */
 export async function recordFailure(
   deps: Pick<Deps, "random" | "store" | "clock">,
-  s: OpenedSignIn,
+  s: Opened,
   user: UserRecord,
 ): Promise<void> {
   const event = signInEvent(deps, s, user, "Fail", deps.clock.now());

@@ -4,12 +4,16 @@
 //   preamble.ts   client and pool
 //   flows.ts      which flows an operation and client take; required parameters
 //   password.ts   USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH
+//   srp.ts        USER_SRP_AUTH and its PASSWORD_VERIFIER answer
+//   challenges.ts NEW_PASSWORD_REQUIRED; newPassword.ts its answer
+//   respond.ts    RespondToAuthChallenge: which challenge is answered
+//   session.ts    the sealed Session, single use; sealKeys.ts the sealing keys
+//   guards.ts     lock-out, PreAuthentication, PostAuthentication
 //   refresh.ts    REFRESH_TOKEN_AUTH / REFRESH_TOKEN
-//   challenges.ts challenges instead of tokens (NEW_PASSWORD_REQUIRED: next phase)
 //   complete.ts   every successful sign-in ends here: PostAuthentication → tokens
 //   events.ts     an auth event per attempt
-// USER_SRP_AUTH, CUSTOM_AUTH and USER_AUTH are the next phase's: each becomes a module beside
-// password.ts and a case below.
+// CUSTOM_AUTH and USER_AUTH are still to come: each becomes a module beside password.ts and a
+// case below.
 import type { RequestContext } from "../../operations/define.js";
 import { fail } from "../../protocol/errors.js";
 import { checkFlow } from "./flows.js";
@@ -17,8 +21,10 @@ import { type PasswordDeps, passwordSignIn } from "./password.js";
 import { openSignIn } from "./preamble.js";
 import { refreshSignIn } from "./refresh.js";
 import type { SignInRequest, SignInResponse } from "./request.js";
+import { srpSignIn } from "./srp.js";
 
-export type { SignInRequest, SignInResponse } from "./request.js";
+export type { RespondRequest, SignInRequest, SignInResponse } from "./request.js";
+export { respondToAuthChallenge } from "./respond.js";
 
 export async function initiateAuth(
   deps: PasswordDeps,
@@ -36,6 +42,7 @@ export async function initiateAuth(
     case "REFRESH_TOKEN":
       return refreshSignIn(deps, s);
     case "USER_SRP_AUTH":
+      return srpSignIn(deps, s);
     case "CUSTOM_AUTH":
     case "USER_AUTH":
       fail("InvalidParameterException", `Cognate does not support the ${request.authFlow} flow yet.`);

@@ -2,24 +2,31 @@
 // legacy name ADMIN_NO_SRP_AUTH (AdminInitiateAuth). The order of the checks and the answers
 // are Cognito's (docs/signin.md, "Password sign-in"):
 //   USERNAME, PASSWORD present → SECRET_HASH → the user (username, sign-in alias, sub) →
-//   enabled → confirmed → no reset pending → the password → a new password pending → tokens.
+//   PreAuthentication → enabled → not locked out → confirmed → no reset pending → the
+//   password (a wrong one counts toward the lock-out) → a new password pending → tokens.
 // The user's status is judged before the password: Cognito answers "User is not confirmed."
 // even to a wrong password.
 
 import { checkSecretHashAnyName } from "../../domain/passwordSignIn.js";
 import { hashPassword, type ScryptCost, verifyPassword } from "../../domain/passwords.js";
 import { createVerifier, passwordMatchesVerifier, userIdentity } from "../../domain/srp/verifier.js";
-import { asUsername } from "../../domain/usernames.js";
 import type { Deps } from "../../operations/deps.js";
-import type { ClientRecord, StoreTx, UserRecord } from "../../ports/store/index.js";
+import type { ClientRecord, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
 import { chargeForPasswordHash } from "../publicRequest.js";
 import { namesOfUser, type TokenDeps } from "../tokens/index.js";
 import { findUser } from "../users.js";
-import { requireNewPassword } from "./challenges.js";
+import { type NewPasswordFlow, requireNewPassword } from "./challenges.js";
 import { completeSignIn } from "./complete.js";
-import { recordFailure, signInEvent } from "./events.js";
+import { recordFailure } from "./events.js";
 import { requireParameter } from "./flows.js";
+import {
+  checkNotLockedOut,
+  clearFailures,
+  countFailure,
+  runPreAuthentication,
+  simulateCountedFailure,
+} from "./guards.js";
 import type { OpenedSignIn, SignInResponse } from "./request.js";
 
 export const SIGN_IN_MESSAGES = {
@@ -29,7 +36,7 @@ export const SIGN_IN_MESSAGES = {
 } as const;
 
 export type PasswordDeps = TokenDeps &
-  Pick<Deps, "hashGate" | "passwordCost" | "latency" | "ipLimiter" | "config">;
+  Pick<Deps, "hashGate" | "passwordCost" | "latency" | "ipLimiter" | "config" | "serverSecret">;
 
 /** The key under which the latency mirror keeps this flow's answer times (src/services/latency.ts). */
 const LATENCY_KEY = "SignIn.password";
@@ -78,26 +85,21 @@ export async function passwordMatches(
   return false;
 }
 
-const ROLLBACK = Symbol("rollback");
-
 /**
  * What a name with no user costs under PreventUserExistenceErrors: the hash check a real user
- * gets, and the statement of its failed-attempt event, rolled back (nothing is kept).
- * The latency mirror then pads the remaining difference (src/services/latency.ts).
+ * gets, and the store work of a counted failure, rolled back (nothing is kept). The latency
+ * mirror then pads the remaining difference (src/services/latency.ts).
  */
 async function simulateFailure(deps: PasswordDeps, s: OpenedSignIn, typed: string, password: string) {
   const hash = await dummyHash(deps.passwordCost);
   const checked = await deps.hashGate.run(() => verifyPassword(password, hash));
   if (checked.kind === "busy") fail("TooManyRequestsException", messages.tooManyRequests);
-  const decoy = signInEvent(deps, s, { username: asUsername(` ${typed}`) }, "Fail", deps.clock.now());
-  await deps.store
-    .transaction(async (tx: StoreTx) => {
-      await tx.events.add(decoy);
-      throw ROLLBACK;
-    })
-    .catch((e: unknown) => {
-      if (e !== ROLLBACK) throw e;
-    });
+  await simulateCountedFailure(deps, s, typed);
+}
+
+function passwordFlow(s: OpenedSignIn): NewPasswordFlow {
+  const f = s.request.authFlow;
+  return f === "ADMIN_USER_PASSWORD_AUTH" || f === "ADMIN_NO_SRP_AUTH" ? f : "USER_PASSWORD_AUTH";
 }
 
 export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promise<SignInResponse> {
@@ -114,11 +116,13 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
 
   if (!user) {
     if (!s.protect) fail("UserNotFoundException", messages.userNotFound);
+    await runPreAuthentication(deps, s, { typed });
     await simulateFailure(deps, s, typed, password);
     await deps.latency.pad(LATENCY_KEY, s.pool.id, started);
     fail("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
   }
-  // (PreAuthentication goes here: it sees every attempt on an existing user.)
+  // PreAuthentication sees every attempt on an existing user, before anything is judged.
+  await runPreAuthentication(deps, s, { user });
   const refuse = async (
     type: "NotAuthorizedException" | "UserNotConfirmedException" | "PasswordResetRequiredException",
     message: string,
@@ -129,7 +133,7 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
   // Disabled and unconfirmed users are told so even under PreventUserExistenceErrors (Amplify
   // turns UserNotConfirmedException into its confirm-sign-up step).
   if (!user.enabled) return refuse("NotAuthorizedException", messages.userDisabled);
-  // (The lock-out check goes here: "Password attempts exceeded".)
+  const { hasFailures } = await checkNotLockedOut(deps, s, user);
   if (user.status === "UNCONFIRMED")
     return refuse("UserNotConfirmedException", SIGN_IN_MESSAGES.notConfirmed);
   if (user.status === "RESET_REQUIRED") {
@@ -139,13 +143,16 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
       : refuse("PasswordResetRequiredException", SIGN_IN_MESSAGES.resetRequired);
   }
   if (!(await passwordMatches(deps, s.pool.id, user, password))) {
-    // (A counted failure for the lock-out goes here.)
-    await recordFailure(deps, s, user);
+    await countFailure(deps, s, user);
     // The answer an unknown name must resemble (simulateFailure, PreventUserExistenceErrors).
     deps.latency.record(LATENCY_KEY, s.pool.id, started);
     fail("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
   }
-  if (user.status === "FORCE_CHANGE_PASSWORD") return requireNewPassword(deps, s, user);
+  if (user.status === "FORCE_CHANGE_PASSWORD") {
+    // The right temporary password: the failures counted before it no longer stand.
+    if (hasFailures) await clearFailures(deps, s, user);
+    return requireNewPassword(deps, s, user, { authFlow: passwordFlow(s) });
+  }
   // Users from an external provider, archived or compromised ones have no password sign-in.
   if (user.status !== "CONFIRMED") return refuse("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
 
@@ -154,6 +161,7 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
     user,
     source: "TokenGeneration_Authentication",
     authTime,
+    clearFailures: hasFailures,
     // A password set before Cognate kept verifiers: this sign-in has the password, so the user
     // can use SRP from now on (one exponentiation, no new hash).
     verifierUpgrade:

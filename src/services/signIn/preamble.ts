@@ -7,15 +7,15 @@ import type { RequestContext } from "../../operations/define.js";
 import type { Deps } from "../../operations/deps.js";
 import { fail, messages } from "../../protocol/errors.js";
 import { checkPoolQuota } from "../publicRequest.js";
-import type { OpenedSignIn, SignInRequest } from "./request.js";
+import type { AnyRequest, Opened } from "./request.js";
 
-export async function openSignIn(
+export async function openSignIn<R extends AnyRequest>(
   deps: Pick<Deps, "directory" | "config" | "store" | "clock">,
-  request: SignInRequest,
+  request: R,
   ctx: RequestContext,
-): Promise<OpenedSignIn> {
+): Promise<Opened<R>> {
   if (request.userPoolId !== undefined) {
-    // AdminInitiateAuth: the pool first, then a client of that pool.
+    // AdminInitiateAuth, AdminRespondToAuthChallenge: the pool first, then a client of that pool.
     const pool = await deps.directory.pool(request.userPoolId);
     const client = await deps.directory.findClient(request.clientId);
     if (!client || client.poolId !== pool.id)

@@ -2,25 +2,43 @@
 // (InitiateAuth, AdminInitiateAuth; RespondToAuthChallenge and its admin twin continue one).
 import type { RequestContext } from "../../operations/define.js";
 import type { ClientRecord, PoolRecord } from "../../ports/store/index.js";
-import type { AuthFlowType, InitiateAuthResponse } from "../../protocol/generated/shapes.js";
+import type {
+  AuthFlowType,
+  ChallengeNameType,
+  InitiateAuthResponse,
+} from "../../protocol/generated/shapes.js";
 
 export type SignInOperation = "InitiateAuth" | "AdminInitiateAuth";
+export type RespondOperation = "RespondToAuthChallenge" | "AdminRespondToAuthChallenge";
 
-export interface SignInRequest {
-  operation: SignInOperation;
+/** What every sign-in request carries, whichever step of the sign-in it is. */
+interface BaseRequest {
   clientId: string;
-  /** AdminInitiateAuth's UserPoolId (the client must belong to it). */
+  /** The Admin operations' UserPoolId (the client must belong to it). */
   userPoolId?: string;
-  authFlow: AuthFlowType;
+  /** AuthParameters, or ChallengeResponses. */
   parameters: Record<string, string>;
   clientMetadata: Record<string, string> | undefined;
   /** What the caller said about the end user (UserContextData / ContextData), for auth events. */
   context: { ipAddress: string | null; encodedData: string | null; analyticsEndpointId: string | null };
 }
 
+export interface SignInRequest extends BaseRequest {
+  operation: SignInOperation;
+  authFlow: AuthFlowType;
+}
+
+export interface RespondRequest extends BaseRequest {
+  operation: RespondOperation;
+  challengeName: ChallengeNameType;
+  session: string | undefined;
+}
+
+export type AnyRequest = SignInRequest | RespondRequest;
+
 /** A request whose app client and pool are known. */
-export interface OpenedSignIn {
-  request: SignInRequest;
+export interface Opened<R extends AnyRequest = AnyRequest> {
+  request: R;
   pool: PoolRecord;
   client: ClientRecord;
   /** PreventUserExistenceErrors ENABLED: unknown users look like wrong passwords. */
@@ -28,5 +46,13 @@ export interface OpenedSignIn {
   ctx: RequestContext;
 }
 
-/** What every flow answers: tokens, or a challenge (the next phase's flows). */
+export type OpenedSignIn = Opened<SignInRequest>;
+export type OpenedRespond = Opened<RespondRequest>;
+
+/** Whether the request came through an Admin operation (SigV4, a trusted back end). */
+export function isAdmin(s: Opened): boolean {
+  return s.request.operation === "AdminInitiateAuth" || s.request.operation === "AdminRespondToAuthChallenge";
+}
+
+/** What every step answers: tokens, or a challenge. */
 export type SignInResponse = InitiateAuthResponse;

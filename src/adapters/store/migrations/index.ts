@@ -12,6 +12,7 @@ import { outboxWithoutUserIndex } from "./0003_outbox_without_user_index.js";
 import { codesPreviousText } from "./0004_codes_previous_text.js";
 import { userCredentials } from "./0005_user_credentials.js";
 import { tokens } from "./0006_tokens.js";
+import { signInFailures } from "./0007_sign_in_failures.js";
 import { groups } from "./0008_groups.js";
 import { pendingAttributes } from "./0009_pending_attributes.js";
 
@@ -26,7 +27,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     "0004_codes_previous_text": codesPreviousText,
     "0005_user_credentials": userCredentials,
     "0006_tokens": tokens,
-    // 0007 (sign-in state) comes with the SRP work.
+    "0007_sign_in_failures": signInFailures,
     "0008_groups": groups(engine),
     "0009_pending_attributes": pendingAttributes,
   };

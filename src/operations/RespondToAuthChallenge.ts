@@ -1,0 +1,31 @@
+// RespondToAuthChallenge — answers a challenge of a sign-in started with InitiateAuth:
+// PASSWORD_VERIFIER (USER_SRP_AUTH) and NEW_PASSWORD_REQUIRED so far (auth: none). The work is
+// the sign-in service's (src/services/signIn/respond.ts).
+import { respondToAuthChallenge } from "../services/signIn/index.js";
+import type { NewPasswordDeps } from "../services/signIn/newPassword.js";
+import { defineOperation } from "./define.js";
+
+export const RespondToAuthChallenge = defineOperation(
+  "RespondToAuthChallenge",
+  async (deps: NewPasswordDeps, input, ctx) => {
+    const r = await respondToAuthChallenge(
+      deps,
+      {
+        operation: "RespondToAuthChallenge",
+        clientId: input.ClientId,
+        challengeName: input.ChallengeName,
+        session: input.Session,
+        parameters: input.ChallengeResponses ?? {},
+        clientMetadata: input.ClientMetadata,
+        context: {
+          ipAddress: input.UserContextData?.IpAddress ?? null,
+          encodedData: input.UserContextData?.EncodedData ?? null,
+          analyticsEndpointId: input.AnalyticsMetadata?.AnalyticsEndpointId ?? null,
+        },
+      },
+      ctx,
+    );
+    const { AvailableChallenges: _, ...response } = r;
+    return response;
+  },
+);

@@ -1,0 +1,33 @@
+// RespondToAuthChallenge and AdminRespondToAuthChallenge: the client and pool, then the
+// challenge answered (docs/signin-challenges.md, "Challenges"). PASSWORD_VERIFIER carries its state in
+// its SECRET_BLOCK; NEW_PASSWORD_REQUIRED in its Session.
+import type { RequestContext } from "../../operations/define.js";
+import { fail } from "../../protocol/errors.js";
+import { answerNewPassword, type NewPasswordDeps } from "./newPassword.js";
+import { openSignIn } from "./preamble.js";
+import type { RespondRequest, SignInResponse } from "./request.js";
+import { answerPasswordVerifier } from "./srp.js";
+
+/** A challenge Cognate does not issue (MFA, custom, devices: not built yet). */
+export const CHALLENGE_NOT_SUPPORTED = (name: string) =>
+  `Cognate does not support the ${name} challenge yet.`;
+
+export async function respondToAuthChallenge(
+  deps: NewPasswordDeps,
+  request: RespondRequest,
+  ctx: RequestContext,
+): Promise<SignInResponse> {
+  const s = await openSignIn(deps, request, ctx);
+  switch (request.challengeName) {
+    case "PASSWORD_VERIFIER":
+      return answerPasswordVerifier(deps, s);
+    case "NEW_PASSWORD_REQUIRED":
+      return answerNewPassword(deps, s);
+    case "ADMIN_NO_SRP_AUTH":
+      // The service model: "You can't respond to an ADMIN_NO_SRP_AUTH challenge with this operation."
+      fail("InvalidParameterException", "Invalid challenge name: ADMIN_NO_SRP_AUTH");
+      break;
+    default:
+      fail("InvalidParameterException", CHALLENGE_NOT_SUPPORTED(request.challengeName));
+  }
+}
