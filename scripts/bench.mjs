@@ -3,7 +3,7 @@
 // peers, in one run. See docs/benchmarks.md.
 //
 //   node scripts/bench.mjs [--duration 5] [--connections 32] [--scale 1000,100000,1000000]
-//                          [--db postgres://…] [--no-peers] [--only resend,confirm-wrong,srp,prod,…]
+//                          [--db postgres://…] [--no-peers] [--only resend,confirm-wrong,srp,prod,signin-prod,…]
 //                          [--json bench-results/latest.json]
 //
 // Every figure comes from autocannon (this process) driving a server in another process over
@@ -308,9 +308,9 @@ async function bulkLoad(db, poolId, count, prefix = "u") {
  * Loads confirmed users who can sign in with PASSWORD (the dev hash, as the server's default
  * cost; one hash shared by all, since each check costs the same) and have an SRP verifier.
  */
-async function bulkLoadSignIn(db, poolId, count, prefix = "p") {
+async function bulkLoadSignIn(db, poolId, count, prefix = "p", cost = DEV_COST) {
   const { store } = await openStore(db, { serverSecret: SERVER_SECRET });
-  const hash = await hashPassword(PASSWORD, DEV_COST);
+  const hash = await hashPassword(PASSWORD, cost);
   const now = Date.now();
   try {
     const users = [];
@@ -779,6 +779,44 @@ try {
     // thread pool, so the event loop (and Resend's latency) should barely notice.
     const [beside] = await Promise.all([load(prod, resendSpec), load(prod, signupSpec("q"))]);
     report({ server: "cognate", scenario: "Resend, beside prod SignUp", ...beside });
+    await stop(prod.proc);
+  }
+
+  // Sign-in with the production hash: each InitiateAuth checks a scrypt 2^17 hash on the
+  // thread pool. DescribeUserPoolClient's latency alone, then beside a sign-in burst, shows
+  // whether sign-ins stall the event loop for everyone else.
+  if (want("signin-prod") && args["production-hash"]) {
+    const prodCost = { ln: 17, r: 8, p: 1 };
+    const prod = await startCognate(dir, { passwordHashing: prodCost });
+    const p = await call(prod.port, "CreateUserPool", { PoolName: `bench-signin-prod-${Date.now()}` });
+    const c = await call(prod.port, "CreateUserPoolClient", {
+      UserPoolId: p.UserPool.Id,
+      ClientName: "bench-signin-prod",
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    });
+    const N = 200;
+    await bulkLoadSignIn(prod.db, p.UserPool.Id, N, "p", prodCost);
+    const signIn = (i) => ({
+      ClientId: c.UserPoolClient.ClientId,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: `p${i % N}`, PASSWORD },
+    });
+    await call(prod.port, "InitiateAuth", signIn(0)); // makes the pool's signing keys
+    const describeSpec = {
+      op: "DescribeUserPoolClient",
+      body: { UserPoolId: p.UserPool.Id, ClientId: c.UserPoolClient.ClientId },
+    };
+    const alone = await load(prod, describeSpec);
+    report({ server: "cognate", scenario: "DescribeUserPoolClient, alone (prod hash server)", ...alone });
+    const burst = { op: "InitiateAuth", connections: 4, requests: signIn };
+    const [beside, signins] = await Promise.all([load(prod, describeSpec), load(prod, burst)]);
+    report({ server: "cognate", scenario: "DescribeUserPoolClient, beside prod sign-ins", ...beside });
+    report({
+      server: "cognate",
+      scenario: "InitiateAuth USER_PASSWORD_AUTH (prod hash, scrypt 2^17)",
+      ...signins,
+      note: "4 connections",
+    });
     await stop(prod.proc);
   }
 
