@@ -7,3 +7,9 @@ export declare function supportTable(
 ): string;
 export declare function currentTable(readme: string): string;
 export declare function withTable(readme: string, table: string): string;
+export declare function accessTokenOperations(): Set<string>;
+export declare function authLabel(
+  name: string,
+  entry: { auth: "none" | "sigv4" },
+  tokenOps: ReadonlySet<string>,
+): string;

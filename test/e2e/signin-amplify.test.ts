@@ -1,12 +1,15 @@
 // Amplify v6 (aws-amplify 6.22.1) against a real server, configured only with
 // `userPoolEndpoint`: signIn (its default flow, USER_SRP_AUTH) → fetchAuthSession (and a forced
 // refresh, which Amplify does with GetTokensFromRefreshToken) → signOut (RevokeToken), and
-// signIn's NEW_PASSWORD_REQUIRED step → confirmSignIn (docs/signin-challenges.md).
-import { AdminGetUserCommand, GetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
+// signIn's NEW_PASSWORD_REQUIRED step for a user AdminCreateUser made → confirmSignIn (docs/signin-challenges.md).
+import {
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  GetUserCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
 import { Amplify } from "aws-amplify";
 import { confirmSignIn, fetchAuthSession, getCurrentUser, signIn, signOut } from "aws-amplify/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asUsername } from "../../src/domain/usernames.js";
 import { expectError } from "../helpers/expect.js";
 import { makePool, PASSWORD } from "../helpers/fixtures.js";
 import { startServer, type TestServer } from "../helpers/server.js";
@@ -63,12 +66,16 @@ describe("Amplify v6 sign-in", () => {
   });
 
   it("signIn → CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED → confirmSignIn → signed in, CONFIRMED", async () => {
-    await confirmedUser(s.sdk, { poolId, clientId, username: "nell" });
-    await s.app.deps.store.transaction(async (tx) => {
-      const u = await tx.users.getForUpdate(poolId, asUsername("nell"));
-      if (!u) throw new Error("no nell");
-      await tx.users.update({ ...u, status: "FORCE_CHANGE_PASSWORD" });
-    });
+    // An administrator creates the user with a temporary password, as back ends do.
+    await s.sdk.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: "nell",
+        TemporaryPassword: PASSWORD,
+        MessageAction: "SUPPRESS",
+        UserAttributes: [{ Name: "email", Value: "nell@example.com" }],
+      }),
+    );
     const r = await signIn({ username: "nell", password: PASSWORD });
     expect(r.isSignedIn).toBe(false);
     expect(r.nextStep.signInStep).toBe("CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED");

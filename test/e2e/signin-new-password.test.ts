@@ -211,6 +211,52 @@ describe("NEW_PASSWORD_REQUIRED", () => {
     expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
   });
 
+  it("AdminCreateUser's invitation → identity-js authenticateUser → newPasswordRequired → completeNewPasswordChallenge", async () => {
+    await s.sdk.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: "invitee",
+        DesiredDeliveryMediums: ["EMAIL"],
+        UserAttributes: [
+          { Name: "email", Value: "invitee@example.com" },
+          { Name: "name", Value: "Invitee" },
+        ],
+      }),
+    );
+    // The generated temporary password reaches the user only in the invitation.
+    const invitation = await s.inbox.latest({ username: "invitee", userPoolId: poolId });
+    expect(invitation?.triggerSource).toBe("CustomMessage_AdminCreateUser");
+    const temporary = invitation?.code ?? "";
+    expect(temporary.length).toBeGreaterThanOrEqual(8);
+    const pool = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: s.url });
+    const user = new CognitoUser({ Username: "invitee", Pool: pool });
+    let required: string[] | undefined;
+    const session = await new Promise<CognitoUserSession>((resolve, reject) => {
+      const callbacks = {
+        onSuccess: resolve,
+        onFailure: reject,
+        newPasswordRequired: (_attributes: Record<string, unknown>, req: string[]) => {
+          required = req;
+          user.completeNewPasswordChallenge(NEW_PASSWORD, {}, callbacks);
+        },
+      };
+      user.authenticateUser(
+        new AuthenticationDetails({ Username: "invitee", Password: temporary }),
+        callbacks,
+      );
+    });
+    expect(required).toEqual([]);
+    expect(session.getIdToken().payload["cognito:username"]).toBe("invitee");
+    expect(session.getIdToken().payload.email).toBe("invitee@example.com");
+    const u = await s.sdk.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "invitee" }));
+    expect(u.UserStatus).toBe("CONFIRMED");
+    await expectError(
+      passwordSignIn(s.sdk, clientId, "invitee", temporary),
+      "NotAuthorizedException",
+      "Incorrect username or password.",
+    );
+  });
+
   it("a user made by AdminCreateUser signs in with the temporary password and sets their own", async () => {
     await s.sdk.send(
       new AdminCreateUserCommand({

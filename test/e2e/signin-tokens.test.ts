@@ -7,6 +7,7 @@ import {
   AdminAddUserToGroupCommand,
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
+  AdminRemoveUserFromGroupCommand,
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   GetUserCommand,
@@ -162,6 +163,21 @@ describe("tokens (AWS SDK v3)", () => {
     expect(id["cognito:roles"]).toEqual([role("admins"), role("staff")]);
     expect(id["cognito:preferred_role"]).toBe(role("admins"));
     expect(access["cognito:roles"]).toBeUndefined();
+    // A refreshed token reads the groups again: one removed since is gone from it.
+    await s.sdk.send(
+      new AdminRemoveUserFromGroupCommand({ UserPoolId: poolId, GroupName: "readers", Username: "gus" }),
+    );
+    const refreshed = (
+      await s.sdk.send(
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: "REFRESH_TOKEN_AUTH",
+          AuthParameters: { REFRESH_TOKEN: r?.RefreshToken ?? "" },
+        }),
+      )
+    ).AuthenticationResult;
+    expect(decodeJwt(refreshed?.IdToken ?? "").payload["cognito:groups"]).toEqual(["admins", "staff"]);
+    expect(decodeJwt(refreshed?.AccessToken ?? "").payload["cognito:groups"]).toEqual(["admins", "staff"]);
     // A user in no group has no group claims.
     const a = (await passwordSignIn(s.sdk, clientId, "alice")).AuthenticationResult;
     expect(decodeJwt(a?.IdToken ?? "").payload["cognito:groups"]).toBeUndefined();
