@@ -15,9 +15,11 @@ import { AdminListGroupsForUser } from "./AdminListGroupsForUser.js";
 import { AdminListUserAuthEvents } from "./AdminListUserAuthEvents.js";
 import { AdminRemoveUserFromGroup } from "./AdminRemoveUserFromGroup.js";
 import { AdminRespondToAuthChallenge } from "./AdminRespondToAuthChallenge.js";
+import { AdminSetUserMFAPreference } from "./AdminSetUserMFAPreference.js";
 import { AdminSetUserPassword } from "./AdminSetUserPassword.js";
 import { AdminUpdateAuthEventFeedback } from "./AdminUpdateAuthEventFeedback.js";
 import { AdminUserGlobalSignOut } from "./AdminUserGlobalSignOut.js";
+import { AssociateSoftwareToken } from "./AssociateSoftwareToken.js";
 import { ConfirmSignUp } from "./ConfirmSignUp.js";
 import { CreateGroup } from "./CreateGroup.js";
 import { CreateUserPool } from "./CreateUserPool.js";
@@ -31,6 +33,7 @@ import type { Operation } from "./define.js";
 import { GetGroup } from "./GetGroup.js";
 import { GetTokensFromRefreshToken } from "./GetTokensFromRefreshToken.js";
 import { GetUser } from "./GetUser.js";
+import { GetUserPoolMfaConfig } from "./GetUserPoolMfaConfig.js";
 import { GlobalSignOut } from "./GlobalSignOut.js";
 import { InitiateAuth } from "./InitiateAuth.js";
 import { ListGroups } from "./ListGroups.js";
@@ -41,10 +44,13 @@ import { ListUsersInGroup } from "./ListUsersInGroup.js";
 import { ResendConfirmationCode } from "./ResendConfirmationCode.js";
 import { RespondToAuthChallenge } from "./RespondToAuthChallenge.js";
 import { RevokeToken } from "./RevokeToken.js";
+import { SetUserMFAPreference } from "./SetUserMFAPreference.js";
+import { SetUserPoolMfaConfig } from "./SetUserPoolMfaConfig.js";
 import { SignUp } from "./SignUp.js";
 import { UpdateGroup } from "./UpdateGroup.js";
 import { UpdateUserPool } from "./UpdateUserPool.js";
 import { UpdateUserPoolClient } from "./UpdateUserPoolClient.js";
+import { VerifySoftwareToken } from "./VerifySoftwareToken.js";
 
 export const OPERATIONS: readonly Operation[] = [
   // The sign-up confirmation lifecycle.
@@ -94,6 +100,13 @@ export const OPERATIONS: readonly Operation[] = [
   GlobalSignOut,
   AdminUserGlobalSignOut,
   RevokeToken,
+  // MFA (software tokens).
+  SetUserPoolMfaConfig,
+  GetUserPoolMfaConfig,
+  AssociateSoftwareToken,
+  VerifySoftwareToken,
+  SetUserMFAPreference,
+  AdminSetUserMFAPreference,
 ];
 
 export function operationMap(ops: readonly Operation[] = OPERATIONS): ReadonlyMap<string, Operation> {

@@ -6,6 +6,7 @@ import { fail } from "../../protocol/errors.js";
 import { answerNewPassword, type NewPasswordDeps } from "./newPassword.js";
 import { openSignIn } from "./preamble.js";
 import type { RespondRequest, SignInResponse } from "./request.js";
+import { answerSoftwareToken } from "./softwareToken.js";
 import { answerPasswordVerifier } from "./srp.js";
 
 /** A challenge Cognate does not issue (MFA, custom, devices: not built yet). */
@@ -23,6 +24,8 @@ export async function respondToAuthChallenge(
       return answerPasswordVerifier(deps, s);
     case "NEW_PASSWORD_REQUIRED":
       return answerNewPassword(deps, s);
+    case "SOFTWARE_TOKEN_MFA":
+      return answerSoftwareToken(deps, s);
     case "ADMIN_NO_SRP_AUTH":
       // The service model: "You can't respond to an ADMIN_NO_SRP_AUTH challenge with this operation."
       fail("InvalidParameterException", "Invalid challenge name: ADMIN_NO_SRP_AUTH");
