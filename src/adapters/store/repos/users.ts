@@ -26,7 +26,9 @@ export function toUser(r: Selectable<UsersTable>): UserRecord {
     srp:
       r.srp_salt !== null && r.srp_verifier !== null ? { salt: r.srp_salt, verifier: r.srp_verifier } : null,
     passwordChangedAt: r.password_changed_at === null ? null : num(r.password_changed_at),
-    mfa: r.mfa === null || r.mfa === undefined ? null : (JSON.parse(r.mfa) as UserMfa),
+    // Absent, not null, for a user who never set MFA up: most users, and their records compare
+    // equal to the ones they were created from.
+    ...(typeof r.mfa === "string" ? { mfa: JSON.parse(r.mfa) as UserMfa } : {}),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
   };
