@@ -7,3 +7,4 @@ export declare function supportTable(
 ): string;
 export declare function currentTable(readme: string): string;
 export declare function withTable(readme: string, table: string): string;
+export declare function accessTokenOperations(): Set<string>;

@@ -2,6 +2,8 @@
 // support matrix) and the service model. Shared by scripts/gen-readme-table.mjs, which writes
 // it into README.md, and by test/unit/readme-table.test.ts, which checks README.md is current.
 
+import { readFileSync } from "node:fs";
+
 export const START_MARKER = "<!-- operations:start -->";
 export const END_MARKER = "<!-- operations:end -->";
 
@@ -13,15 +15,39 @@ function alignedTable(header, rows) {
 }
 
 /**
+ * Operations the model marks unsigned whose input requires an `AccessToken`: the user's own
+ * token is their credential (ChangePassword, GetUser, …), read from the service model.
+ * @returns {Set<string>}
+ */
+export function accessTokenOperations() {
+  const model = JSON.parse(
+    readFileSync(new URL("../model/cognito-idp-2016-04-18.model.json", import.meta.url), "utf8"),
+  );
+  const names = new Set();
+  for (const [name, op] of Object.entries(model.operations)) {
+    const input = op.input ? model.shapes[op.input.shape] : undefined;
+    if (input?.required?.includes("AccessToken")) names.add(name);
+  }
+  return names;
+}
+
+/** The table's authentication cell for one operation. */
+export function authLabel(name, entry, tokenOps) {
+  if (entry.auth !== "none") return "SigV4 (admin)";
+  return tokenOps.has(name) ? "access token" : "none (public)";
+}
+
+/**
  * @param {readonly { name: string }[]} ops the registry, in its order
  * @param {Readonly<Record<string, { auth: "none" | "sigv4" }>>} model every model operation
  * @returns {string}
  */
 export function supportTable(ops, model) {
+  const tokenOps = accessTokenOperations();
   const rows = ops.map((o) => {
     const entry = model[o.name];
     if (!entry) throw new Error(`${o.name} is registered but not in the service model`);
-    return [`\`${o.name}\``, entry.auth === "none" ? "none (public)" : "SigV4 (admin)"];
+    return [`\`${o.name}\``, authLabel(o.name, entry, tokenOps)];
   });
   const total = Object.keys(model).length;
   return [

@@ -76,6 +76,20 @@ const limits = z
     confirmWindowSeconds: z.number().int().min(1).default(3600),
     /** Failed guesses one code survives before it is dead (TooManyFailedAttemptsException). */
     codeMaxFailedAttempts: z.number().int().min(1).default(20),
+    // Account recovery and self-service, per user per `accountWindowSeconds` (docs/recovery.md,
+    // "Limits"): Cognito's quotas are 5 to 20 per hour "depending on the risk"; Cognate keeps
+    // the strict end where it was observed.
+    /** Reset codes sent (ForgotPassword and AdminResetUserPassword together). */
+    forgotPasswordPerUser: z.number().int().min(0).default(5),
+    /** ConfirmForgotPassword calls, right or wrong (the 6th is LimitExceededException). */
+    confirmForgotPasswordPerUser: z.number().int().min(0).default(5),
+    /** ChangePassword calls, right or wrong. */
+    changePasswordPerUser: z.number().int().min(0).default(5),
+    /** GetUserAttributeVerificationCode calls. */
+    attributeCodePerUser: z.number().int().min(0).default(5),
+    /** VerifyUserAttribute calls, right or wrong. */
+    verifyAttributePerUser: z.number().int().min(0).default(15),
+    accountWindowSeconds: z.number().int().min(1).default(3600),
     /** Requests per second per pool for the unauthenticated user operations; 0 = off. */
     poolRequestsPerSecond: z.number().int().min(0).default(0),
     /**

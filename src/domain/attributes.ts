@@ -51,6 +51,34 @@ export function validateNewUserAttributes(
   return out;
 }
 
+/** What is wrong with a value for its schema attribute (type and constraints), or null. */
+export function valueProblem(def: SchemaAttributeType, value: string): string | null {
+  const c = def.StringAttributeConstraints;
+  if (def.AttributeDataType === "String" && c) {
+    if (c.MaxLength !== undefined && value.length > Number(c.MaxLength)) {
+      return `String must be no longer than ${c.MaxLength} characters`;
+    }
+    if (c.MinLength !== undefined && value.length < Number(c.MinLength)) {
+      return `String must be no shorter than ${c.MinLength} characters`;
+    }
+  }
+  if (def.AttributeDataType === "Number") {
+    if (!/^-?[0-9]+(\.[0-9]+)?$/.test(value)) return "Number is not valid.";
+    const n = def.NumberAttributeConstraints;
+    if (n?.MinValue !== undefined && Number(value) < Number(n.MinValue)) {
+      return `Number must be no less than ${n.MinValue}`;
+    }
+    if (n?.MaxValue !== undefined && Number(value) > Number(n.MaxValue)) {
+      return `Number must be no greater than ${n.MaxValue}`;
+    }
+  }
+  if (def.AttributeDataType === "Boolean" && value !== "true" && value !== "false")
+    return "Boolean is not valid.";
+  if (def.AttributeDataType === "DateTime" && Number.isNaN(Date.parse(value)))
+    return "DateTime is not valid.";
+  return null;
+}
+
 /**
  * Checks a value against its schema entry and the formats Cognito enforces (email, E.164
  * phone numbers); throws InvalidParameterException with Cognito's wording.
@@ -60,31 +88,8 @@ export function checkAttributeValue(def: SchemaAttributeType, name: string, valu
     fail("InvalidParameterException", "Invalid email address format.");
   if (name === "phone_number" && !looksLikePhone(value))
     fail("InvalidParameterException", "Invalid phone number format.");
-  const c = def.StringAttributeConstraints;
-  if (def.AttributeDataType === "String" && c) {
-    if (c.MaxLength !== undefined && value.length > Number(c.MaxLength)) {
-      schemaError(name, `String must be no longer than ${c.MaxLength} characters`);
-    }
-    if (c.MinLength !== undefined && value.length < Number(c.MinLength)) {
-      schemaError(name, `String must be no shorter than ${c.MinLength} characters`);
-    }
-  }
-  if (def.AttributeDataType === "Number") {
-    if (!/^-?[0-9]+(\.[0-9]+)?$/.test(value)) schemaError(name, "Number is not valid.");
-    const n = def.NumberAttributeConstraints;
-    if (n?.MinValue !== undefined && Number(value) < Number(n.MinValue)) {
-      schemaError(name, `Number must be no less than ${n.MinValue}`);
-    }
-    if (n?.MaxValue !== undefined && Number(value) > Number(n.MaxValue)) {
-      schemaError(name, `Number must be no greater than ${n.MaxValue}`);
-    }
-  }
-  if (def.AttributeDataType === "Boolean" && value !== "true" && value !== "false") {
-    schemaError(name, "Boolean is not valid.");
-  }
-  if (def.AttributeDataType === "DateTime" && Number.isNaN(Date.parse(value))) {
-    schemaError(name, "DateTime is not valid.");
-  }
+  const problem = valueProblem(def, value);
+  if (problem) schemaError(name, problem);
 }
 
 /** Throws Cognito's error for the first required attribute that is missing. */

@@ -1,25 +1,18 @@
 // What differs between the flows that send a one-time code and take it back. The machinery
 // (src/services/codes.ts) is one; each purpose only says how long its codes live, how many
-// wrong guesses and redemption calls it tolerates, which template renders its message and
-// under which CustomMessage trigger sources (one per operation that sends it) it goes out.
+// wrong guesses and calls it tolerates, which template renders its message and under which
+// CustomMessage trigger sources (one per operation that sends it) it goes out. Custom sender
+// sources follow from these (`CustomEmailSender_ForgotPassword`, …).
 //
 // Each purpose keeps its own current code per user, so a pending sign-up code is untouched
-// by a password reset. The flows to come plug in as one entry
-// each, with these settings (sources in the behaviour notes of each issue):
-//   FORGOT_PASSWORD      1 hour; the verification template in its code form even in link
-//                        mode; CustomMessage_ForgotPassword (ForgotPassword,
-//                        AdminResetUserPassword).
-//   VERIFY_EMAIL,        24 hours, one purpose per attribute so that an email code and a
-//   VERIFY_PHONE_NUMBER  phone code can be pending together; the code form;
-//                        CustomMessage_UpdateUserAttribute, CustomMessage_VerifyUserAttribute.
-//   MFA_EMAIL, MFA_SMS   minutes; the pool's MFA message templates;
-//                        CustomMessage_Authentication.
-// Custom sender sources follow from these (`CustomEmailSender_ForgotPassword`, …).
+// by a password reset, and an email code by a phone code. Sources of the settings:
+// docs/recovery.md ("Codes"). MFA codes (MFA_EMAIL, MFA_SMS: minutes, the pool's MFA
+// templates, CustomMessage_Authentication) will plug in the same way.
 import type { CustomMessageTriggerEvent } from "aws-lambda";
 import type { ServerConfig } from "../config/config.js";
 import type { CodePurpose } from "../ports/store/index.js";
 import type { PoolConfig } from "./pool.js";
-import { type MessageTemplate, verificationTemplate } from "./templates.js";
+import { codeTemplate, type MessageTemplate, verificationTemplate } from "./templates.js";
 
 export type CustomMessageSource = CustomMessageTriggerEvent["triggerSource"];
 type Limits = ServerConfig["limits"];
@@ -37,10 +30,38 @@ export interface CodePolicy {
    * Redemption calls per user per window, right or wrong (LimitExceededException). `name`
    * keys the counter; it is also what unknown users are counted under.
    */
-  redeemLimit(limits: Limits): { name: string; max: number; windowMs: number };
+  redeemLimit(limits: Limits): CallLimit;
+  /**
+   * Codes sent per user per window by the operations that count them (LimitExceededException).
+   * Purposes that share a `name` share the counter.
+   */
+  issueLimit(limits: Limits): CallLimit;
+}
+
+export interface CallLimit {
+  readonly name: string;
+  readonly max: number;
+  readonly windowMs: number;
 }
 
 const HOUR_MS = 3_600_000;
+
+const VERIFY_ATTRIBUTE = {
+  validityMs: 24 * HOUR_MS,
+  template: codeTemplate,
+  sources: ["CustomMessage_UpdateUserAttribute", "CustomMessage_VerifyUserAttribute"],
+  maxFailedAttempts: (l: Limits) => l.codeMaxFailedAttempts,
+  redeemLimit: (l: Limits) => ({
+    name: "verify",
+    max: l.verifyAttributePerUser,
+    windowMs: l.accountWindowSeconds * 1000,
+  }),
+  issueLimit: (l: Limits) => ({
+    name: "verify-code",
+    max: l.attributeCodePerUser,
+    windowMs: l.accountWindowSeconds * 1000,
+  }),
+} as const satisfies CodePolicy;
 
 export const CODE_POLICIES = {
   // Sign-up confirmation: 24 hours (Cognito's quota table), the pool's verification template
@@ -51,11 +72,42 @@ export const CODE_POLICIES = {
     sources: ["CustomMessage_SignUp", "CustomMessage_ResendCode"],
     maxFailedAttempts: (l) => l.codeMaxFailedAttempts,
     redeemLimit: (l) => ({ name: "confirm", max: l.confirmPerUser, windowMs: l.confirmWindowSeconds * 1000 }),
+    // ResendConfirmationCode counts its sends under this name itself.
+    issueLimit: (l) => ({ name: "resend", max: l.resendPerUser, windowMs: l.resendWindowSeconds * 1000 }),
   },
+  // Password reset: 1 hour ("The recovery code is valid for one hour"), the code form of the
+  // verification template even in link mode, sent by ForgotPassword and by
+  // AdminResetUserPassword (both under CustomMessage_ForgotPassword).
+  FORGOT_PASSWORD: {
+    validityMs: HOUR_MS,
+    template: codeTemplate,
+    sources: ["CustomMessage_ForgotPassword"],
+    maxFailedAttempts: (l) => l.codeMaxFailedAttempts,
+    redeemLimit: (l) => ({
+      name: "confirm-forgot",
+      max: l.confirmForgotPasswordPerUser,
+      windowMs: l.accountWindowSeconds * 1000,
+    }),
+    issueLimit: (l) => ({
+      name: "forgot",
+      max: l.forgotPasswordPerUser,
+      windowMs: l.accountWindowSeconds * 1000,
+    }),
+  },
+  // Attribute verification: 24 hours, the code form; sent when an email or phone number
+  // changes (CustomMessage_UpdateUserAttribute) or on request
+  // (CustomMessage_VerifyUserAttribute). One counter per user for both attributes.
+  VERIFY_EMAIL: VERIFY_ATTRIBUTE,
+  VERIFY_PHONE_NUMBER: VERIFY_ATTRIBUTE,
 } as const satisfies Record<CodePurpose, CodePolicy>;
 
 /** The trigger sources a purpose's codes may be sent under. */
 export type SourceOf<P extends CodePurpose> = (typeof CODE_POLICIES)[P]["sources"][number];
+
+/** The purpose that verifies an attribute. */
+export function verifyPurpose(attribute: "email" | "phone_number"): "VERIFY_EMAIL" | "VERIFY_PHONE_NUMBER" {
+  return attribute === "email" ? "VERIFY_EMAIL" : "VERIFY_PHONE_NUMBER";
+}
 
 /** The key of a per-user counter of a purpose (`<pool>|<name>|<username>`). */
 export function limitKey(name: string, poolId: string, username: string): string {

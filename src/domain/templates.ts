@@ -52,6 +52,22 @@ export function verificationTemplate(pool: PoolConfig, medium: "EMAIL" | "SMS"):
   };
 }
 
+/**
+ * The pool's verification template in its code form, whatever DefaultEmailOption says:
+ * "Emails from attribute-update and password-reset operations use the code template"
+ * (developer guide, message customizations; docs/recovery.md).
+ */
+export function codeTemplate(pool: PoolConfig, medium: "EMAIL" | "SMS"): MessageTemplate {
+  const t = pool.VerificationMessageTemplate ?? {};
+  if (medium === "SMS") return verificationTemplate(pool, medium);
+  return {
+    medium,
+    subject: t.EmailSubject ?? pool.EmailVerificationSubject ?? DEFAULT_EMAIL_SUBJECT,
+    body: t.EmailMessage ?? pool.EmailVerificationMessage ?? DEFAULT_EMAIL_MESSAGE,
+    link: false,
+  };
+}
+
 export interface RenderInput {
   code: string;
   username: string;

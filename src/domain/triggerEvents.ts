@@ -117,10 +117,11 @@ export function postConfirmationEvent(
   ctx: EventContext,
   userAttributes: Record<string, string>,
   clientMetadata: Record<string, string> | undefined,
+  triggerSource: PostConfirmationEvent["triggerSource"] = "PostConfirmation_ConfirmSignUp",
 ): PostConfirmationEvent {
   const request: PostConfirmationEvent["request"] = { userAttributes };
   if (clientMetadata !== undefined) request.clientMetadata = clientMetadata;
-  return { ...envelope(ctx, "PostConfirmation_ConfirmSignUp"), request, response: {} };
+  return { ...envelope(ctx, triggerSource), request, response: {} };
 }
 
 /**

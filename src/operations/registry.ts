@@ -7,6 +7,7 @@ import { AdminAddUserToGroup } from "./AdminAddUserToGroup.js";
 import { AdminConfirmSignUp } from "./AdminConfirmSignUp.js";
 import { AdminCreateUser } from "./AdminCreateUser.js";
 import { AdminDeleteUser } from "./AdminDeleteUser.js";
+import { AdminDeleteUserAttributes } from "./AdminDeleteUserAttributes.js";
 import { AdminDisableUser } from "./AdminDisableUser.js";
 import { AdminEnableUser } from "./AdminEnableUser.js";
 import { AdminGetUser } from "./AdminGetUser.js";
@@ -14,25 +15,33 @@ import { AdminInitiateAuth } from "./AdminInitiateAuth.js";
 import { AdminListGroupsForUser } from "./AdminListGroupsForUser.js";
 import { AdminListUserAuthEvents } from "./AdminListUserAuthEvents.js";
 import { AdminRemoveUserFromGroup } from "./AdminRemoveUserFromGroup.js";
+import { AdminResetUserPassword } from "./AdminResetUserPassword.js";
 import { AdminRespondToAuthChallenge } from "./AdminRespondToAuthChallenge.js";
 import { AdminSetUserMFAPreference } from "./AdminSetUserMFAPreference.js";
 import { AdminSetUserPassword } from "./AdminSetUserPassword.js";
 import { AdminUpdateAuthEventFeedback } from "./AdminUpdateAuthEventFeedback.js";
+import { AdminUpdateUserAttributes } from "./AdminUpdateUserAttributes.js";
 import { AdminUserGlobalSignOut } from "./AdminUserGlobalSignOut.js";
 import { AssociateSoftwareToken } from "./AssociateSoftwareToken.js";
+import { ChangePassword } from "./ChangePassword.js";
+import { ConfirmForgotPassword } from "./ConfirmForgotPassword.js";
 import { ConfirmSignUp } from "./ConfirmSignUp.js";
 import { CreateGroup } from "./CreateGroup.js";
 import { CreateUserPool } from "./CreateUserPool.js";
 import { CreateUserPoolClient } from "./CreateUserPoolClient.js";
 import { DeleteGroup } from "./DeleteGroup.js";
+import { DeleteUser } from "./DeleteUser.js";
+import { DeleteUserAttributes } from "./DeleteUserAttributes.js";
 import { DeleteUserPool } from "./DeleteUserPool.js";
 import { DeleteUserPoolClient } from "./DeleteUserPoolClient.js";
 import { DescribeUserPool } from "./DescribeUserPool.js";
 import { DescribeUserPoolClient } from "./DescribeUserPoolClient.js";
 import type { Operation } from "./define.js";
+import { ForgotPassword } from "./ForgotPassword.js";
 import { GetGroup } from "./GetGroup.js";
 import { GetTokensFromRefreshToken } from "./GetTokensFromRefreshToken.js";
 import { GetUser } from "./GetUser.js";
+import { GetUserAttributeVerificationCode } from "./GetUserAttributeVerificationCode.js";
 import { GetUserPoolMfaConfig } from "./GetUserPoolMfaConfig.js";
 import { GlobalSignOut } from "./GlobalSignOut.js";
 import { InitiateAuth } from "./InitiateAuth.js";
@@ -48,9 +57,11 @@ import { SetUserMFAPreference } from "./SetUserMFAPreference.js";
 import { SetUserPoolMfaConfig } from "./SetUserPoolMfaConfig.js";
 import { SignUp } from "./SignUp.js";
 import { UpdateGroup } from "./UpdateGroup.js";
+import { UpdateUserAttributes } from "./UpdateUserAttributes.js";
 import { UpdateUserPool } from "./UpdateUserPool.js";
 import { UpdateUserPoolClient } from "./UpdateUserPoolClient.js";
 import { VerifySoftwareToken } from "./VerifySoftwareToken.js";
+import { VerifyUserAttribute } from "./VerifyUserAttribute.js";
 
 export const OPERATIONS: readonly Operation[] = [
   // The sign-up confirmation lifecycle.
@@ -58,6 +69,18 @@ export const OPERATIONS: readonly Operation[] = [
   ResendConfirmationCode,
   ConfirmSignUp,
   AdminConfirmSignUp,
+  // Account recovery and self-service (docs/recovery.md).
+  ForgotPassword,
+  ConfirmForgotPassword,
+  AdminResetUserPassword,
+  AdminUpdateUserAttributes,
+  AdminDeleteUserAttributes,
+  ChangePassword,
+  UpdateUserAttributes,
+  GetUserAttributeVerificationCode,
+  VerifyUserAttribute,
+  DeleteUserAttributes,
+  DeleteUser,
   // User pools and app clients.
   CreateUserPool,
   DescribeUserPool,

@@ -1,5 +1,5 @@
 // The one-time-code service: every flow that sends a code and takes it back (sign-up
-// confirmation today; password reset, attribute verification and MFA next) goes through
+// confirmation, password reset, attribute verification; MFA next) goes through
 // these functions, keyed by purpose (src/domain/codePurposes.ts).
 //
 // Issuing has two steps, because a trigger may run and a transaction must not wait for one:
@@ -247,13 +247,22 @@ export type Redemption =
   /** Right, but a concurrent redemption used it first. */
   | { kind: "taken" };
 
-/** Redeems a code in the caller's transaction (which holds the user's lock). */
-export async function redeemCode(
+export type CodeCheck =
+  /** The code is right; it is still unused until `consumeCode`. */
+  { kind: "ok"; code: CodeRecord } | Exclude<Redemption, { kind: "ok" } | { kind: "taken" }>;
+
+/**
+ * Counts the call and compares the code, in the caller's transaction (which holds the user's
+ * lock), without using the code up: for flows with work to do between a right code and its
+ * use that cannot run in a transaction (ConfirmForgotPassword hashes the new password only for
+ * a right code). Such a flow uses the code with `consumeCode` in its second transaction.
+ */
+export async function checkCode(
   tx: StoreTx,
   deps: Pick<Deps, "config">,
   attempt: CodeAttempt,
   now: number,
-): Promise<Redemption> {
+): Promise<CodeCheck> {
   const { purpose, poolId, username } = attempt;
   const policy: CodePolicy = CODE_POLICIES[purpose];
   const limits = deps.config.limits;
@@ -273,10 +282,73 @@ export async function redeemCode(
       await tx.codes.addFailedAttempt(poolId, username, purpose, maxFailed);
       return { kind: "mismatch" };
     case "ok":
-      // Consumed atomically: of concurrent redemptions with the right code, one wins.
-      if (!(await tx.codes.consume(poolId, username, purpose, attempt.hmac, now))) return { kind: "taken" };
       return { kind: "ok", code: check.stored };
   }
+}
+
+/**
+ * Uses up a code `checkCode` found right: atomic, so that of concurrent uses one wins; false
+ * when it is no longer the current unused code (used, superseded or expired meanwhile).
+ */
+export function consumeCode(tx: StoreTx, attempt: CodeAttempt, now: number): Promise<boolean> {
+  return tx.codes.consume(attempt.poolId, attempt.username, attempt.purpose, attempt.hmac, now);
+}
+
+/** Redeems a code in the caller's transaction (which holds the user's lock). */
+export async function redeemCode(
+  tx: StoreTx,
+  deps: Pick<Deps, "config">,
+  attempt: CodeAttempt,
+  now: number,
+): Promise<Redemption> {
+  const r = await checkCode(tx, deps, attempt, now);
+  if (r.kind !== "ok") return r;
+  // Consumed atomically: of concurrent redemptions with the right code, one wins.
+  if (!(await consumeCode(tx, attempt, now))) return { kind: "taken" };
+  return r;
+}
+
+/** The key of the per-user counter of codes sent for `purpose`. */
+export function issueLimitKey(
+  deps: Pick<Deps, "config">,
+  purpose: CodePurpose,
+  poolId: string,
+  name: string,
+) {
+  const limit = CODE_POLICIES[purpose].issueLimit(deps.config.limits);
+  return { key: limitKey(limit.name, poolId, name), max: limit.max, windowMs: limit.windowMs };
+}
+
+/**
+ * Counts one code sent to the user for `purpose` in the caller's transaction; false when the
+ * user is over the purpose's limit (the caller answers LimitExceededException).
+ */
+export async function countIssue(
+  tx: StoreTx,
+  deps: Pick<Deps, "config">,
+  purpose: CodePurpose,
+  poolId: string,
+  name: Username,
+  now: number,
+): Promise<boolean> {
+  const { key, max, windowMs } = issueLimitKey(deps, purpose, poolId, name);
+  return (await tx.limits.hit(key, windowMs, max, now)).allowed;
+}
+
+/**
+ * Whether the user is already at the purpose's limit, by a cheap read outside any transaction:
+ * so that an over-limit caller costs no trigger call (`countIssue` stays the authority).
+ */
+export async function overIssueLimit(
+  deps: Pick<Deps, "config" | "store">,
+  purpose: CodePurpose,
+  poolId: string,
+  name: Username,
+  now: number,
+): Promise<boolean> {
+  const { key, max } = issueLimitKey(deps, purpose, poolId, name);
+  const seen = await deps.store.read.limits.peek(key, now);
+  return seen !== undefined && seen.count >= max;
 }
 
 /**
@@ -304,4 +376,52 @@ export async function redeemForUnknown(
   if (hit.count > maxFailed) return { kind: "locked" };
   await tx.codes.addFailedAttempt(poolId, username, purpose, maxFailed);
   return { kind: "mismatch" };
+}
+
+/**
+ * A simulated code send (PreventUserExistenceErrors) for an operation whose real answer sends
+ * a code of `purpose` and counts it against the purpose's issue limit: the work of a real
+ * send — a decoy code with its HMAC and rendered message, then one transaction of the real
+ * one's statements in which only the limit hit writes — and then the wait that makes up what
+ * the real answer's writes cost beyond that (src/services/latency.ts). Answers false when the
+ * name is over the limit, as the real answer would be. Nothing is written but the counter, and
+ * nothing is sent.
+ */
+export async function simulateIssue<P extends CodePurpose>(
+  deps: IssueDeps & Pick<Deps, "store" | "latency">,
+  req: {
+    purpose: P;
+    source: SourceOf<P>;
+    pool: PoolRecord;
+    name: Username;
+    target: DeliveryTarget;
+    /** The operation whose real answers the wait is measured against. */
+    operation: string;
+    started: number;
+    now: number;
+    /** Whether the real answer peeks at the limit first (when a trigger would run). */
+    peek: boolean;
+  },
+): Promise<boolean> {
+  const { key, max, windowMs } = issueLimitKey(deps, req.purpose, req.pool.id, req.name);
+  if (req.peek) {
+    const seen = await deps.store.read.limits.peek(key, req.now);
+    if (seen && seen.count >= max) return false;
+  }
+  const decoy = issueDecoy(deps, req);
+  // As many statements as the real transaction, in its order: the user read (finding nobody),
+  // the limit hit, then, in place of the code, the message and the auth event (which must not
+  // be written), three prepared statements that find nothing.
+  const hit = await deps.store.transaction(async (tx) => {
+    await tx.users.getForUpdate(req.pool.id, req.name);
+    const counted = await tx.limits.hit(key, windowMs, max, req.now);
+    if (!counted.allowed) return counted;
+    await tx.codes.addFailedAttempt(req.pool.id, req.name, decoy.record.purpose, 0);
+    await tx.codes.get(req.pool.id, req.name, decoy.record.purpose);
+    await tx.limits.peek(key, req.now);
+    return counted;
+  });
+  if (!hit.allowed) return false;
+  await deps.latency.pad(req.operation, req.pool.id, req.started);
+  return true;
 }

@@ -10,6 +10,7 @@ import { keysContract } from "./keys.contract.js";
 import { limitsContract } from "./limits.contract.js";
 import { metaContract } from "./meta.contract.js";
 import { outboxContract } from "./outbox.contract.js";
+import { pendingAttributesContract } from "./pendingAttributes.contract.js";
 import { poolsContract } from "./pools.contract.js";
 import { refreshTokensContract } from "./refreshTokens.contract.js";
 import { signInFailuresContract } from "./signInFailures.contract.js";
@@ -28,6 +29,7 @@ export const STORE_CONTRACTS: readonly Contract[] = [
   limitsContract,
   outboxContract,
   eventsContract,
+  pendingAttributesContract,
   metaContract,
   keysContract,
   signingKeysContract,

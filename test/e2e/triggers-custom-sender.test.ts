@@ -16,7 +16,9 @@ import {
 } from "@aws-crypto/client-node";
 import {
   AdminGetUserCommand,
+  ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
+  ForgotPasswordCommand,
   ResendConfirmationCodeCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -260,6 +262,38 @@ describe.each(via)("custom sender triggers with a raw AES dev key ($name)", (set
     expect(code).not.toBe(first);
     await s.sdk.send(
       new ConfirmSignUpCommand({ ClientId: clientId, Username: "ben", ConfirmationCode: code }),
+    );
+  });
+
+  it("ForgotPassword: CustomEmailSender_ForgotPassword with the encrypted reset code; decrypted, it sets the new password", async () => {
+    const { poolId, clientId } = await senderPool();
+    await signUp(clientId, "cleo", { email: "cleo@example.com" });
+    await delivered(s, { username: "cleo", userPoolId: poolId });
+    const { code: signUpCode } = await decryptWith(
+      rawKeyring(),
+      (lastCall("CustomEmailSender").event.request as Record<string, unknown>).code,
+    );
+    await s.sdk.send(
+      new ConfirmSignUpCommand({ ClientId: clientId, Username: "cleo", ConfirmationCode: signUpCode }),
+    );
+    clearTriggerCalls();
+    await s.sdk.send(
+      new ForgotPasswordCommand({ ClientId: clientId, Username: "cleo", ClientMetadata: { why: "forgot" } }),
+    );
+    const m = await delivered(s, { username: "cleo", userPoolId: poolId });
+    expect(m.triggerSource).toBe("CustomEmailSender_ForgotPassword");
+    const event = lastCall("CustomEmailSender").event;
+    expect(event.triggerSource).toBe("CustomEmailSender_ForgotPassword");
+    const request = event.request as Record<string, unknown>;
+    expect(request.clientMetadata).toStrictEqual({ why: "forgot" });
+    const { code } = await decryptWith(rawKeyring(), request.code);
+    await s.sdk.send(
+      new ConfirmForgotPasswordCommand({
+        ClientId: clientId,
+        Username: "cleo",
+        ConfirmationCode: code,
+        Password: "N3w-Passw0rd!",
+      }),
     );
   });
 

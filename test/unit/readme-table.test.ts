@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { currentTable, supportTable, withTable } from "../../scripts/readme-table.mjs";
+import { accessTokenOperations, currentTable, supportTable, withTable } from "../../scripts/readme-table.mjs";
 import { OPERATIONS } from "../../src/operations/registry.js";
 import { MODEL_OPERATIONS } from "../../src/protocol/generated/model.js";
 
@@ -19,12 +19,26 @@ describe("README operations table", () => {
     for (const op of OPERATIONS) {
       const row = table.split("\n").filter((l) => l.startsWith(`| \`${op.name}\` `));
       expect(row, op.name).toHaveLength(1);
-      expect(row[0]).toContain(
-        MODEL_OPERATIONS[op.name]?.auth === "none" ? "none (public)" : "SigV4 (admin)",
-      );
+      const label =
+        MODEL_OPERATIONS[op.name]?.auth !== "none"
+          ? "SigV4 (admin)"
+          : accessTokenOperations().has(op.name)
+            ? "access token"
+            : "none (public)";
+      expect(row[0]).toContain(label);
     }
     expect(table).toContain(`Cognate implements ${OPERATIONS.length} of the 122 operations`);
     expect(new Set(OPERATIONS.map((o) => o.name)).size).toBe(OPERATIONS.length);
+  });
+
+  it("labels the operations a user's access token authorises from the model's inputs", () => {
+    const tokenOps = accessTokenOperations();
+    for (const name of ["ChangePassword", "GetUser", "GlobalSignOut", "DeleteUser"]) {
+      expect(tokenOps.has(name), name).toBe(true);
+    }
+    for (const name of ["SignUp", "InitiateAuth", "RevokeToken", "AdminGetUser"]) {
+      expect(tokenOps.has(name), name).toBe(false);
+    }
   });
 
   it("the generator's helpers round-trip and refuse a README without markers", () => {

@@ -125,6 +125,15 @@ export interface GroupMembersTable {
   created_at: number;
 }
 
+/** Email and phone-number changes waiting for verification (migration 0009). */
+export interface PendingAttributesTable {
+  pool_id: string;
+  username: string;
+  name: string;
+  value: string;
+  created_at: number;
+}
+
 /** SigV4 access keys for the admin operations in production mode (migration 0002). */
 export interface AccessKeysTable {
   access_key_id: string;
@@ -185,6 +194,7 @@ export interface DB {
   outbox: OutboxTable;
   auth_events: AuthEventsTable;
   access_keys: AccessKeysTable;
+  pending_attributes: PendingAttributesTable;
   signing_keys: SigningKeysTable;
   refresh_tokens: RefreshTokensTable;
   user_groups: UserGroupsTable;

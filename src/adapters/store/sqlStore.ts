@@ -22,6 +22,7 @@ import { SqlAccessKeys } from "./repos/keys.js";
 import { SqlLimits } from "./repos/limits.js";
 import { SqlMeta } from "./repos/meta.js";
 import { SqlOutbox } from "./repos/outbox.js";
+import { SqlPendingAttributes } from "./repos/pendingAttributes.js";
 import { SqlPools } from "./repos/pools.js";
 import { SqlRefreshTokens } from "./repos/refreshTokens.js";
 import { SqlSignInFailures } from "./repos/signInFailures.js";
@@ -43,6 +44,7 @@ class Repos {
   readonly events: SqlEvents;
   readonly meta: SqlMeta;
   readonly accessKeys: SqlAccessKeys;
+  readonly pendingAttributes: SqlPendingAttributes;
   readonly signingKeys: SqlSigningKeys;
   readonly refreshTokens: SqlRefreshTokens;
   readonly signInFailures: SqlSignInFailures;
@@ -59,6 +61,7 @@ class Repos {
     this.events = new SqlEvents(t);
     this.meta = new SqlMeta(t);
     this.accessKeys = new SqlAccessKeys(t, box);
+    this.pendingAttributes = new SqlPendingAttributes(t);
     this.signingKeys = new SqlSigningKeys(t, box);
     this.refreshTokens = new SqlRefreshTokens(t);
     this.signInFailures = new SqlSignInFailures(t);
@@ -90,7 +93,7 @@ class AfterCommitQueue {
 }
 
 /**
- * A transaction's view of every aggregate. A request touches three or four of the twelve, so
+ * A transaction's view of every aggregate. A request touches three or four of the thirteen, so
  * each is made when first used.
  */
 class SqlTx implements StoreTx {
@@ -108,6 +111,7 @@ class SqlTx implements StoreTx {
   #events?: SqlEvents;
   #meta?: SqlMeta;
   #accessKeys?: SqlAccessKeys;
+  #pendingAttributes?: SqlPendingAttributes;
   #signingKeys?: SqlSigningKeys;
   #refreshTokens?: SqlRefreshTokens;
   #signInFailures?: SqlSignInFailures;
@@ -160,6 +164,10 @@ class SqlTx implements StoreTx {
   get accessKeys(): SqlAccessKeys {
     this.#accessKeys ??= new SqlAccessKeys(this.#t, this.#box);
     return this.#accessKeys;
+  }
+  get pendingAttributes(): SqlPendingAttributes {
+    this.#pendingAttributes ??= new SqlPendingAttributes(this.#t);
+    return this.#pendingAttributes;
   }
   get signingKeys(): SqlSigningKeys {
     this.#signingKeys ??= new SqlSigningKeys(this.#t, this.#box);

@@ -1,7 +1,12 @@
 // One-time codes: at most one current code per user and purpose, stored as an HMAC.
 import type { Username } from "../../domain/usernames.js";
 
-export type CodePurpose = "SIGNUP";
+/**
+ * What a code is for (src/domain/codePurposes.ts): each purpose keeps its own current code per
+ * user. Attribute verification has one purpose per attribute, so that an email code and a
+ * phone code can be outstanding together.
+ */
+export type CodePurpose = "SIGNUP" | "FORGOT_PASSWORD" | "VERIFY_EMAIL" | "VERIFY_PHONE_NUMBER";
 
 export interface CodeRecord {
   poolId: string;

@@ -1,6 +1,7 @@
 // The storage port: narrow, named after the domain, transactional. One file per aggregate
 // (pools, clients, users with their aliases, groups, codes, limits, outbox, events, access keys,
-// meta, signing keys, refresh tokens, sign-in failures); this one composes them.
+// meta, signing keys, refresh tokens, sign-in failures, pending attribute changes); this one composes
+// them.
 //
 // Contract (checked by test/contract/*.contract.ts against every backend):
 // - `transaction(fn)` runs fn atomically: all of its writes commit together or not at all,
@@ -27,6 +28,7 @@ import type { AccessKeyReads, AccessKeyRepo } from "./keys.js";
 import type { LimitReads, LimitRepo } from "./limits.js";
 import type { MetaReads, MetaRepo } from "./meta.js";
 import type { OutboxListener, OutboxReads, OutboxRepo } from "./outbox.js";
+import type { PendingAttributeReads, PendingAttributeRepo } from "./pendingAttributes.js";
 import type { PoolReads, PoolRepo } from "./pools.js";
 import type { RefreshTokenReads, RefreshTokenRepo } from "./refreshTokens.js";
 import type { SignInFailureReads, SignInFailureRepo } from "./signInFailures.js";
@@ -41,6 +43,7 @@ export type * from "./keys.js";
 export type * from "./limits.js";
 export type * from "./meta.js";
 export type * from "./outbox.js";
+export type * from "./pendingAttributes.js";
 export type * from "./pools.js";
 export type * from "./refreshTokens.js";
 export type * from "./signInFailures.js";
@@ -60,6 +63,7 @@ export interface StoreRead {
   readonly events: AuthEventReads;
   readonly meta: MetaReads;
   readonly accessKeys: AccessKeyReads;
+  readonly pendingAttributes: PendingAttributeReads;
   readonly signingKeys: SigningKeyReads;
   readonly refreshTokens: RefreshTokenReads;
   readonly signInFailures: SignInFailureReads;
@@ -81,6 +85,7 @@ export interface StoreTx extends StoreRead {
   readonly events: AuthEventRepo;
   readonly meta: MetaRepo;
   readonly accessKeys: AccessKeyRepo;
+  readonly pendingAttributes: PendingAttributeRepo;
   readonly signingKeys: SigningKeyRepo;
   readonly refreshTokens: RefreshTokenRepo;
   readonly signInFailures: SignInFailureRepo;

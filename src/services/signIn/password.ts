@@ -70,7 +70,7 @@ function dummyHash(cost: ScryptCost): Promise<string> {
 }
 
 /** Whether `password` is the user's: the hash when there is one, else the SRP verifier. */
-async function passwordMatches(
+export async function passwordMatches(
   deps: Pick<Deps, "hashGate">,
   poolId: string,
   user: UserRecord,

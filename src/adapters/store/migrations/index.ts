@@ -14,6 +14,7 @@ import { userCredentials } from "./0005_user_credentials.js";
 import { tokens } from "./0006_tokens.js";
 import { signInFailures } from "./0007_sign_in_failures.js";
 import { groups } from "./0008_groups.js";
+import { pendingAttributes } from "./0009_pending_attributes.js";
 import { userMfa } from "./0010_user_mfa.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations operate on a schema that is still being built.
@@ -29,6 +30,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     "0006_tokens": tokens,
     "0007_sign_in_failures": signInFailures,
     "0008_groups": groups(engine),
+    "0009_pending_attributes": pendingAttributes,
     "0010_user_mfa": userMfa,
   };
 }
