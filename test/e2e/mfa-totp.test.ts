@@ -19,6 +19,12 @@ import {
   SetUserPoolMfaConfigCommand,
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import {
+  AuthenticationDetails,
+  CognitoUser,
+  CognitoUserPool,
+  type CognitoUserSession,
+} from "amazon-cognito-identity-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usernameKey } from "../../src/domain/usernames.js";
 import { ManualClock } from "../../src/ports/clock.js";
@@ -306,6 +312,44 @@ describe("TOTP MFA", () => {
     const again = await passwordSignIn(s.sdk, offClient, "dave");
     expect(again.ChallengeName).toBeUndefined();
     expect(again.AuthenticationResult?.AccessToken).toBeTruthy();
+  });
+
+  it("identity-js: associateSoftwareToken / verifySoftwareToken, then authenticateUser → totpRequired → sendMFACode", async () => {
+    await confirmedUser(s.sdk, { poolId, clientId, username: "erin" });
+    const pool = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: s.url });
+    const details = new AuthenticationDetails({ Username: "erin", Password: PASSWORD });
+    const user = new CognitoUser({ Username: "erin", Pool: pool });
+    await new Promise<CognitoUserSession>((resolve, reject) =>
+      user.authenticateUser(details, { onSuccess: resolve, onFailure: reject }),
+    );
+    const secret = await new Promise<string>((resolve, reject) =>
+      user.associateSoftwareToken({ associateSecretCode: resolve, onFailure: reject }),
+    );
+    await new Promise<unknown>((resolve, reject) =>
+      user.verifySoftwareToken(code(secret, clock.now()), "phone", { onSuccess: resolve, onFailure: reject }),
+    );
+    await new Promise<unknown>((resolve, reject) =>
+      user.setUserMfaPreference(null, { Enabled: true, PreferredMfa: true }, (err, r) =>
+        err ? reject(err) : resolve(r),
+      ),
+    );
+    clock.advance(30_000);
+    const again = new CognitoUser({ Username: "erin", Pool: pool });
+    let asked = "";
+    const session = await new Promise<CognitoUserSession>((resolve, reject) => {
+      const callbacks = {
+        onSuccess: resolve,
+        onFailure: reject,
+        totpRequired: (challengeName: string) => {
+          asked = challengeName;
+          again.sendMFACode(code(secret, clock.now()), callbacks, "SOFTWARE_TOKEN_MFA");
+        },
+      };
+      again.authenticateUser(details, callbacks);
+    });
+    expect(asked).toBe("SOFTWARE_TOKEN_MFA");
+    expect(session.isValid()).toBe(true);
+    expect(session.getIdToken().decodePayload()["cognito:username"]).toBe("erin");
   });
 
   it("boto3: the challenge, a wrong code and the right one", async () => {
