@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import {
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
+  AdminListUserAuthEventsCommand,
   AdminRespondToAuthChallengeCommand,
   AdminSetUserMFAPreferenceCommand,
   AssociateSoftwareTokenCommand,
@@ -102,7 +103,8 @@ describe("TOTP MFA", () => {
 
   beforeAll(async () => {
     s = await startServer({}, { clock });
-    ({ poolId } = await makePool(s.sdk));
+    // Threat protection on, so that AdminListUserAuthEvents shows the sign-ins' outcomes.
+    ({ poolId } = await makePool(s.sdk, { UserPoolAddOns: { AdvancedSecurityMode: "AUDIT" } }));
     ({ clientId } = await makeClient(s.sdk, poolId));
   });
   afterAll(() => s?.close());
@@ -201,6 +203,12 @@ describe("TOTP MFA", () => {
     // The session survives a wrong code.
     const ok = await answer(first.Session, "alice", now);
     expect(ok.AuthenticationResult?.AccessToken).toBeTruthy();
+    // The wrong code and the success are both auth events.
+    const events = await s.sdk.send(
+      new AdminListUserAuthEventsCommand({ UserPoolId: poolId, Username: "alice" }),
+    );
+    const outcomes = (events.AuthEvents ?? []).map((e) => e.EventResponse).sort();
+    expect(outcomes.filter((o) => o === "Fail")).toHaveLength(1);
     expect(ok.AuthenticationResult?.RefreshToken).toBeTruthy();
     // The same code, in a new sign-in: refused.
     const second = await passwordSignIn(s.sdk, clientId, "alice");
