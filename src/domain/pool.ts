@@ -3,18 +3,32 @@
 import { fail } from "../protocol/errors.js";
 import type {
   CreateUserPoolRequest,
+  EmailMfaConfigType,
   SchemaAttributeType,
+  SoftwareTokenMfaConfigType,
   UpdateUserPoolRequest,
   UserPoolType,
+  WebAuthnConfigurationType,
 } from "../protocol/generated/shapes.js";
 import { epochSeconds } from "../protocol/wire.js";
 import { checkConstraints } from "./schemaConstraints.js";
 
-/** Everything DescribeUserPool returns that is not an id, name, date or count. */
+/**
+ * Everything DescribeUserPool returns that is not an id, name, date or count, and the MFA
+ * settings only GetUserPoolMfaConfig shows (docs/mfa.md).
+ */
 export type PoolConfig = Omit<
   UserPoolType,
   "Id" | "Name" | "Arn" | "CreationDate" | "LastModifiedDate" | "EstimatedNumberOfUsers"
->;
+> &
+  PoolMfaOnly;
+
+/** Set by SetUserPoolMfaConfig, kept by UpdateUserPool, not part of DescribeUserPool's answer. */
+export interface PoolMfaOnly {
+  SoftwareTokenMfaConfiguration?: SoftwareTokenMfaConfigType;
+  EmailMfaConfiguration?: EmailMfaConfigType;
+  WebAuthnConfiguration?: WebAuthnConfigurationType;
+}
 
 type SchemaAttribute = SchemaAttributeType;
 
@@ -303,6 +317,10 @@ export function updatePoolConfig(current: PoolConfig, input: UpdateUserPoolReque
   if (current.AliasAttributes !== undefined) next.AliasAttributes = current.AliasAttributes;
   if (current.UsernameConfiguration !== undefined) next.UsernameConfiguration = current.UsernameConfiguration;
   if (current.Domain !== undefined) next.Domain = current.Domain;
+  if (current.SoftwareTokenMfaConfiguration !== undefined)
+    next.SoftwareTokenMfaConfiguration = current.SoftwareTokenMfaConfiguration;
+  if (current.EmailMfaConfiguration !== undefined) next.EmailMfaConfiguration = current.EmailMfaConfiguration;
+  if (current.WebAuthnConfiguration !== undefined) next.WebAuthnConfiguration = current.WebAuthnConfiguration;
   checkUpdateSettings(next);
   return next;
 }
@@ -318,10 +336,16 @@ export interface PoolDescriptionInput {
 }
 
 export function describePool(p: PoolDescriptionInput): UserPoolType {
+  const {
+    SoftwareTokenMfaConfiguration: _totp,
+    EmailMfaConfiguration: _email,
+    WebAuthnConfiguration: _webAuthn,
+    ...described
+  } = p.config;
   return {
     Id: p.id,
     Name: p.name,
-    ...p.config,
+    ...described,
     Arn: p.arn,
     CreationDate: epochSeconds(p.creationDate),
     LastModifiedDate: epochSeconds(p.lastModifiedDate),

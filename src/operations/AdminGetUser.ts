@@ -2,6 +2,7 @@
 import { attributeList } from "../domain/attributes.js";
 import { fail, messages } from "../protocol/errors.js";
 import { epochSeconds } from "../protocol/wire.js";
+import { mfaMembers } from "../services/mfa.js";
 import { findUser } from "../services/users.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
@@ -19,6 +20,7 @@ export const AdminGetUser = defineOperation(
       UserLastModifiedDate: epochSeconds(user.updatedAt),
       Enabled: user.enabled,
       UserStatus: user.status,
+      ...mfaMembers(user),
     };
   },
 );

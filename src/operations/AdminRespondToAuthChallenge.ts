@@ -1,5 +1,5 @@
 // AdminRespondToAuthChallenge — answers a challenge of a sign-in started with
-// AdminInitiateAuth: PASSWORD_VERIFIER (USER_SRP_AUTH) and NEW_PASSWORD_REQUIRED so far
+// AdminInitiateAuth: PASSWORD_VERIFIER (USER_SRP_AUTH), NEW_PASSWORD_REQUIRED and SOFTWARE_TOKEN_MFA so far
 // (SigV4). The work is the sign-in service's (src/services/signIn/respond.ts).
 import { respondToAuthChallenge } from "../services/signIn/index.js";
 import type { NewPasswordDeps } from "../services/signIn/newPassword.js";

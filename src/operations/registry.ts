@@ -17,10 +17,12 @@ import { AdminListUserAuthEvents } from "./AdminListUserAuthEvents.js";
 import { AdminRemoveUserFromGroup } from "./AdminRemoveUserFromGroup.js";
 import { AdminResetUserPassword } from "./AdminResetUserPassword.js";
 import { AdminRespondToAuthChallenge } from "./AdminRespondToAuthChallenge.js";
+import { AdminSetUserMFAPreference } from "./AdminSetUserMFAPreference.js";
 import { AdminSetUserPassword } from "./AdminSetUserPassword.js";
 import { AdminUpdateAuthEventFeedback } from "./AdminUpdateAuthEventFeedback.js";
 import { AdminUpdateUserAttributes } from "./AdminUpdateUserAttributes.js";
 import { AdminUserGlobalSignOut } from "./AdminUserGlobalSignOut.js";
+import { AssociateSoftwareToken } from "./AssociateSoftwareToken.js";
 import { ChangePassword } from "./ChangePassword.js";
 import { ConfirmForgotPassword } from "./ConfirmForgotPassword.js";
 import { ConfirmSignUp } from "./ConfirmSignUp.js";
@@ -40,6 +42,7 @@ import { GetGroup } from "./GetGroup.js";
 import { GetTokensFromRefreshToken } from "./GetTokensFromRefreshToken.js";
 import { GetUser } from "./GetUser.js";
 import { GetUserAttributeVerificationCode } from "./GetUserAttributeVerificationCode.js";
+import { GetUserPoolMfaConfig } from "./GetUserPoolMfaConfig.js";
 import { GlobalSignOut } from "./GlobalSignOut.js";
 import { InitiateAuth } from "./InitiateAuth.js";
 import { ListGroups } from "./ListGroups.js";
@@ -50,11 +53,14 @@ import { ListUsersInGroup } from "./ListUsersInGroup.js";
 import { ResendConfirmationCode } from "./ResendConfirmationCode.js";
 import { RespondToAuthChallenge } from "./RespondToAuthChallenge.js";
 import { RevokeToken } from "./RevokeToken.js";
+import { SetUserMFAPreference } from "./SetUserMFAPreference.js";
+import { SetUserPoolMfaConfig } from "./SetUserPoolMfaConfig.js";
 import { SignUp } from "./SignUp.js";
 import { UpdateGroup } from "./UpdateGroup.js";
 import { UpdateUserAttributes } from "./UpdateUserAttributes.js";
 import { UpdateUserPool } from "./UpdateUserPool.js";
 import { UpdateUserPoolClient } from "./UpdateUserPoolClient.js";
+import { VerifySoftwareToken } from "./VerifySoftwareToken.js";
 import { VerifyUserAttribute } from "./VerifyUserAttribute.js";
 
 export const OPERATIONS: readonly Operation[] = [
@@ -117,6 +123,13 @@ export const OPERATIONS: readonly Operation[] = [
   GlobalSignOut,
   AdminUserGlobalSignOut,
   RevokeToken,
+  // MFA (software tokens).
+  SetUserPoolMfaConfig,
+  GetUserPoolMfaConfig,
+  AssociateSoftwareToken,
+  VerifySoftwareToken,
+  SetUserMFAPreference,
+  AdminSetUserMFAPreference,
 ];
 
 export function operationMap(ops: readonly Operation[] = OPERATIONS): ReadonlyMap<string, Operation> {

@@ -30,6 +30,29 @@ export const usersContract: Contract = (ctx) => {
       ).toBeUndefined();
     });
 
+    it("setMfa stores a user's MFA settings; update leaves them; null removes them", async () => {
+      const p = await ctx.newPool();
+      const u = await ctx.newUser(p, "mfa");
+      const mfa = {
+        totpSecret: "c2VhbGVk",
+        totpPending: null,
+        totpLastStep: 59_000_000,
+        totpEnabled: true,
+        preferred: "SOFTWARE_TOKEN_MFA" as const,
+      };
+      await ctx.store.transaction((tx) => tx.users.setMfa(p, name("mfa"), mfa));
+      expect((await ctx.store.read.users.get(p, key("mfa")))?.mfa).toEqual(mfa);
+      // Writers of the rest of the row do not touch it.
+      await ctx.store.transaction((tx) =>
+        tx.users.update({ ...u, attributes: { email: "new@example.com" } }),
+      );
+      const after = await ctx.store.read.users.get(p, key("mfa"));
+      expect(after?.mfa).toEqual(mfa);
+      expect(after?.attributes.email).toBe("new@example.com");
+      await ctx.store.transaction((tx) => tx.users.setMfa(p, name("mfa"), null));
+      expect((await ctx.store.read.users.get(p, key("mfa")))?.mfa).toBeUndefined();
+    });
+
     it("getByKeyForUpdate locks the user: concurrent read-modify-write transactions lose no update", async () => {
       const p = await ctx.newPool();
       const u = await ctx.newUser(p, "counter");

@@ -37,6 +37,8 @@ export interface UsersTable {
   srp_salt: string | null;
   srp_verifier: string | null;
   password_changed_at: number | null;
+  /** The user's MFA settings, JSON (migration 0010); NULL when never set. */
+  mfa: string | null;
 }
 export interface AliasesTable {
   pool_id: string;

@@ -35,8 +35,30 @@ export interface UserRecord {
   srp: StoredVerifier | null;
   /** When the password was last set (epoch ms), or null when unknown or there is none. */
   passwordChangedAt: number | null;
+  /**
+   * MFA settings (docs/mfa.md); absent or null when the user never set MFA up. Read with the
+   * user, written only by `setMfa` (`update` leaves them as they are).
+   */
+  mfa?: UserMfa | null;
   createdAt: number;
   updatedAt: number;
+}
+
+/** A user's MFA settings, as stored. */
+export interface UserMfa {
+  /** The verified TOTP secret, sealed (base64); null when none. */
+  totpSecret: string | null;
+  /**
+   * A secret from AssociateSoftwareToken not yet verified (sealed); VerifySoftwareToken makes
+   * it `totpSecret`. Until then the verified one, if any, stays in use.
+   */
+  totpPending: string | null;
+  /** The time step of the last TOTP code accepted: that code and older ones are refused. */
+  totpLastStep: number | null;
+  /** SoftwareTokenMfaSettings.Enabled. */
+  totpEnabled: boolean;
+  /** The preferred factor, or null. */
+  preferred: "SOFTWARE_TOKEN_MFA" | null;
 }
 
 export interface UserReads {
@@ -110,6 +132,8 @@ export interface UserRepo extends UserReads {
   /** As `getForUpdate`, by lookup key: the user whose key this is, locked. */
   getByKeyForUpdate(poolId: string, key: UsernameKey): Promise<UserRecord | undefined>;
   update(user: UserRecord): Promise<void>;
+  /** Replaces the user's MFA settings (null: none). */
+  setMfa(poolId: string, username: Username, mfa: UserMfa | null): Promise<void>;
   delete(poolId: string, username: Username): Promise<boolean>;
 }
 

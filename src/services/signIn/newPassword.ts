@@ -35,7 +35,7 @@ function givenAttributes(params: Record<string, string>): AttributeType[] {
 }
 
 /** Whether `typed` names `user`: its username, sub or a sign-in alias. */
-async function namesTheUser(
+export async function namesTheUser(
   deps: Pick<Deps, "store">,
   s: OpenedRespond,
   typed: string,

@@ -13,6 +13,7 @@ import { createVerifier, passwordMatchesVerifier, userIdentity } from "../../dom
 import type { Deps } from "../../operations/deps.js";
 import type { ClientRecord, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
+import { needsTotp } from "../mfa.js";
 import { chargeForPasswordHash } from "../publicRequest.js";
 import { namesOfUser, type TokenDeps } from "../tokens/index.js";
 import { findUser } from "../users.js";
@@ -28,6 +29,7 @@ import {
   simulateCountedFailure,
 } from "./guards.js";
 import type { OpenedSignIn, SignInResponse } from "./request.js";
+import { requireSoftwareToken } from "./softwareToken.js";
 
 export const SIGN_IN_MESSAGES = {
   incorrect: "Incorrect username or password.",
@@ -156,6 +158,9 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
   // Users from an external provider, archived or compromised ones have no password sign-in.
   if (user.status !== "CONFIRMED") return refuse("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
 
+  if (needsTotp(s.pool, user)) {
+    return requireSoftwareToken(deps, s, user, { authFlow: passwordFlow(s), hasFailures });
+  }
   const authTime = deps.clock.now();
   const result = await completeSignIn(deps, s, {
     user,

@@ -4,7 +4,10 @@ import { deriveSealKey, type SealPurpose } from "../../domain/seal.js";
 
 const cache = new WeakMap<Buffer, Map<SealPurpose, Buffer>>();
 
-export function sealKey(serverSecret: Buffer, purpose: "srp-secret-block" | "auth-session"): Buffer {
+export function sealKey(
+  serverSecret: Buffer,
+  purpose: "srp-secret-block" | "auth-session" | "totp-secret",
+): Buffer {
   let keys = cache.get(serverSecret);
   if (!keys) {
     keys = new Map();

@@ -23,6 +23,7 @@ import { usernameKey } from "../../domain/usernames.js";
 import type { Deps } from "../../operations/deps.js";
 import type { UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
+import { needsTotp } from "../mfa.js";
 import type { TokenDeps } from "../tokens/index.js";
 import { findUser } from "../users.js";
 import { requireNewPassword } from "./challenges.js";
@@ -40,6 +41,7 @@ import { checkSignInSecret, SIGN_IN_MESSAGES } from "./password.js";
 import type { Opened, OpenedRespond, OpenedSignIn, SignInResponse } from "./request.js";
 import { sealKey } from "./sealKeys.js";
 import { authSessionValidityMs, consumeOnce } from "./session.js";
+import { requireSoftwareToken } from "./softwareToken.js";
 
 export type SrpDeps = TokenDeps & Pick<Deps, "serverSecret" | "latency">;
 
@@ -209,6 +211,9 @@ export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): P
   if (user.status !== "CONFIRMED") {
     await recordFailure(deps, s, user);
     refuseIncorrect();
+  }
+  if (needsTotp(s.pool, user)) {
+    return requireSoftwareToken(deps, s, user, { authFlow: "USER_SRP_AUTH", hasFailures });
   }
   const result = await completeSignIn(deps, s, {
     user,

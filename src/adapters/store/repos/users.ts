@@ -1,7 +1,14 @@
 // SQL of the users aggregate (aliases: aliases.ts).
 import type { Selectable } from "kysely";
 import { asUsername, type Username, type UsernameKey } from "../../../domain/usernames.js";
-import type { UserCursor, UserRecord, UserRepo, UserSearch, UserStatus } from "../../../ports/store/index.js";
+import type {
+  UserCursor,
+  UserMfa,
+  UserRecord,
+  UserRepo,
+  UserSearch,
+  UserStatus,
+} from "../../../ports/store/index.js";
 import { prepared, type Target } from "../prepared.js";
 import type { UsersTable } from "../schema.js";
 import { BULK_ROWS, changed, num } from "./rows.js";
@@ -19,6 +26,9 @@ export function toUser(r: Selectable<UsersTable>): UserRecord {
     srp:
       r.srp_salt !== null && r.srp_verifier !== null ? { salt: r.srp_salt, verifier: r.srp_verifier } : null,
     passwordChangedAt: r.password_changed_at === null ? null : num(r.password_changed_at),
+    // Absent, not null, for a user who never set MFA up: most users, and their records compare
+    // equal to the ones they were created from.
+    ...(typeof r.mfa === "string" ? { mfa: JSON.parse(r.mfa) as UserMfa } : {}),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
   };
@@ -191,6 +201,15 @@ export class SqlUsers implements UserRepo {
       u.poolId,
       u.username,
     );
+  }
+
+  async setMfa(poolId: string, username: Username, mfa: UserMfa | null): Promise<void> {
+    await this.#t.db
+      .updateTable("users")
+      .set({ mfa: mfa === null ? null : JSON.stringify(mfa) })
+      .where("pool_id", "=", poolId)
+      .where("username", "=", username)
+      .execute();
   }
 
   async delete(poolId: string, username: Username): Promise<boolean> {
