@@ -174,7 +174,8 @@ describe("HTTPS and aws-jwt-verify's JwtVerifier (issuer self)", () => {
     ]);
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toMatch(/TLS certificate .* cannot be used/);
-  });
+    // Two `cognate serve` processes start here: seconds when quiet, more on a loaded runner.
+  }, 120_000);
 
   it("a client that does not trust the certificate cannot connect", async () => {
     const untrusting = new CognitoIdentityProviderClient({
