@@ -841,6 +841,23 @@ try {
         ...r,
         note: `loaded in ${secs.toFixed(1)} s`,
       });
+      // ListUsers on the same pool: a prefix filter (on the indexed search) and a plain first
+      // page; both should cost the same at every size.
+      const lf = await load(again, {
+        op: "ListUsers",
+        requests: (i) => ({ UserPoolId: sp.poolId, Limit: 20, Filter: `email ^= "u${(i * 7919) % size}"` }),
+      });
+      report({
+        server: "cognate",
+        scenario: `ListUsers email ^=, ${size.toLocaleString("en")} users`,
+        ...lf,
+      });
+      const lp = await load(again, { op: "ListUsers", body: { UserPoolId: sp.poolId, Limit: 60 } });
+      report({
+        server: "cognate",
+        scenario: `ListUsers first page, ${size.toLocaleString("en")} users`,
+        ...lp,
+      });
       await stop(again.proc);
       rmSync(sdir, { recursive: true, force: true });
     }
