@@ -5,66 +5,10 @@ import { dirname, extname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { allowedHosts, devOrigins } from "./access.js";
+import { emailSection, outboxSection, sesSection, smsSection, snsSection } from "./deliverySchema.js";
+import { REGION } from "./patterns.js";
+import { seedPool } from "./seedSchema.js";
 import { triggersSection } from "./triggers.js";
-
-const seedClient = z
-  .object({
-    ClientName: z.string().min(1),
-    ClientId: z
-      .string()
-      .regex(/^[\w+]{1,128}$/, "must match [\\w+]+ (1..128 characters)")
-      .optional(),
-    ClientSecret: z
-      .string()
-      .regex(/^[\w+]{24,64}$/, "must match [\\w+]+ with 24..64 characters")
-      .optional(),
-  })
-  .catchall(z.unknown());
-
-const seedAttributes = z.union([
-  z.array(z.object({ Name: z.string().min(1), Value: z.string() })),
-  // The short form: {email: "a@example.com", email_verified: "true"}.
-  z
-    .record(z.string(), z.string())
-    .transform((m) => Object.entries(m).map(([Name, Value]) => ({ Name, Value }))),
-]);
-
-const seedUser = z
-  .object({
-    Username: z.string().min(1),
-    Password: z.string().min(1).optional(),
-    TemporaryPassword: z.string().min(1).optional(),
-    UserAttributes: seedAttributes.optional(),
-    Groups: z.array(z.string().min(1)).default([]),
-  })
-  .strict()
-  .refine((u) => u.Password === undefined || u.TemporaryPassword === undefined, {
-    message: "give Password (permanent) or TemporaryPassword, not both",
-  });
-
-const seedGroup = z
-  .object({
-    GroupName: z.string().min(1),
-    Description: z.string().optional(),
-    RoleArn: z.string().optional(),
-    Precedence: z.number().int().min(0).optional(),
-  })
-  .strict();
-
-const seedPool = z
-  .object({
-    PoolName: z.string().min(1),
-    Id: z
-      .string()
-      .regex(/^[\w-]+_[0-9a-zA-Z]+$/, "must look like us-east-1_AbC123 ([\\w-]+_[0-9a-zA-Z]+)")
-      .max(55)
-      .optional(),
-    Clients: z.array(seedClient).default([]),
-    /** Groups, then users (made by AdminCreateUser) and their memberships. */
-    Groups: z.array(seedGroup).default([]),
-    Users: z.array(seedUser).default([]),
-  })
-  .catchall(z.unknown());
 
 const limits = z
   .object({
@@ -134,130 +78,13 @@ const passwordHashing = z
   .strict();
 
 // ---- Delivery (README "Delivering codes") -------------------------------------------------
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-const E164 = /^\+[1-9]\d{1,14}$/;
-
-const smtpOptions = z
-  .object({
-    /** PEM file with the CA certificate(s) to trust, e.g. a local server's self-signed one. */
-    caFile: z.string().min(1).optional(),
-    /** Verify the server's certificate (turn off only for throwaway local servers). */
-    rejectUnauthorized: z.boolean().default(true),
-    /** On smtp://, refuse to send unless the server offers STARTTLS. */
-    requireTls: z.boolean().default(false),
-    /** Connection, greeting and socket timeout (ms). */
-    timeoutMs: z.number().int().min(100).default(10_000),
-    /** Pooled connections kept open to the server. */
-    maxConnections: z.number().int().min(1).max(100).default(5),
-  })
-  .strict();
-
-const emailSection = z
-  .object({
-    /** smtp://user:pass@host:port (STARTTLS when offered) or smtps://… (implicit TLS). */
-    smtpUrl: z
-      .string()
-      .regex(/^smtps?:\/\/[^/]+/, "must be smtp://[user:pass@]host[:port] or smtps://…")
-      .optional(),
-    /** From address of pools on COGNITO_DEFAULT without a SourceArn (Cognito's own default). */
-    from: z.string().min(3).default("no-reply@verificationemail.com"),
-    /** Transport for COGNITO_DEFAULT pools: smtp when smtpUrl is set, else the dev inbox (dev mode). */
-    defaultTransport: z.enum(["inbox", "smtp", "ses"]).optional(),
-    /** Transport for DEVELOPER pools: ses when `ses` is configured, else smtp when smtpUrl is set. */
-    developerTransport: z.enum(["inbox", "smtp", "ses"]).optional(),
-    /** SES identity ARNs (`*` wildcards) pools may name in SourceArn; absent = any. */
-    allowedSourceArns: z.array(z.string().min(1)).optional(),
-    smtp: smtpOptions.default(smtpOptions.parse({})),
-  })
-  .strict();
-
-const awsService = {
-  /** Endpoint URL (a local stand-in, a VPC endpoint); default: the SDK's for the region. */
-  endpoint: z.string().url().optional(),
-  region: z.string().regex(REGION, "must be an AWS region such as us-east-1").optional(),
-  /** Static credentials; default: the AWS SDK's credential chain (environment, profile, role). */
-  accessKeyId: z.string().min(1).optional(),
-  secretAccessKey: z.string().min(1).optional(),
-  sessionToken: z.string().min(1).optional(),
-};
-const bothKeys = (v: { accessKeyId?: string | undefined; secretAccessKey?: string | undefined }) =>
-  (v.accessKeyId === undefined) === (v.secretAccessKey === undefined);
-const keysMessage = { message: "accessKeyId and secretAccessKey go together" };
-
-const sesSection = z.object(awsService).strict().refine(bothKeys, keysMessage);
-
-const snsSection = z
-  .object({
-    ...awsService,
-    /**
-     * The SMS roles pools may name in SmsConfiguration.SnsCallerArn (`*` wildcards), each with
-     * the ExternalId its trust policy demands; absent = any well-formed role ARN.
-     */
-    roles: z
-      .array(z.object({ arn: z.string().min(1), externalId: z.string().min(1).optional() }).strict())
-      .optional(),
-  })
-  .strict()
-  .refine(bothKeys, keysMessage);
-
-const smsSandbox = z
-  .object({
-    /** Like the SNS SMS sandbox: SMS only to the verified numbers below. */
-    enabled: z.boolean().default(false),
-    verifiedNumbers: z
-      .array(z.string().regex(E164, "must be an E.164 number such as +14155550123"))
-      .default([]),
-  })
-  .strict();
-
-const smsSection = z
-  .object({
-    /** SMS transport: http when webhookUrl is set, else sns when `sns` is configured, else the dev inbox. */
-    transport: z.enum(["inbox", "sns", "http"]).optional(),
-    /** HTTP SMS gateway: each message is POSTed here as JSON, HMAC-signed. */
-    webhookUrl: z.string().url().optional(),
-    /** Key of the webhook's HMAC-SHA256 signature (≥ 16 characters). */
-    webhookSecret: z.string().min(16).optional(),
-    webhookTimeoutMs: z.number().int().min(100).default(10_000),
-    sandbox: smsSandbox.default(smsSandbox.parse({})),
-  })
-  .strict()
-  .refine((v) => v.webhookUrl === undefined || v.webhookSecret !== undefined, {
-    message: "webhookUrl needs webhookSecret (--sms-webhook-secret, COGNATE_SMS_WEBHOOK_SECRET)",
-  });
-
-const outboxSection = z
-  .object({
-    /** Delivery attempts before a message is marked failed. */
-    maxAttempts: z.number().int().min(1).default(8),
-    /** First retry delay; doubles per attempt (±50% jitter) up to maxDelayMs. */
-    baseDelayMs: z.number().int().min(1).default(1000),
-    maxDelayMs: z
-      .number()
-      .int()
-      .min(1)
-      .default(5 * 60_000),
-    /** How long a node owns a message it is sending; after a crash, others wait this long. */
-    leaseSeconds: z.number().min(0.1).default(60),
-    /** How often an idle node looks for due retries and lapsed claims. */
-    pollMs: z.number().int().min(10).default(1000),
-    /** Sent messages are deleted this long after sending (failed ones are kept). 0 = keep all. */
-    retentionHours: z
-      .number()
-      .min(0)
-      .default(7 * 24),
-  })
-  .strict();
 
 export const configSchema = z
   .object({
     host: z.string().default("127.0.0.1"),
     port: z.number().int().min(0).max(65535).default(9229),
     db: z.string().min(1).default("./.cognate/cognate.db"),
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1")
-      .default("us-east-1"),
+    region: z.string().regex(REGION, "must be an AWS region such as us-east-1").default("us-east-1"),
     accountId: z
       .string()
       .regex(/^\d{12}$/, "must be 12 digits")

@@ -2,8 +2,7 @@
 // Lambda function named in a pool's LambdaConfig is reached, how long it may take, and which
 // keys encrypt the codes handed to custom sender triggers.
 import { z } from "zod";
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+import { REGION } from "./patterns.js";
 
 /**
  * Where a function runs:
