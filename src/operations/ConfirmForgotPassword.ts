@@ -14,7 +14,13 @@ import type { PoolRecord, UserRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import { claimAliases } from "../services/aliases.js";
 import { recordAuthEvent } from "../services/authEvents.js";
-import { type CodeCheck, checkCode, codeAttempt, consumeCode, redeemForUnknown } from "../services/codes.js";
+import {
+  type CodeCheck,
+  checkCode,
+  codeAttempt,
+  consumeCode,
+  redeemForUnknown,
+} from "../services/codeRedemption.js";
 import { chargeForPasswordHash, openPublicRequest } from "../services/publicRequest.js";
 import { findUser, simulatedName } from "../services/users.js";
 import { TOO_MANY_FAILED_ATTEMPTS } from "./ConfirmSignUp.js";

@@ -4,7 +4,7 @@ import type { PoolRecord, StoreTx, UserRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import { claimAliases } from "../services/aliases.js";
 import { recordAuthEvent } from "../services/authEvents.js";
-import { codeAttempt, type Redemption, redeemCode, redeemForUnknown } from "../services/codes.js";
+import { codeAttempt, type Redemption, redeemCode, redeemForUnknown } from "../services/codeRedemption.js";
 import { openPublicRequest } from "../services/publicRequest.js";
 import { findUserForUpdate, simulatedName } from "../services/users.js";
 import { defineOperation } from "./define.js";

@@ -8,7 +8,7 @@ import { verifyPurpose } from "../domain/codePurposes.js";
 import type { AliasKind } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import { syncAliases } from "../services/attributeChanges.js";
-import { codeAttempt, type Redemption, redeemCode } from "../services/codes.js";
+import { codeAttempt, type Redemption, redeemCode } from "../services/codeRedemption.js";
 import { openSelfService } from "../services/selfService.js";
 import type { TokenDeps } from "../services/tokens/index.js";
 import { defineOperation } from "./define.js";
