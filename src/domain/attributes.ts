@@ -131,3 +131,46 @@ export function userType(user: UserRecord, only?: readonly string[]): UserType {
     UserStatus: user.status,
   };
 }
+
+/**
+ * The username a new user gets from the name they gave (SignUp, AdminCreateUser). In
+ * UsernameAttributes pools the email or phone given is what the user signs in with: it is
+ * stored as that attribute and the username becomes the user's sub. In AliasAttributes pools
+ * a username may not look like an alias kind the pool uses. Refusals carry Cognito's messages.
+ */
+export function newUsername(
+  config: { UsernameAttributes?: string[] | undefined; AliasAttributes?: string[] | undefined },
+  givenName: string,
+  sub: string,
+): { username: string; signInKind: "email" | "phone_number" | null } {
+  const usernameAttrs = config.UsernameAttributes ?? [];
+  const aliasAttrs = config.AliasAttributes ?? [];
+  if (usernameAttrs.length > 0) {
+    const email = usernameAttrs.includes("email") && looksLikeEmail(givenName);
+    const phone = usernameAttrs.includes("phone_number") && looksLikePhone(givenName);
+    if (!email && !phone) {
+      fail(
+        "InvalidParameterException",
+        usernameAttrs.length === 2
+          ? "Username should be either an email or a phone number."
+          : usernameAttrs[0] === "email"
+            ? "Username should be an email."
+            : "Username should be a phone number.",
+      );
+    }
+    return { username: sub, signInKind: email ? "email" : "phone_number" };
+  }
+  if (aliasAttrs.includes("email") && looksLikeEmail(givenName)) {
+    fail(
+      "InvalidParameterException",
+      "Username cannot be of email format, since user pool is configured for email alias.",
+    );
+  }
+  if (aliasAttrs.includes("phone_number") && looksLikePhone(givenName)) {
+    fail(
+      "InvalidParameterException",
+      "Username cannot be of phone number format, since user pool is configured for phone_number alias.",
+    );
+  }
+  return { username: givenName, signInKind: null };
+}

@@ -4,13 +4,13 @@
 // invitation (SigV4). Processing order and the decisions where Cognito is silent:
 // docs/admin-users.md, "AdminCreateUser".
 import { validateAdminCreateAttributes } from "../domain/adminAttributes.js";
-import { aliasKey, looksLikeEmail, looksLikePhone, userType } from "../domain/attributes.js";
+import { aliasKey, newUsername, userType } from "../domain/attributes.js";
 import { passwordCredentials } from "../domain/credentials.js";
 import { POLICY_PREFIX, passwordPolicyViolation } from "../domain/passwords.js";
 import { caseInsensitive, type PoolConfig } from "../domain/pool.js";
 import { generateTemporaryPassword } from "../domain/temporaryPassword.js";
 import { CLIENT_ID_NOT_APPLICABLE, preSignUpAttributes, preSignUpEvent } from "../domain/triggerEvents.js";
-import { asUsername, type Username, usernameKey } from "../domain/usernames.js";
+import { asUsername, usernameKey } from "../domain/usernames.js";
 import type { AliasKind, OutboxMessage, PoolRecord, UserRecord } from "../ports/store/index.js";
 import { fail, messages, ServiceError } from "../protocol/errors.js";
 import type { AdminCreateUserRequest } from "../protocol/generated/shapes.js";
@@ -155,41 +155,11 @@ export const AdminCreateUser = defineOperation("AdminCreateUser", async (deps: C
 
   // Sign-in names, as for SignUp: in UsernameAttributes pools the email or phone given as
   // Username is what the user types and the username becomes the sub.
-  const usernameAttrs = (config.UsernameAttributes ?? []) as AliasKind[];
-  const aliasAttrs = (config.AliasAttributes ?? []) as AliasKind[];
   const sub = deps.random.uuid();
-  let username: Username = asUsername(givenName);
-  let signInKind: AliasKind | null = null;
-  if (usernameAttrs.length > 0) {
-    const email = usernameAttrs.includes("email") && looksLikeEmail(givenName);
-    const phone = usernameAttrs.includes("phone_number") && looksLikePhone(givenName);
-    if (!email && !phone) {
-      fail(
-        "InvalidParameterException",
-        usernameAttrs.length === 2
-          ? "Username should be either an email or a phone number."
-          : usernameAttrs[0] === "email"
-            ? "Username should be an email."
-            : "Username should be a phone number.",
-      );
-    }
-    signInKind = email ? "email" : "phone_number";
-    attributes[signInKind] = givenName;
-    username = asUsername(sub);
-  } else {
-    if (aliasAttrs.includes("email") && looksLikeEmail(givenName)) {
-      fail(
-        "InvalidParameterException",
-        "Username cannot be of email format, since user pool is configured for email alias.",
-      );
-    }
-    if (aliasAttrs.includes("phone_number") && looksLikePhone(givenName)) {
-      fail(
-        "InvalidParameterException",
-        "Username cannot be of phone number format, since user pool is configured for phone_number alias.",
-      );
-    }
-  }
+  const named = newUsername(config, givenName, sub);
+  const username = asUsername(named.username);
+  const signInKind: AliasKind | null = named.signInKind;
+  if (signInKind !== null) attributes[signInKind] = givenName;
   const password = temporaryPassword(deps, config, input.TemporaryPassword);
 
   // A taken name is refused before the trigger runs and the hash is paid for; the insert

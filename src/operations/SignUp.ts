@@ -3,8 +3,7 @@
 import {
   aliasKey,
   checkRequiredAttributes,
-  looksLikeEmail,
-  looksLikePhone,
+  newUsername,
   validateNewUserAttributes,
 } from "../domain/attributes.js";
 import { passwordCredentials } from "../domain/credentials.js";
@@ -91,41 +90,11 @@ export const SignUp = defineOperation(
 
     // Sign-in names: in UsernameAttributes pools the email/phone is what users type and the
     // username becomes a UUID; in AliasAttributes pools the username may not look like one.
-    const usernameAttrs = (config.UsernameAttributes ?? []) as AliasKind[];
-    const aliasAttrs = (config.AliasAttributes ?? []) as AliasKind[];
     const sub = deps.random.uuid();
-    let username = asUsername(givenName);
-    let signInKind: AliasKind | null = null;
-    if (usernameAttrs.length > 0) {
-      const email = usernameAttrs.includes("email") && looksLikeEmail(givenName);
-      const phone = usernameAttrs.includes("phone_number") && looksLikePhone(givenName);
-      if (!email && !phone) {
-        fail(
-          "InvalidParameterException",
-          usernameAttrs.length === 2
-            ? "Username should be either an email or a phone number."
-            : usernameAttrs[0] === "email"
-              ? "Username should be an email."
-              : "Username should be a phone number.",
-        );
-      }
-      signInKind = email ? "email" : "phone_number";
-      attributes[signInKind] = givenName;
-      username = asUsername(sub);
-    } else {
-      if (aliasAttrs.includes("email") && looksLikeEmail(givenName)) {
-        fail(
-          "InvalidParameterException",
-          "Username cannot be of email format, since user pool is configured for email alias.",
-        );
-      }
-      if (aliasAttrs.includes("phone_number") && looksLikePhone(givenName)) {
-        fail(
-          "InvalidParameterException",
-          "Username cannot be of phone number format, since user pool is configured for phone_number alias.",
-        );
-      }
-    }
+    const named = newUsername(config, givenName, sub);
+    const username = asUsername(named.username);
+    const signInKind: AliasKind | null = named.signInKind;
+    if (signInKind !== null) attributes[signInKind] = givenName;
     checkRequiredAttributes(attributes, config);
     if (attributes.email !== undefined) attributes.email_verified = "false";
     if (attributes.phone_number !== undefined) attributes.phone_number_verified = "false";
