@@ -19,6 +19,7 @@ import { namesOfUser, type TokenDeps } from "../tokens/index.js";
 import { findUser } from "../users.js";
 import { type NewPasswordFlow, requireNewPassword } from "./challenges.js";
 import { completeSignIn } from "./complete.js";
+import { deviceSkipsMfa, requireDeviceSrp, signInDevice } from "./devices.js";
 import { recordFailure } from "./events.js";
 import { requireParameter } from "./flows.js";
 import {
@@ -158,14 +159,24 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
   // Users from an external provider, archived or compromised ones have no password sign-in.
   if (user.status !== "CONFIRMED") return refuse("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
 
+  const device = await signInDevice(deps, s, user, params.DEVICE_KEY);
   if (needsTotp(s.pool, user)) {
-    return requireSoftwareToken(deps, s, user, { authFlow: passwordFlow(s), hasFailures });
+    // A remembered device stands in for MFA (docs/devices.md).
+    if (device !== undefined && deviceSkipsMfa(s.pool, device)) {
+      return requireDeviceSrp(deps, s, user, device, { authFlow: passwordFlow(s), hasFailures });
+    }
+    return requireSoftwareToken(deps, s, user, {
+      authFlow: passwordFlow(s),
+      hasFailures,
+      deviceKey: device?.deviceKey,
+    });
   }
   const authTime = deps.clock.now();
   const result = await completeSignIn(deps, s, {
     user,
     source: "TokenGeneration_Authentication",
     authTime,
+    deviceKey: device?.deviceKey,
     clearFailures: hasFailures,
     // A password set before Cognate kept verifiers: this sign-in has the password, so the user
     // can use SRP from now on (one exponentiation, no new hash).

@@ -3,6 +3,7 @@
 // its SECRET_BLOCK; NEW_PASSWORD_REQUIRED and SOFTWARE_TOKEN_MFA (docs/mfa.md) in their Session.
 import type { RequestContext } from "../../operations/define.js";
 import { fail } from "../../protocol/errors.js";
+import { answerDevicePasswordVerifier, answerDeviceSrp } from "./devices.js";
 import { answerNewPassword, type NewPasswordDeps } from "./newPassword.js";
 import { openSignIn } from "./preamble.js";
 import type { RespondRequest, SignInResponse } from "./request.js";
@@ -26,6 +27,10 @@ export async function respondToAuthChallenge(
       return answerNewPassword(deps, s);
     case "SOFTWARE_TOKEN_MFA":
       return answerSoftwareToken(deps, s);
+    case "DEVICE_SRP_AUTH":
+      return answerDeviceSrp(deps, s);
+    case "DEVICE_PASSWORD_VERIFIER":
+      return answerDevicePasswordVerifier(deps, s);
     case "ADMIN_NO_SRP_AUTH":
       // The service model: "You can't respond to an ADMIN_NO_SRP_AUTH challenge with this operation."
       fail("InvalidParameterException", "Invalid challenge name: ADMIN_NO_SRP_AUTH");

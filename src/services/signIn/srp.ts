@@ -28,6 +28,7 @@ import type { TokenDeps } from "../tokens/index.js";
 import { findUser } from "../users.js";
 import { requireNewPassword } from "./challenges.js";
 import { completeSignIn } from "./complete.js";
+import { deviceSkipsMfa, requireDeviceSrp, signInDevice } from "./devices.js";
 import { recordFailure } from "./events.js";
 import { requireParameter } from "./flows.js";
 import {
@@ -176,11 +177,17 @@ export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): P
     user?.username === state.username ? user : undefined,
     params.SECRET_HASH,
   );
+  const identity = userIdentity(s.pool.id, state.username);
+  const proofOk = verifyPasswordClaim(state.key, identity, block, timestamp, signature);
+  // An unknown DEVICE_KEY is answered before the block is used up, and only to a right proof:
+  // clients drop the key and send the same answer again (docs/devices.md).
+  const device =
+    proofOk && user?.username === state.username
+      ? await signInDevice(deps, s, user, params.DEVICE_KEY)
+      : undefined;
   if (!(await consumeOnce(deps, s.pool.id, "srp-block", opened.id, state.issuedAt + maxAgeMs))) {
     refuseIncorrect();
   }
-  const identity = userIdentity(s.pool.id, state.username);
-  const proofOk = verifyPasswordClaim(state.key, identity, block, timestamp, signature);
   if (!user || user.username !== state.username) {
     // A simulated challenge (PreventUserExistenceErrors), or a user deleted since: the store
     // work of a real failure, rolled back, then the latency mirror pads the rest.
@@ -213,13 +220,22 @@ export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): P
     refuseIncorrect();
   }
   if (needsTotp(s.pool, user)) {
-    return requireSoftwareToken(deps, s, user, { authFlow: "USER_SRP_AUTH", hasFailures });
+    // A remembered device stands in for MFA (docs/devices.md).
+    if (device !== undefined && deviceSkipsMfa(s.pool, device)) {
+      return requireDeviceSrp(deps, s, user, device, { authFlow: "USER_SRP_AUTH", hasFailures });
+    }
+    return requireSoftwareToken(deps, s, user, {
+      authFlow: "USER_SRP_AUTH",
+      hasFailures,
+      deviceKey: device?.deviceKey,
+    });
   }
   const result = await completeSignIn(deps, s, {
     user,
     source: "TokenGeneration_Authentication",
     authTime: deps.clock.now(),
     clientMetadata: s.request.clientMetadata,
+    deviceKey: device?.deviceKey,
     clearFailures: hasFailures,
   });
   return { ChallengeParameters: {}, AuthenticationResult: result };
