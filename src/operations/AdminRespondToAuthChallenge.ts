@@ -3,6 +3,7 @@
 // (SigV4). The work is the sign-in service's (src/services/signIn/respond.ts).
 import { respondToAuthChallenge } from "../services/signIn/index.js";
 import type { NewPasswordDeps } from "../services/signIn/newPassword.js";
+import { presentParameters } from "../services/signIn/request.js";
 import { defineOperation } from "./define.js";
 
 export const AdminRespondToAuthChallenge = defineOperation(
@@ -16,7 +17,7 @@ export const AdminRespondToAuthChallenge = defineOperation(
         userPoolId: input.UserPoolId,
         challengeName: input.ChallengeName,
         session: input.Session,
-        parameters: input.ChallengeResponses ?? {},
+        parameters: presentParameters(input.ChallengeResponses),
         clientMetadata: input.ClientMetadata,
         context: {
           ipAddress: input.ContextData?.IpAddress ?? null,

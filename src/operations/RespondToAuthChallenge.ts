@@ -3,6 +3,7 @@
 // the sign-in service's (src/services/signIn/respond.ts).
 import { respondToAuthChallenge } from "../services/signIn/index.js";
 import type { NewPasswordDeps } from "../services/signIn/newPassword.js";
+import { presentParameters } from "../services/signIn/request.js";
 import { defineOperation } from "./define.js";
 
 export const RespondToAuthChallenge = defineOperation(
@@ -15,7 +16,7 @@ export const RespondToAuthChallenge = defineOperation(
         clientId: input.ClientId,
         challengeName: input.ChallengeName,
         session: input.Session,
-        parameters: input.ChallengeResponses ?? {},
+        parameters: presentParameters(input.ChallengeResponses),
         clientMetadata: input.ClientMetadata,
         context: {
           ipAddress: input.UserContextData?.IpAddress ?? null,

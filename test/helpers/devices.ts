@@ -1,0 +1,68 @@
+// Helpers of the remembered-device tests (test/e2e/devices*.test.ts): a TOTP code computed
+// from the secret (RFC 6238, written again for the tests), a user with TOTP MFA set up through
+// the API, and identity-js callbacks as promises.
+import { createHmac } from "node:crypto";
+import {
+  AssociateSoftwareTokenCommand,
+  type CognitoIdentityProviderClient,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import type { CognitoUser } from "amazon-cognito-identity-js";
+
+function base32(s: string): Buffer {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const ch of s) bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
+  const bytes: number[] = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(Number.parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** What an authenticator app shows for `secret` at `ms`. */
+export function totpCode(secret: string, ms: number): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 30_000)));
+  const mac = createHmac("sha1", base32(secret)).update(counter).digest();
+  const offset = (mac[19] ?? 0) & 15;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+}
+
+/** Associates, verifies and enables (preferred) a software token for the token's user. */
+export async function enableTotp(
+  sdk: CognitoIdentityProviderClient,
+  accessToken: string,
+  now: number,
+): Promise<string> {
+  const a = await sdk.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
+  const secret = a.SecretCode ?? "";
+  await sdk.send(
+    new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: totpCode(secret, now) }),
+  );
+  await sdk.send(
+    new SetUserMFAPreferenceCommand({
+      AccessToken: accessToken,
+      SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+    }),
+  );
+  return secret;
+}
+
+/** A node-style identity-js call as a promise. */
+export function nodeCall<T>(f: (cb: (err: Error | undefined | null, r?: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => f((err, r) => (err ? reject(err) : resolve(r as T))));
+}
+
+/** An identity-js call with onSuccess / onFailure callbacks as a promise. */
+export function callbacks<T>(
+  f: (cb: { onSuccess: (r: T) => void; onFailure: (e: Error) => void }) => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => f({ onSuccess: resolve, onFailure: reject }));
+}
+
+/** The device key identity-js keeps for the user (its storage), or null. */
+export function cachedDeviceKey(user: CognitoUser): string | null {
+  const u = user as unknown as { deviceKey?: string | null; getCachedDeviceKeyAndPassword(): void };
+  u.getCachedDeviceKeyAndPassword();
+  return u.deviceKey ?? null;
+}
