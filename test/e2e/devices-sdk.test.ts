@@ -22,9 +22,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cryptoRandom } from "../../src/domain/ids.js";
 import { clientClaim, clientStart } from "../../src/domain/srp/client.js";
 import { formatTimestamp } from "../../src/domain/srp/timestamp.js";
-import { createDeviceVerifier, deviceIdentity } from "../../src/domain/srp/verifier.js";
+import { deviceIdentity } from "../../src/domain/srp/verifier.js";
 import { ManualClock } from "../../src/ports/clock.js";
-import { enableTotp } from "../helpers/devices.js";
+import { enableTotp, signInOnNewDevice } from "../helpers/devices.js";
 import { expectError } from "../helpers/expect.js";
 import { makePool } from "../helpers/fixtures.js";
 import { startServer, type TestServer } from "../helpers/server.js";
@@ -61,31 +61,7 @@ describe("remembered devices: AWS SDK v3", () => {
   });
   afterAll(() => s?.close());
 
-  /** A sign-in on a new device, confirmed: its key, group key, password and the tokens. */
-  async function confirmedDevice(username: string) {
-    const r = await passwordSignIn(s.sdk, clientId, username);
-    const meta = r.AuthenticationResult?.NewDeviceMetadata;
-    const AccessToken = r.AuthenticationResult?.AccessToken ?? "";
-    if (!meta?.DeviceKey || meta.DeviceGroupKey === undefined) throw new Error("no NewDeviceMetadata");
-    const v = createDeviceVerifier(cryptoRandom, meta.DeviceGroupKey, meta.DeviceKey);
-    const c = await s.sdk.send(
-      new ConfirmDeviceCommand({
-        AccessToken,
-        DeviceKey: meta.DeviceKey,
-        DeviceName: `${username}-laptop`,
-        DeviceSecretVerifierConfig: v.config,
-      }),
-    );
-    return {
-      key: meta.DeviceKey,
-      group: meta.DeviceGroupKey,
-      password: v.devicePassword,
-      config: v.config,
-      confirm: c,
-      AccessToken,
-      refresh: r.AuthenticationResult?.RefreshToken ?? "",
-    };
-  }
+  const confirmedDevice = (username: string) => signInOnNewDevice(s.sdk, clientId, username);
 
   it("DescribeUserPool shows DeviceConfiguration; NewDeviceMetadata only where devices are tracked", async () => {
     const d = await s.sdk.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));

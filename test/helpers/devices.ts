@@ -5,10 +5,14 @@ import { createHmac } from "node:crypto";
 import {
   AssociateSoftwareTokenCommand,
   type CognitoIdentityProviderClient,
+  ConfirmDeviceCommand,
   SetUserMFAPreferenceCommand,
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoUser } from "amazon-cognito-identity-js";
+import { cryptoRandom } from "../../src/domain/ids.js";
+import { createDeviceVerifier } from "../../src/domain/srp/verifier.js";
+import { passwordSignIn } from "./signin.js";
 
 function base32(s: string): Buffer {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -65,4 +69,37 @@ export function cachedDeviceKey(user: CognitoUser): string | null {
   const u = user as unknown as { deviceKey?: string | null; getCachedDeviceKeyAndPassword(): void };
   u.getCachedDeviceKeyAndPassword();
   return u.deviceKey ?? null;
+}
+
+/**
+ * A USER_PASSWORD_AUTH sign-in on a new device, then ConfirmDevice with a verifier made here:
+ * the device's key, group key and password, and the sign-in's tokens.
+ */
+export async function signInOnNewDevice(
+  sdk: CognitoIdentityProviderClient,
+  clientId: string,
+  username: string,
+) {
+  const r = await passwordSignIn(sdk, clientId, username);
+  const meta = r.AuthenticationResult?.NewDeviceMetadata;
+  const AccessToken = r.AuthenticationResult?.AccessToken ?? "";
+  if (!meta?.DeviceKey || meta.DeviceGroupKey === undefined) throw new Error("no NewDeviceMetadata");
+  const v = createDeviceVerifier(cryptoRandom, meta.DeviceGroupKey, meta.DeviceKey);
+  const confirm = await sdk.send(
+    new ConfirmDeviceCommand({
+      AccessToken,
+      DeviceKey: meta.DeviceKey,
+      DeviceName: `${username}-laptop`,
+      DeviceSecretVerifierConfig: v.config,
+    }),
+  );
+  return {
+    key: meta.DeviceKey,
+    group: meta.DeviceGroupKey,
+    password: v.devicePassword,
+    config: v.config,
+    confirm,
+    AccessToken,
+    refresh: r.AuthenticationResult?.RefreshToken ?? "",
+  };
 }
