@@ -40,19 +40,19 @@ export async function completeSignIn(
   s: Opened,
   a: CompleteSignIn,
 ): Promise<AuthenticationResultType> {
+  const now = deps.clock.now();
+  const ip = s.request.context.ipAddress ?? s.ctx.sourceIp;
+  const device =
+    a.deviceKey === undefined && tracksSignInDevices(s) ? newDevice(deps, s.pool.id, a.user, now, ip) : null;
+  const deviceKey = device?.deviceKey ?? a.deviceKey;
   try {
-    await runPostAuthentication(deps, s, a.user, a.clientMetadata);
+    await runPostAuthentication(deps, s, a.user, a.clientMetadata, device !== null);
   } catch (e) {
     // The sign-in fails: recorded as a failed attempt (not counted toward the lock-out).
     await recordFailure(deps, s, a.user);
     throw e;
   }
   const upgrade = a.verifierUpgrade ?? null;
-  const now = deps.clock.now();
-  const ip = s.request.context.ipAddress ?? s.ctx.sourceIp;
-  const device =
-    a.deviceKey === undefined && tracksSignInDevices(s) ? newDevice(deps, s.pool.id, a.user, now, ip) : null;
-  const deviceKey = device?.deviceKey ?? a.deviceKey;
   const result = await issueTokens(
     deps,
     {
