@@ -12,11 +12,12 @@
 import { caseInsensitive } from "../../domain/pool.js";
 import { issueSecretBlock, openSecretBlock } from "../../domain/secretBlock.js";
 import { N, parseHexInt } from "../../domain/srp/group.js";
-import { serverChallenge, verifyPasswordClaim } from "../../domain/srp/server.js";
+import { verifyPasswordClaim } from "../../domain/srp/server.js";
 import { parseTimestamp } from "../../domain/srp/timestamp.js";
 import { deviceIdentity, verifierTag } from "../../domain/srp/verifier.js";
 import { usernameKey } from "../../domain/usernames.js";
 import type { Deps } from "../../operations/deps.js";
+import { serverChallengeVia } from "../../ports/srpMath.js";
 import type { DeviceRecord, PoolRecord, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
 import { DEVICE_MESSAGES, deviceReplacesMfa, tracksDevices } from "../devices.js";
@@ -41,7 +42,7 @@ import {
 } from "./session.js";
 import { INVALID_SRP_A } from "./srp.js";
 
-type DeviceDeps = TokenDeps & Pick<Deps, "serverSecret">;
+type DeviceDeps = TokenDeps & Pick<Deps, "serverSecret" | "srpMath">;
 
 /** Whether this sign-in takes part in device tracking: the pool tracks devices, not an Admin flow. */
 export function tracksSignInDevices(s: Opened): boolean {
@@ -132,7 +133,7 @@ export async function answerDeviceSrp(deps: DeviceDeps, s: OpenedRespond): Promi
   if (!(await consumeOnce(deps, s.pool.id, "session", session.id, session.expiresAt))) {
     fail("NotAuthorizedException", SESSION_MESSAGES.used);
   }
-  const c = serverChallenge(deps.random, device.verifier, srpA);
+  const c = await serverChallengeVia(deps.srpMath, deps.random, device.verifier, srpA);
   if (c.kind === "invalid-a") fail("InvalidParameterException", INVALID_SRP_A);
   if (c.kind === "invalid-verifier") throw new Error("unusable device verifier in the store");
   const now = deps.clock.now();
