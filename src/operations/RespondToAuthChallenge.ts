@@ -1,5 +1,5 @@
 // RespondToAuthChallenge — answers a challenge of a sign-in started with InitiateAuth:
-// PASSWORD_VERIFIER (USER_SRP_AUTH), NEW_PASSWORD_REQUIRED and SOFTWARE_TOKEN_MFA so far (auth: none). The work is
+// PASSWORD_VERIFIER (USER_SRP_AUTH), NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER so far (auth: none). The work is
 // the sign-in service's (src/services/signIn/respond.ts).
 import { respondToAuthChallenge } from "../services/signIn/index.js";
 import type { NewPasswordDeps } from "../services/signIn/newPassword.js";

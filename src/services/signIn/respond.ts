@@ -1,6 +1,7 @@
 // RespondToAuthChallenge and AdminRespondToAuthChallenge: the client and pool, then the
 // challenge answered (docs/signin-challenges.md, "Challenges"). PASSWORD_VERIFIER carries its state in
-// its SECRET_BLOCK; NEW_PASSWORD_REQUIRED and SOFTWARE_TOKEN_MFA (docs/mfa.md) in their Session.
+// its SECRET_BLOCK; NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA (docs/mfa.md) and the device
+// challenges (docs/devices.md) in their Session.
 import type { RequestContext } from "../../operations/define.js";
 import { fail } from "../../protocol/errors.js";
 import { answerDevicePasswordVerifier, answerDeviceSrp } from "./devices.js";
@@ -10,7 +11,7 @@ import type { RespondRequest, SignInResponse } from "./request.js";
 import { answerSoftwareToken } from "./softwareToken.js";
 import { answerPasswordVerifier } from "./srp.js";
 
-/** A challenge Cognate does not issue (SMS/email MFA, MFA set-up, custom, devices: not built yet). */
+/** A challenge Cognate does not issue (SMS/email MFA, MFA set-up, custom: not built yet). */
 export const CHALLENGE_NOT_SUPPORTED = (name: string) =>
   `Cognate does not support the ${name} challenge yet.`;
 
