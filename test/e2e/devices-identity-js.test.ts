@@ -198,6 +198,31 @@ describe("remembered devices: amazon-cognito-identity-js", () => {
     }
   });
 
+  it("browser-like storage (null for a missing key): refreshSession sends DEVICE_KEY: null, which is no key", async () => {
+    // A pool without device tracking: the library still reads its storage for a device key and
+    // sends what it gets, null in a browser (localStorage), on every refresh.
+    const plain = await makePool(
+      s.sdk,
+      {},
+      { ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
+    );
+    await confirmedUser(s.sdk, { poolId: plain.poolId, clientId: plain.clientId, username: "gil" });
+    const storage = new MemoryStorage();
+    const pool = new CognitoUserPool({
+      UserPoolId: plain.poolId,
+      ClientId: plain.clientId,
+      endpoint: s.url,
+      Storage: storage,
+    });
+    const u = new CognitoUser({ Username: "gil", Pool: pool, Storage: storage });
+    const { session } = await signIn(u, "gil");
+    expect(cachedDeviceKey(u)).toBeNull();
+    const refreshed = await nodeCall<CognitoUserSession>((cb) =>
+      u.refreshSession(session.getRefreshToken(), cb),
+    );
+    expect(refreshed.getAccessToken().getJwtToken()).not.toBe(session.getAccessToken().getJwtToken());
+  });
+
   it("a key forgotten behind the library's back: ResourceNotFoundException, the library drops it and retries", async () => {
     await confirmedUser(s.sdk, { poolId, clientId, username: "fay" });
     const storage = new MemoryStorage();
