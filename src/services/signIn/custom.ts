@@ -201,7 +201,7 @@ export async function nextCustomStep(deps: CustomDeps, s: Opened, loop: CustomLo
   const last = loop.steps.at(-1);
   if (defined.challengeName === "PASSWORD_VERIFIER" && loop.srp && last?.challengeName === "SRP_A") {
     const srp = loop.srp;
-    const challenge = passwordVerifierChallenge(
+    const challenge = await passwordVerifierChallenge(
       deps,
       s,
       srp.username,

@@ -23,7 +23,7 @@ import type { OpenedRespond, SignInResponse } from "./request.js";
 import { consumeOnce, openChallengeSession, passwordTag, SESSION_MESSAGES } from "./session.js";
 
 export type NewPasswordDeps = TokenDeps &
-  Pick<Deps, "serverSecret" | "hashGate" | "passwordCost" | "latency">;
+  Pick<Deps, "serverSecret" | "hashGate" | "passwordCost" | "latency" | "srpMath">;
 
 const ATTRIBUTE_PREFIX = "userAttributes.";
 

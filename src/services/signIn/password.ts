@@ -38,7 +38,7 @@ export const SIGN_IN_MESSAGES = {
 } as const;
 
 export type PasswordDeps = TokenDeps &
-  Pick<Deps, "hashGate" | "passwordCost" | "latency" | "ipLimiter" | "config" | "serverSecret">;
+  Pick<Deps, "hashGate" | "passwordCost" | "latency" | "ipLimiter" | "config" | "serverSecret" | "srpMath">;
 
 /** The key under which the latency mirror keeps this flow's answer times (src/services/latency.ts). */
 const LATENCY_KEY = "SignIn.password";
