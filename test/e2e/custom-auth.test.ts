@@ -242,6 +242,21 @@ describe("CUSTOM_AUTH", () => {
     expect(ok.AuthenticationResult?.AccessToken).toBeTruthy();
   });
 
+  it("PreAuthentication and PostAuthentication can refuse a custom sign-in", async () => {
+    await expectError(
+      start("cara", { deny: "yes" }),
+      "UserLambdaValidationException",
+      "PreAuthentication failed with error Sign-in is closed today.",
+    );
+    expect(triggerCalls().map((c) => c.name)).toEqual(["preAuth"]);
+    const r = await start("cara");
+    await expectError(
+      answer(r.Session, "cara", privateWord(1, "cara@example.com"), { failPost: "yes" }),
+      "UserLambdaValidationException",
+      "PostAuthentication failed with error Audit log unavailable.",
+    );
+  });
+
   it("AdminInitiateAuth / AdminRespondToAuthChallenge run the same loop", async () => {
     const started = await s.sdk.send(
       new AdminInitiateAuthCommand({
