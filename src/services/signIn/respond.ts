@@ -1,9 +1,11 @@
 // RespondToAuthChallenge and AdminRespondToAuthChallenge: the client and pool, then the
 // challenge answered (docs/signin-challenges.md, "Challenges"). PASSWORD_VERIFIER carries its state in
-// its SECRET_BLOCK; NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA (docs/mfa.md) and the device
-// challenges (docs/devices.md) in their Session.
+// its SECRET_BLOCK; NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA (docs/mfa.md), CUSTOM_CHALLENGE
+// (docs/custom-auth.md) and the device challenges (docs/devices.md) in their Session.
 import type { RequestContext } from "../../operations/define.js";
 import { fail } from "../../protocol/errors.js";
+import { answerCustomChallenge } from "./custom.js";
+import { answerCustomPasswordVerifier, isCustomPasswordClaim } from "./customSrp.js";
 import { answerDevicePasswordVerifier, answerDeviceSrp } from "./devices.js";
 import { answerNewPassword, type NewPasswordDeps } from "./newPassword.js";
 import { openSignIn } from "./preamble.js";
@@ -11,7 +13,7 @@ import type { RespondRequest, SignInResponse } from "./request.js";
 import { answerSoftwareToken } from "./softwareToken.js";
 import { answerPasswordVerifier } from "./srp.js";
 
-/** A challenge Cognate does not issue (SMS/email MFA, MFA set-up, custom: not built yet). */
+/** A challenge Cognate does not issue (SMS/email MFA, MFA set-up: not built yet). */
 export const CHALLENGE_NOT_SUPPORTED = (name: string) =>
   `Cognate does not support the ${name} challenge yet.`;
 
@@ -23,7 +25,12 @@ export async function respondToAuthChallenge(
   const s = await openSignIn(deps, request, ctx);
   switch (request.challengeName) {
     case "PASSWORD_VERIFIER":
-      return answerPasswordVerifier(deps, s);
+      // Inside CUSTOM_AUTH the proof continues the custom loop (src/services/signIn/customSrp.ts).
+      return isCustomPasswordClaim(deps, s)
+        ? answerCustomPasswordVerifier(deps, s)
+        : answerPasswordVerifier(deps, s);
+    case "CUSTOM_CHALLENGE":
+      return answerCustomChallenge(deps, s);
     case "NEW_PASSWORD_REQUIRED":
       return answerNewPassword(deps, s);
     case "SOFTWARE_TOKEN_MFA":

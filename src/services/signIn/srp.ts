@@ -22,7 +22,7 @@ import { type StoredVerifier, userIdentity, verifierTag } from "../../domain/srp
 import { usernameKey } from "../../domain/usernames.js";
 import type { Deps } from "../../operations/deps.js";
 import { serverChallengeVia } from "../../ports/srpMath.js";
-import type { UserRecord } from "../../ports/store/index.js";
+import type { DeviceRecord, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
 import { needsTotp } from "../mfa.js";
 import type { TokenDeps } from "../tokens/index.js";
@@ -82,19 +82,27 @@ async function refuseUnconfirmed(deps: SrpDeps, s: Opened, user: UserRecord): Pr
   }
 }
 
+/**
+ * Which key seals the SECRET_BLOCK: USER_SRP_AUTH's, or CUSTOM_AUTH's (src/services/signIn/customSrp.ts).
+ * A block of one flow never opens in the other, so a proof made inside CUSTOM_AUTH cannot be
+ * answered as a plain USER_SRP_AUTH to skip the custom challenges.
+ */
+export type SecretBlockPurpose = "srp-secret-block" | "custom-srp-secret-block";
+
 /** The PASSWORD_VERIFIER challenge for `username` over `verifier`. */
-async function challenge(
+export async function passwordVerifierChallenge(
   deps: SrpDeps,
-  s: OpenedSignIn,
+  s: Opened,
   username: string,
   verifier: StoredVerifier,
   srpA: string,
+  purpose: SecretBlockPurpose = "srp-secret-block",
 ): Promise<SignInResponse> {
   const c = await serverChallengeVia(deps.srpMath, deps.random, verifier, srpA);
   if (c.kind === "invalid-a") fail("InvalidParameterException", INVALID_SRP_A);
   // A stored verifier that does not parse is a corrupt record: a server fault, not the caller's.
   if (c.kind === "invalid-verifier") throw new Error("unusable SRP verifier in the store");
-  const { secretBlock } = issueSecretBlock(sealKey(deps.serverSecret, "srp-secret-block"), deps.random, {
+  const { secretBlock } = issueSecretBlock(sealKey(deps.serverSecret, purpose), deps.random, {
     challenge: "PASSWORD_VERIFIER",
     poolId: s.pool.id,
     clientId: s.client.clientId,
@@ -115,8 +123,28 @@ async function challenge(
   };
 }
 
+/** Whom an SRP start challenges: a user, or (PreventUserExistenceErrors) a stand-in for a name. */
+export interface SrpStart {
+  srpA: string;
+  /** USER_ID_FOR_SRP: the internal username, or the stand-in's. */
+  username: string;
+  verifier: StoredVerifier;
+  user: UserRecord | null;
+  /** The name as sent. */
+  typed: string;
+}
+
 /** InitiateAuth / AdminInitiateAuth with USER_SRP_AUTH. */
 export async function srpSignIn(deps: SrpDeps, s: OpenedSignIn): Promise<SignInResponse> {
+  const start = await startSrp(deps, s);
+  return passwordVerifierChallenge(deps, s, start.username, start.verifier, start.srpA);
+}
+
+/**
+ * The checks of an SRP start, in order (SRP_A, the user, SECRET_HASH, PreAuthentication, the
+ * user's state), and the verifier to challenge with.
+ */
+export async function startSrp(deps: SrpDeps, s: OpenedSignIn): Promise<SrpStart> {
   const params = s.request.parameters;
   const typed = requireParameter(params, "USERNAME");
   const srpA = requireParameter(params, "SRP_A");
@@ -134,7 +162,7 @@ export async function srpSignIn(deps: SrpDeps, s: OpenedSignIn): Promise<SignInR
       s.pool.id,
       nameKey(typed, caseInsensitive(s.pool.config)),
     );
-    return challenge(deps, s, fake.userIdForSrp, fake.verifier, srpA);
+    return { srpA, username: fake.userIdForSrp, verifier: fake.verifier, user: null, typed };
   }
   await runPreAuthentication(deps, s, { user });
   await refuseDisabled(deps, s, user);
@@ -144,73 +172,14 @@ export async function srpSignIn(deps: SrpDeps, s: OpenedSignIn): Promise<SignInR
   // matches, so the proof fails as a wrong password would.
   const verifier =
     user.srp ?? simulatedSrpUser(deps.serverSecret, s.pool.id, `\u0000${user.username}`).verifier;
-  return challenge(deps, s, user.username, verifier, srpA);
+  return { srpA, username: user.username, verifier, user, typed };
 }
 
 /** RespondToAuthChallenge / AdminRespondToAuthChallenge with PASSWORD_VERIFIER. */
 export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): Promise<SignInResponse> {
-  const started = deps.latency.now();
-  const params = s.request.parameters;
-  const typed = requireParameter(params, "USERNAME");
-  const block = requireParameter(params, "PASSWORD_CLAIM_SECRET_BLOCK");
-  const signature = requireParameter(params, "PASSWORD_CLAIM_SIGNATURE");
-  const timestamp = requireParameter(params, "TIMESTAMP");
-  const maxAgeMs = authSessionValidityMs(s.client);
-  const opened = openSecretBlock(
-    sealKey(deps.serverSecret, "srp-secret-block"),
-    block,
-    { poolId: s.pool.id, clientId: s.client.clientId },
-    deps.clock.now(),
-    maxAgeMs,
-  );
-  // The session a client may send along is not needed (clients usually send none): ignored.
-  if (opened.kind !== "ok" || opened.state.challenge !== "PASSWORD_VERIFIER") refuseIncorrect();
-  const state = opened.state;
-  // The block names the user; the answer's USERNAME must be that user (USER_ID_FOR_SRP).
-  if (typed !== state.username) refuseIncorrect();
-  const user = await deps.store.read.users.get(
-    s.pool.id,
-    usernameKey(state.username, caseInsensitive(s.pool.config)),
-  );
-  checkSignInSecret(
-    s.client,
-    typed,
-    user?.username === state.username ? user : undefined,
-    params.SECRET_HASH,
-  );
-  const identity = userIdentity(s.pool.id, state.username);
-  const proofOk = verifyPasswordClaim(state.key, identity, block, timestamp, signature);
-  // An unknown DEVICE_KEY is answered before the block is used up, and only to a right proof:
-  // clients drop the key and send the same answer again (docs/devices.md).
-  const device =
-    proofOk && user?.username === state.username
-      ? await signInDevice(deps, s, user, params.DEVICE_KEY)
-      : undefined;
-  if (!(await consumeOnce(deps, s.pool.id, "srp-block", opened.id, state.issuedAt + maxAgeMs))) {
-    refuseIncorrect();
-  }
-  if (!user || user.username !== state.username) {
-    // A simulated challenge (PreventUserExistenceErrors), or a user deleted since: the store
-    // work of a real failure, rolled back, then the latency mirror pads the rest.
-    await simulateCountedFailure(deps, s, state.username);
-    await deps.latency.pad(LATENCY_KEY, s.pool.id, started);
-    refuseIncorrect();
-  }
-  await refuseDisabled(deps, s, user);
-  const { hasFailures } = await checkNotLockedOut(deps, s, user);
-  await refuseUnconfirmed(deps, s, user);
-  if (user.srp === null || verifierTag(user.srp) !== state.verifierTag) {
-    // No verifier, or the password changed since the challenge: no proof could be right, so
-    // this is not counted toward the lock-out.
-    await recordFailure(deps, s, user);
-    refuseIncorrect();
-  }
-  if (!proofOk || parseTimestamp(timestamp).kind !== "ok") {
-    await countFailure(deps, s, user);
-    // The answer a simulated challenge must resemble (PreventUserExistenceErrors).
-    deps.latency.record(LATENCY_KEY, s.pool.id, started);
-    refuseIncorrect();
-  }
+  const { user, hasFailures, device } = await checkPasswordClaim(deps, s, "srp-secret-block", {
+    deviceKey: s.request.parameters.DEVICE_KEY,
+  });
   if (user.status === "FORCE_CHANGE_PASSWORD") {
     if (hasFailures) await clearFailures(deps, s, user);
     return requireNewPassword(deps, s, user, { authFlow: "USER_SRP_AUTH" });
@@ -240,4 +209,80 @@ export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): P
     clearFailures: hasFailures,
   });
   return { ChallengeParameters: {}, AuthenticationResult: result };
+}
+
+/**
+ * The proof of a PASSWORD_VERIFIER answer, with every refusal (a wrong proof counts toward the
+ * lock-out): the user it proved, whether they had failures counted, and the device the
+ * answer's DEVICE_KEY names (docs/devices.md), when `options.deviceKey` is given.
+ */
+export async function checkPasswordClaim(
+  deps: SrpDeps,
+  s: OpenedRespond,
+  purpose: SecretBlockPurpose,
+  options: { deviceKey?: string | undefined } = {},
+): Promise<{ user: UserRecord; hasFailures: boolean; device: DeviceRecord | undefined }> {
+  const started = deps.latency.now();
+  const params = s.request.parameters;
+  const typed = requireParameter(params, "USERNAME");
+  const block = requireParameter(params, "PASSWORD_CLAIM_SECRET_BLOCK");
+  const signature = requireParameter(params, "PASSWORD_CLAIM_SIGNATURE");
+  const timestamp = requireParameter(params, "TIMESTAMP");
+  const maxAgeMs = authSessionValidityMs(s.client);
+  const opened = openSecretBlock(
+    sealKey(deps.serverSecret, purpose),
+    block,
+    { poolId: s.pool.id, clientId: s.client.clientId },
+    deps.clock.now(),
+    maxAgeMs,
+  );
+  // The session a client may send along is not needed (clients usually send none): ignored.
+  if (opened.kind !== "ok" || opened.state.challenge !== "PASSWORD_VERIFIER") refuseIncorrect();
+  const state = opened.state;
+  // The block names the user; the answer's USERNAME must be that user (USER_ID_FOR_SRP).
+  if (typed !== state.username) refuseIncorrect();
+  const user = await deps.store.read.users.get(
+    s.pool.id,
+    usernameKey(state.username, caseInsensitive(s.pool.config)),
+  );
+  checkSignInSecret(
+    s.client,
+    typed,
+    user?.username === state.username ? user : undefined,
+    params.SECRET_HASH,
+  );
+  const identity = userIdentity(s.pool.id, state.username);
+  const proofOk = verifyPasswordClaim(state.key, identity, block, timestamp, signature);
+  // An unknown DEVICE_KEY is answered before the block is used up, and only to a right proof:
+  // clients drop the key and send the same answer again (docs/devices.md).
+  const device =
+    proofOk && user?.username === state.username
+      ? await signInDevice(deps, s, user, options.deviceKey)
+      : undefined;
+  if (!(await consumeOnce(deps, s.pool.id, "srp-block", opened.id, state.issuedAt + maxAgeMs))) {
+    refuseIncorrect();
+  }
+  if (!user || user.username !== state.username) {
+    // A simulated challenge (PreventUserExistenceErrors), or a user deleted since: the store
+    // work of a real failure, rolled back, then the latency mirror pads the rest.
+    await simulateCountedFailure(deps, s, state.username);
+    await deps.latency.pad(LATENCY_KEY, s.pool.id, started);
+    refuseIncorrect();
+  }
+  await refuseDisabled(deps, s, user);
+  const { hasFailures } = await checkNotLockedOut(deps, s, user);
+  await refuseUnconfirmed(deps, s, user);
+  if (user.srp === null || verifierTag(user.srp) !== state.verifierTag) {
+    // No verifier, or the password changed since the challenge: no proof could be right, so
+    // this is not counted toward the lock-out.
+    await recordFailure(deps, s, user);
+    refuseIncorrect();
+  }
+  if (!proofOk || parseTimestamp(timestamp).kind !== "ok") {
+    await countFailure(deps, s, user);
+    // The answer a simulated challenge must resemble (PreventUserExistenceErrors).
+    deps.latency.record(LATENCY_KEY, s.pool.id, started);
+    refuseIncorrect();
+  }
+  return { user, hasFailures, device };
 }
