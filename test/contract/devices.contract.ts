@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { DeviceRecord } from "../../src/ports/store/index.js";
-import { type Contract, name } from "./harness.js";
+import { type Contract, clientRecord, FUTURE, name } from "./harness.js";
 
 function device(poolId: string, username: string, over: Partial<DeviceRecord> = {}): DeviceRecord {
   return {
@@ -16,7 +16,8 @@ function device(poolId: string, username: string, over: Partial<DeviceRecord> = 
     verifier: null,
     name: null,
     status: "not_remembered",
-    createdAt: 5_000,
+    // Far in the future: a live server's housekeeping on a shared database never prunes them.
+    createdAt: FUTURE + 5_000,
     modifiedAt: 5_000,
     lastAuthenticatedAt: 5_000,
     lastIp: "192.0.2.1",
@@ -75,6 +76,39 @@ export const devicesContract: Contract = (ctx) => {
       expect(first.map((d) => d.deviceKey)).toEqual(["us-east-1_0a"]);
       const rest = await ctx.store.read.devices.listConfirmed(p, ann, 10, "us-east-1_0a");
       expect(rest.map((d) => d.deviceKey)).toEqual(["us-east-1_0c"]);
+    });
+
+    it("prunes devices never confirmed, old enough, that no refresh token names", async () => {
+      const p = await ctx.newPool();
+      await ctx.newUser(p, "dee");
+      const clientId = `c${randomUUID().replaceAll("-", "").slice(0, 20)}`;
+      await ctx.store.transaction((tx) => tx.clients.create(clientRecord(p, clientId)));
+      const old = device(p, "dee", { createdAt: FUTURE + 1_000 });
+      const bound = device(p, "dee", { createdAt: FUTURE + 1_000 });
+      const young = device(p, "dee", { createdAt: FUTURE + 9_000 });
+      const kept = device(p, "dee", { createdAt: FUTURE + 1_000, verifier: { salt: "ab", verifier: "cd" } });
+      for (const d of [old, bound, young, kept]) await create(d);
+      await ctx.store.transaction((tx) =>
+        tx.refreshTokens.insert({
+          id: randomUUID(),
+          poolId: p,
+          clientId,
+          username: name("dee"),
+          originJti: randomUUID(),
+          eventId: randomUUID(),
+          authTime: 1_000,
+          deviceKey: bound.deviceKey,
+          issuedAt: 1_000,
+          expiresAt: 99_000,
+          revokedAt: null,
+          rotatedAt: null,
+        }),
+      );
+      const pruned = await ctx.store.transaction((tx) => tx.devices.pruneUnconfirmed(FUTURE + 5_000));
+      expect(pruned).toBeGreaterThanOrEqual(1);
+      expect(await ctx.store.read.devices.get(p, old.deviceKey)).toBeUndefined();
+      for (const d of [bound, young, kept])
+        expect(await ctx.store.read.devices.get(p, d.deviceKey)).toBeDefined();
     });
 
     it("changes status, records sign-ins, deletes, and goes with its user", async () => {

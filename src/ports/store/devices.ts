@@ -69,4 +69,9 @@ export interface DeviceRepo extends DeviceReads {
   touch(poolId: string, deviceKey: string, now: number, ip: string | null): Promise<boolean>;
   /** Deletes the device; false when there was none. */
   delete(poolId: string, deviceKey: string): Promise<boolean>;
+  /**
+   * Deletes devices never confirmed, created before `before`, that no refresh token record
+   * names any more (housekeeping); returns how many.
+   */
+  pruneUnconfirmed(before: number): Promise<number>;
 }

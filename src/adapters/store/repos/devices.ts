@@ -133,6 +133,25 @@ export class SqlDevices implements DeviceRepo {
     return r.numUpdatedRows > 0n;
   }
 
+  async pruneUnconfirmed(before: number): Promise<number> {
+    const r = await this.#t.db
+      .deleteFrom("devices")
+      .where("srp_verifier", "is", null)
+      .where("created_at", "<", before)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("refresh_tokens")
+              .select("refresh_tokens.id")
+              .whereRef("refresh_tokens.pool_id", "=", "devices.pool_id")
+              .whereRef("refresh_tokens.device_key", "=", "devices.device_key"),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   async delete(poolId: string, deviceKey: string): Promise<boolean> {
     const r = await this.#t.db
       .deleteFrom("devices")
