@@ -1,6 +1,6 @@
 // Remembered devices in what a sign-in leaves behind (docs/devices.md, "Auth events"):
 // PostAuthentication's newDeviceUsed, and the auth events of a device sign-in — Fail for a
-// wrong device proof, Pass for the right one.
+// wrong device proof, Pass for the right one — and the housekeeping of devices never confirmed.
 import {
   AdminListUserAuthEventsCommand,
   RespondToAuthChallengeCommand,
@@ -117,5 +117,34 @@ describe("remembered devices: triggers and auth events", () => {
     );
     // Newest first: the device sign-in's Pass, then the wrong proof's Fail.
     expect(fresh.map((e) => e.EventResponse)).toEqual(["Pass", "Fail"]);
+  });
+
+  it("housekeeping drops a device never confirmed once its refresh token is gone, and keeps a confirmed one", async () => {
+    const hkClock = new ManualClock(Date.UTC(2026, 8, 1));
+    const h = await startServer({ outbox: { pollMs: 50 }, configCacheSeconds: 0 }, { clock: hkClock });
+    try {
+      const p = await makePool(h.sdk, { DeviceConfiguration: { ChallengeRequiredOnNewDevice: false } });
+      const c = await makeClient(h.sdk, p.poolId, { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] });
+      await confirmedUser(h.sdk, { poolId: p.poolId, clientId: c.clientId, username: "pru" });
+      const unconfirmed = (await passwordSignIn(h.sdk, c.clientId, "pru")).AuthenticationResult
+        ?.NewDeviceMetadata;
+      const confirmed = await signInOnNewDevice(h.sdk, c.clientId, "pru");
+      const rows = () =>
+        h.query("SELECT device_key FROM devices WHERE pool_id = ? ORDER BY device_key", [p.poolId]);
+      expect((await rows()).length).toBe(2);
+      // Past the refresh tokens' 30 days and the day their records outlive them.
+      hkClock.advance(32 * 86_400_000);
+      // The dispatcher polls every 50 ms and does its housekeeping once a minute of its clock.
+      const deadline = Date.now() + 5000;
+      let left = await rows();
+      while (left.length !== 1 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        left = await rows();
+      }
+      expect(left).toEqual([{ device_key: confirmed.key }]);
+      expect(unconfirmed?.DeviceKey).not.toBe(confirmed.key);
+    } finally {
+      await h.close();
+    }
   });
 });
