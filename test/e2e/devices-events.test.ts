@@ -1,4 +1,4 @@
-// Remembered devices in what a sign-in leaves behind (docs/devices.md, "Auth events"):
+// Remembered devices in what a sign-in leaves behind (docs/devices.md, "Triggers and auth events"):
 // PostAuthentication's newDeviceUsed, and the auth events of a device sign-in — Fail for a
 // wrong device proof, Pass for the right one — and the housekeeping of devices never confirmed.
 import {
