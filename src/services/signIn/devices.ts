@@ -68,6 +68,21 @@ export async function signInDevice(
   return d;
 }
 
+/**
+ * The same for a flow whose client does not retry after "Device does not exist." (CUSTOM_AUTH):
+ * a key that names no confirmed device of the user is ignored, and the sign-in gets a new one.
+ */
+export async function knownSignInDevice(
+  deps: Pick<Deps, "store">,
+  s: Opened,
+  user: Pick<UserRecord, "username">,
+  deviceKey: string | undefined,
+): Promise<DeviceRecord | undefined> {
+  if (deviceKey === undefined || deviceKey === "" || !tracksSignInDevices(s)) return undefined;
+  const d = await deps.store.read.devices.get(s.pool.id, deviceKey);
+  return d && d.username === user.username && d.verifier !== null ? d : undefined;
+}
+
 /** Whether the device stands in for the MFA step: remembered, and the pool allows it. */
 export function deviceSkipsMfa(pool: PoolRecord, device: DeviceRecord): boolean {
   return device.status === "remembered" && deviceReplacesMfa(pool);
