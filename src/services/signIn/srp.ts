@@ -23,7 +23,6 @@ import { usernameKey } from "../../domain/usernames.js";
 import type { Deps } from "../../operations/deps.js";
 import type { UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
-import { needsTotp } from "../mfa.js";
 import type { TokenDeps } from "../tokens/index.js";
 import { findUser } from "../users.js";
 import { requireNewPassword } from "./challenges.js";
@@ -37,13 +36,13 @@ import {
   runPreAuthentication,
   simulateCountedFailure,
 } from "./guards.js";
+import { requireMfa } from "./mfaStep.js";
 import { checkSignInSecret, SIGN_IN_MESSAGES } from "./password.js";
 import type { Opened, OpenedRespond, OpenedSignIn, SignInResponse } from "./request.js";
 import { sealKey } from "./sealKeys.js";
 import { authSessionValidityMs, consumeOnce } from "./session.js";
-import { requireSoftwareToken } from "./softwareToken.js";
 
-export type SrpDeps = TokenDeps & Pick<Deps, "serverSecret" | "latency">;
+export type SrpDeps = TokenDeps & Pick<Deps, "serverSecret" | "latency" | "delivery">;
 
 /** The key under which the latency mirror keeps the SRP answer's times (src/services/latency.ts). */
 const LATENCY_KEY = "SignIn.srpAnswer";
@@ -212,9 +211,8 @@ export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): P
     await recordFailure(deps, s, user);
     refuseIncorrect();
   }
-  if (needsTotp(s.pool, user)) {
-    return requireSoftwareToken(deps, s, user, { authFlow: "USER_SRP_AUTH", hasFailures });
-  }
+  const mfa = await requireMfa(deps, s, user, "USER_SRP_AUTH");
+  if (mfa !== null) return mfa;
   const result = await completeSignIn(deps, s, {
     user,
     source: "TokenGeneration_Authentication",

@@ -1,0 +1,99 @@
+// The answer to SMS_MFA (SMS_MFA_CODE) and EMAIL_OTP (EMAIL_OTP_CODE) (docs/mfa.md): the code
+// the challenge sent, checked as every one-time code is (src/services/codeRedemption.ts: the
+// HMAC compared in constant time, used once). A right code also verifies the phone number or
+// email it reached ("When a user completes their first MFA, Amazon Cognito marks their email
+// address or phone number as verified", developer guide).
+import { createHash } from "node:crypto";
+import type { Deps } from "../../operations/deps.js";
+import type { StoreTx, UserRecord } from "../../ports/store/index.js";
+import { fail, messages } from "../../protocol/errors.js";
+import { checkCode, codeAttempt, consumeCode } from "../codeRedemption.js";
+import { MFA_MESSAGES } from "../mfa.js";
+import type { TokenDeps } from "../tokens/index.js";
+import { completeSignIn } from "./complete.js";
+import { requireParameter } from "./flows.js";
+import { refuseSpentSession, sessionUser, wrongCode } from "./mfaAttempts.js";
+import type { OpenedRespond, SignInResponse } from "./request.js";
+import { consumeOnce, openChallengeSession, SESSION_MESSAGES } from "./session.js";
+
+/**
+ * What the session keeps of the code it waits for: when it was issued and a digest of where it
+ * went (so that only that address is marked verified).
+ */
+export function codeId(issuedAt: number, destination: string): string {
+  return `${issuedAt}:${createHash("sha256").update(destination, "utf8").digest("base64url").slice(0, 16)}`;
+}
+
+type Outcome = { kind: "ok"; user: UserRecord } | { kind: "mismatch" | "expired" | "spent" };
+
+export async function answerMfaCode(
+  deps: TokenDeps & Pick<Deps, "serverSecret">,
+  s: OpenedRespond,
+  factor: "SMS_MFA" | "EMAIL_OTP",
+): Promise<SignInResponse> {
+  const session = openChallengeSession(deps, s, factor);
+  const params = s.request.parameters;
+  const typed = requireParameter(params, "USERNAME");
+  const code = requireParameter(params, factor === "SMS_MFA" ? "SMS_MFA_CODE" : "EMAIL_OTP_CODE");
+  const user = await sessionUser(deps, s, session, typed);
+  await refuseSpentSession(deps, s, session);
+
+  const purpose = factor === "SMS_MFA" ? "MFA_SMS" : "MFA_EMAIL";
+  const attribute = factor === "SMS_MFA" ? "phone_number" : "email";
+  const attempt = codeAttempt(deps, purpose, s.pool.id, user.username, code);
+  const now = deps.clock.now();
+  const outcome = await deps.store.transaction(async (tx: StoreTx): Promise<Outcome> => {
+    const current = await tx.users.getForUpdate(s.pool.id, user.username);
+    if (!current) fail("NotAuthorizedException", SESSION_MESSAGES.invalid);
+    const checked = await checkCode(tx, deps, attempt, now);
+    if (checked.kind === "mismatch") return { kind: "mismatch" };
+    if (checked.kind === "locked" || checked.kind === "limited") return { kind: "spent" };
+    // A code a later sign-in sent is not this session's: this one's was superseded.
+    if (checked.kind === "expired" || !session.state.codeId?.startsWith(`${checked.code.issuedAt}:`)) {
+      return { kind: "expired" };
+    }
+    if (!(await consumeCode(tx, attempt, now))) return { kind: "expired" };
+    // The code went to the address as it stands: reaching it verifies it.
+    const value = current.attributes[attribute];
+    if (
+      value !== undefined &&
+      session.state.codeId === codeId(checked.code.issuedAt, value) &&
+      current.attributes[`${attribute}_verified`] !== "true"
+    ) {
+      const next: UserRecord = {
+        ...current,
+        attributes: { ...current.attributes, [`${attribute}_verified`]: "true" },
+        updatedAt: now,
+      };
+      await tx.users.update(next);
+      return { kind: "ok", user: next };
+    }
+    return { kind: "ok", user: current };
+  });
+  switch (outcome.kind) {
+    case "mismatch":
+      return wrongCode(deps, s, user, session, () =>
+        fail("CodeMismatchException", MFA_MESSAGES.codeMismatchOtp),
+      );
+    case "spent":
+      await consumeOnce(deps, s.pool.id, "session", session.id, session.expiresAt);
+      fail("NotAuthorizedException", MFA_MESSAGES.tooManyAttempts);
+      break;
+    case "expired":
+      fail("ExpiredCodeException", messages.codeExpired);
+      break;
+    case "ok":
+      break;
+  }
+  if (!(await consumeOnce(deps, s.pool.id, "session", session.id, session.expiresAt))) {
+    fail("NotAuthorizedException", SESSION_MESSAGES.used);
+  }
+  const result = await completeSignIn(deps, s, {
+    user: outcome.user,
+    source: "TokenGeneration_Authentication",
+    authTime: now,
+    clientMetadata: s.request.clientMetadata,
+    clearFailures: true,
+  });
+  return { ChallengeParameters: {}, AuthenticationResult: result };
+}
