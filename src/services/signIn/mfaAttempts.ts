@@ -39,7 +39,10 @@ function wrongKey(poolId: string, session: OpenedSession): string {
   return `${poolId}|mfa-wrong|${session.id}`;
 }
 
-/** Refuses a session that has taken the wrong codes it may (its sign-in is over). */
+/**
+ * Refuses a session already answered (before its code is looked at: the code is spent too) or
+ * that has taken the wrong codes it may (its sign-in is over).
+ */
 export async function refuseSpentSession(
   deps: Pick<Deps, "store" | "clock">,
   s: Opened,
@@ -49,6 +52,8 @@ export async function refuseSpentSession(
   if (seen !== undefined && seen.count >= MFA_WRONG_CODE_LIMIT) {
     fail("NotAuthorizedException", MFA_MESSAGES.tooManyAttempts);
   }
+  const used = await deps.store.read.limits.peek(`${s.pool.id}|used-session|${session.id}`, deps.clock.now());
+  if (used !== undefined && used.count >= 1) fail("NotAuthorizedException", SESSION_MESSAGES.used);
 }
 
 /**

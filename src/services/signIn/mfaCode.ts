@@ -17,11 +17,16 @@ import type { OpenedRespond, SignInResponse } from "./request.js";
 import { consumeOnce, openChallengeSession, SESSION_MESSAGES } from "./session.js";
 
 /**
- * What the session keeps of the code it waits for: when it was issued and a digest of where it
- * went (so that only that address is marked verified).
+ * What the session keeps of the code it waits for: digests of the code's HMAC (a code another
+ * sign-in sent does not answer this one) and of where it went (only that address is marked
+ * verified).
  */
-export function codeId(issuedAt: number, destination: string): string {
-  return `${issuedAt}:${createHash("sha256").update(destination, "utf8").digest("base64url").slice(0, 16)}`;
+export function codeId(codeHmac: string, destination: string): string {
+  return `${digest(codeHmac)}:${digest(destination)}`;
+}
+
+function digest(v: string): string {
+  return createHash("sha256").update(v, "utf8").digest("base64url").slice(0, 16);
 }
 
 type Outcome = { kind: "ok"; user: UserRecord } | { kind: "mismatch" | "expired" | "spent" };
@@ -49,7 +54,7 @@ export async function answerMfaCode(
     if (checked.kind === "mismatch") return { kind: "mismatch" };
     if (checked.kind === "locked" || checked.kind === "limited") return { kind: "spent" };
     // A code a later sign-in sent is not this session's: this one's was superseded.
-    if (checked.kind === "expired" || !session.state.codeId?.startsWith(`${checked.code.issuedAt}:`)) {
+    if (checked.kind === "expired" || session.state.codeId?.split(":")[0] !== digest(checked.code.codeHmac)) {
       return { kind: "expired" };
     }
     if (!(await consumeCode(tx, attempt, now))) return { kind: "expired" };
@@ -57,7 +62,7 @@ export async function answerMfaCode(
     const value = current.attributes[attribute];
     if (
       value !== undefined &&
-      session.state.codeId === codeId(checked.code.issuedAt, value) &&
+      session.state.codeId === codeId(checked.code.codeHmac, value) &&
       current.attributes[`${attribute}_verified`] !== "true"
     ) {
       const next: UserRecord = {

@@ -114,7 +114,7 @@ export async function requireFactor(
     Session: mfaSession(deps, s, user, base, {
       challenge: factor,
       // The answer must be this code, not one a later sign-in sent.
-      codeId: codeId(issued.record.issuedAt, target.destination),
+      codeId: codeId(issued.record.codeHmac, target.destination),
     }),
     ChallengeParameters: {
       CODE_DELIVERY_DELIVERY_MEDIUM: target.medium,
