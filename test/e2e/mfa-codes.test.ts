@@ -21,7 +21,7 @@ import { startServer, type TestServer } from "../helpers/server.js";
 import { confirmedUser, makeClient, passwordSignIn } from "../helpers/signin.js";
 import { otherCode, totpCode } from "../helpers/totp.js";
 
-export const SMS_CONFIG = { SnsCallerArn: "arn:aws:iam::123456789012:role/cognito-sms", ExternalId: "ext-1" };
+const SMS_CONFIG = { SnsCallerArn: "arn:aws:iam::123456789012:role/cognito-sms", ExternalId: "ext-1" };
 
 describe("SMS and email MFA", () => {
   let s: TestServer;

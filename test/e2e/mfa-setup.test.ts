@@ -188,7 +188,7 @@ describe("MFA required: MFA_SETUP and the codes of users who have an address", (
 
   it("boto3: MFA_SETUP through the Session, and Cognito's errors", async () => {
     await confirmedUser(s.sdk, { poolId, clientId, username: "xan" });
-    const script = String.raw`
+    const script = `
 import base64, hashlib, hmac, struct, sys, time, boto3
 from botocore.exceptions import ClientError
 url, client_id, now_ms = sys.argv[1], sys.argv[2], int(sys.argv[3])
