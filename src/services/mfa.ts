@@ -2,7 +2,9 @@
 // show, and the preferences SetUserMFAPreference / AdminSetUserMFAPreference change. Which
 // step a sign-in needs is src/domain/mfaDecision.ts.
 
-import { type MfaFactor, userFactors } from "../domain/mfaDecision.js";
+import { type MfaFactor, poolFactors, userFactors } from "../domain/mfaDecision.js";
+import type { PoolConfig } from "../domain/pool.js";
+import type { RecoveryMfa } from "../domain/recovery.js";
 import { decodeBase64Strict, seal, unseal } from "../domain/seal.js";
 import { base32Decode } from "../domain/totp.js";
 import type { Deps } from "../operations/deps.js";
@@ -144,4 +146,15 @@ export function nextMfaPreference(
     }
   }
   return mfa;
+}
+
+/**
+ * The MFA factors in force for a user that disqualify a recovery medium (src/domain/recovery.ts):
+ * SMS or email MFA the user turned on, in a pool whose MFA is not OFF and offers it.
+ */
+export function recoveryMfa(pool: PoolConfig, user: Pick<UserRecord, "mfa" | "attributes">): RecoveryMfa {
+  if ((pool.MfaConfiguration ?? "OFF") === "OFF") return { sms: false, email: false };
+  const offered = poolFactors(pool);
+  const on = userFactors(user.mfa, user.attributes).filter((f) => offered.includes(f));
+  return { sms: on.includes("SMS_MFA"), email: on.includes("EMAIL_OTP") };
 }

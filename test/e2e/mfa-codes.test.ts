@@ -6,7 +6,9 @@ import {
   AdminGetUserCommand,
   AdminListUserAuthEventsCommand,
   AdminSetUserMFAPreferenceCommand,
+  AdminUpdateUserAttributesCommand,
   AssociateSoftwareTokenCommand,
+  ForgotPasswordCommand,
   GetUserCommand,
   RespondToAuthChallengeCommand,
   SetUserMFAPreferenceCommand,
@@ -245,6 +247,31 @@ describe("SMS and email MFA", () => {
       answer("EMAIL_OTP", b.Session, "exp", codeB),
       "NotAuthorizedException",
       "Invalid session for the user, session is expired.",
+    );
+  });
+
+  it("email MFA disqualifies email for ForgotPassword (AccountRecoverySettingType)", async () => {
+    await confirmedUser(s.sdk, { poolId, clientId, username: "rec" });
+    await s.sdk.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: poolId,
+        Username: "rec",
+        UserAttributes: [{ Name: "email_verified", Value: "true" }],
+      }),
+    );
+    const forgot = () => s.sdk.send(new ForgotPasswordCommand({ ClientId: clientId, Username: "rec" }));
+    expect((await forgot()).CodeDeliveryDetails?.DeliveryMedium).toBe("EMAIL");
+    await s.sdk.send(
+      new AdminSetUserMFAPreferenceCommand({
+        UserPoolId: poolId,
+        Username: "rec",
+        EmailMfaSettings: { Enabled: true },
+      }),
+    );
+    await expectError(
+      forgot(),
+      "InvalidParameterException",
+      "Cannot reset password for the user as there is no registered/verified email or phone_number",
     );
   });
 
