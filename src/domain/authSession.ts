@@ -87,6 +87,8 @@ const stateSchema = z.object({
   totpSecret: z.string().optional(),
   /** MFA_SETUP: VerifySoftwareToken accepted a code; RespondToAuthChallenge may finish. */
   mfaSetupVerified: z.boolean().optional(),
+  /** MFA_SETUP with EMAIL: the address the EMAIL_OTP code went to, the user's once it is right. */
+  setupEmail: z.string().optional(),
 });
 
 export type AuthSessionState = z.infer<typeof stateSchema>;

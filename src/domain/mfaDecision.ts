@@ -10,7 +10,8 @@
 //   - none, pool ON: SMS or email to the number or address the user has ("SMS and email
 //     message MFA require no additional configuration after your user adds an email address or
 //     phone number to their profile", developer guide), choosing when both could; else
-//     MFA_SETUP with MFAS_CAN_SETUP (a software token can be set up within the sign-in).
+//     MFA_SETUP with MFAS_CAN_SETUP (a software token or an email address can be set up within
+//     the sign-in).
 import type { UserMfa } from "../ports/store/index.js";
 import type { PoolConfig } from "./pool.js";
 
@@ -70,8 +71,8 @@ export function decideMfa(
   const first = reachable[0];
   if (first !== undefined && reachable.length === 1) return { kind: "challenge", factor: first };
   if (reachable.length > 1) return { kind: "select", options: reachable };
-  // Setting up email during the sign-in (MFA_SETUP with EMAIL) is not built: a user with no
-  // email is offered what the pool has besides. SMS_MFA is listed as Cognito lists it,
-  // though only an attribute change outside the sign-in can give the user a phone number.
-  return { kind: "setup", options: offered.filter((f) => f !== "EMAIL_OTP") };
+  // SMS_MFA is listed as Cognito lists it, though only an attribute change outside the
+  // sign-in can give the user a phone number; a software token or an email address can be set
+  // up within it.
+  return { kind: "setup", options: offered };
 }

@@ -242,4 +242,37 @@ describe("MFA with identity-js and Amplify v6", () => {
     const again = await signIn({ username: "ann", password: PASSWORD });
     expect(again.nextStep.signInStep).toBe("CONFIRM_SIGN_IN_WITH_TOTP_CODE");
   });
+
+  it("Amplify: MFA ON with email → MFA_SETUP_SELECTION → EMAIL → an address → its code → DONE", async () => {
+    const { poolId } = await makePool(s.sdk, { AutoVerifiedAttributes: [] });
+    const { clientId } = await makeClient(s.sdk, poolId);
+    await s.sdk.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: poolId,
+        MfaConfiguration: "ON",
+        SoftwareTokenMfaConfiguration: { Enabled: true },
+        EmailMfaConfiguration: {},
+      }),
+    );
+    useAmplify({ poolId, clientId });
+    await confirmedUser(s.sdk, { poolId, clientId, username: "eve", attributes: {} });
+    const r = await signIn({ username: "eve", password: PASSWORD });
+    expect(r.nextStep).toEqual({
+      signInStep: "CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION",
+      allowedMFATypes: ["TOTP", "EMAIL"],
+    });
+    const email = await confirmSignIn({ challengeResponse: "EMAIL" });
+    expect(email.nextStep.signInStep).toBe("CONTINUE_SIGN_IN_WITH_EMAIL_SETUP");
+    const sent = await confirmSignIn({ challengeResponse: "eve@example.org" });
+    expect(sent.nextStep).toEqual({
+      signInStep: "CONFIRM_SIGN_IN_WITH_EMAIL_CODE",
+      codeDeliveryDetails: { deliveryMedium: "EMAIL", destination: "e***@e***" },
+    });
+    const m = await s.inbox.latest({ username: "eve" });
+    expect(m?.destination).toBe("eve@example.org");
+    const done = await confirmSignIn({ challengeResponse: m?.code ?? "" });
+    expect(done).toEqual({ isSignedIn: true, nextStep: { signInStep: "DONE" } });
+    expect(await fetchMFAPreference()).toEqual({ enabled: ["EMAIL"], preferred: "EMAIL" });
+    await signOut();
+  });
 });

@@ -186,6 +186,65 @@ describe("MFA required: MFA_SETUP and the codes of users who have an address", (
     expect(got.UserAttributes?.find((a) => a.Name === "email_verified")?.Value).toBe("true");
   });
 
+  it("MFA_SETUP with EMAIL: the code goes to the address given, which becomes the user's; its refusals", async () => {
+    const { poolId: p3 } = await makePool(s.sdk, { AutoVerifiedAttributes: [] });
+    const { clientId: c3 } = await makeClient(s.sdk, p3);
+    await s.sdk.send(
+      new SetUserPoolMfaConfigCommand({ UserPoolId: p3, MfaConfiguration: "ON", EmailMfaConfiguration: {} }),
+    );
+    await confirmedUser(s.sdk, { poolId: p3, clientId: c3, username: "yan", attributes: {} });
+    const r = await passwordSignIn(s.sdk, c3, "yan");
+    expect(r.ChallengeName).toBe("MFA_SETUP");
+    expect(JSON.parse(r.ChallengeParameters?.MFAS_CAN_SETUP ?? "")).toEqual(["EMAIL_OTP"]);
+    const respond = (
+      challenge: "MFA_SETUP" | "EMAIL_OTP",
+      session: string | undefined,
+      extra: Record<string, string>,
+    ) =>
+      s.sdk.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: c3,
+          ChallengeName: challenge,
+          Session: session,
+          ChallengeResponses: { USERNAME: "yan", ...extra },
+        }),
+      );
+    await expectError(
+      respond("MFA_SETUP", r.Session, { EMAIL: "not-an-address" }),
+      "InvalidParameterException",
+      "Invalid email address format.",
+    );
+    const sent = await respond("MFA_SETUP", r.Session, { EMAIL: "yan@example.org" });
+    expect(sent.ChallengeName).toBe("EMAIL_OTP");
+    expect(sent.ChallengeParameters?.CODE_DELIVERY_DESTINATION).toBe("y***@e***");
+    const before = await s.sdk.send(new AdminGetUserCommand({ UserPoolId: p3, Username: "yan" }));
+    expect(before.UserAttributes?.find((a) => a.Name === "email")).toBeUndefined();
+    const done = await respond("EMAIL_OTP", sent.Session, { EMAIL_OTP_CODE: await s.inbox.code("yan", p3) });
+    expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
+    const after = await s.sdk.send(new AdminGetUserCommand({ UserPoolId: p3, Username: "yan" }));
+    const attrs = Object.fromEntries((after.UserAttributes ?? []).map((a) => [a.Name, a.Value]));
+    expect(attrs.email).toBe("yan@example.org");
+    expect(attrs.email_verified).toBe("true");
+    expect(after.UserMFASettingList).toEqual(["EMAIL_OTP"]);
+    // The next sign-in asks for a code by email at once.
+    expect((await passwordSignIn(s.sdk, c3, "yan")).ChallengeName).toBe("EMAIL_OTP");
+    // In the TOTP-only pool, EMAIL is not offered.
+    await confirmedUser(s.sdk, { poolId, clientId, username: "zed" });
+    const z = await passwordSignIn(s.sdk, clientId, "zed");
+    await expectError(
+      s.sdk.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: clientId,
+          ChallengeName: "MFA_SETUP",
+          Session: z.Session,
+          ChallengeResponses: { USERNAME: "zed", EMAIL: "zed@example.org" },
+        }),
+      ),
+      "InvalidParameterException",
+      "EMAIL_OTP is not one of MFAS_CAN_SETUP.",
+    );
+  });
+
   it("boto3: MFA_SETUP through the Session, and Cognito's errors", async () => {
     await confirmedUser(s.sdk, { poolId, clientId, username: "xan" });
     const script = `

@@ -71,7 +71,7 @@ describe("decideMfa", () => {
     expect(decideMfa(on, user({}))).toEqual({ kind: "select", options: ["SMS_MFA", "EMAIL_OTP"] });
     expect(decideMfa(on, user({}, {}))).toEqual({
       kind: "setup",
-      options: ["SMS_MFA", "SOFTWARE_TOKEN_MFA"],
+      options: ["SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP"],
     });
     const totpOnly: PoolConfig = { MfaConfiguration: "ON", SoftwareTokenMfaConfiguration: { Enabled: true } };
     expect(decideMfa(totpOnly, user({}))).toEqual({ kind: "setup", options: ["SOFTWARE_TOKEN_MFA"] });

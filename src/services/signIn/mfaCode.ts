@@ -8,7 +8,7 @@ import type { Deps } from "../../operations/deps.js";
 import type { StoreTx, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
 import { checkCode, codeAttempt, consumeCode } from "../codeRedemption.js";
-import { MFA_MESSAGES } from "../mfa.js";
+import { MFA_MESSAGES, NO_MFA } from "../mfa.js";
 import type { TokenDeps } from "../tokens/index.js";
 import { completeSignIn } from "./complete.js";
 import { requireParameter } from "./flows.js";
@@ -58,6 +58,8 @@ export async function answerMfaCode(
       return { kind: "expired" };
     }
     if (!(await consumeCode(tx, attempt, now))) return { kind: "expired" };
+    const setupEmail = session.state.setupEmail;
+    if (setupEmail !== undefined) return { kind: "ok", user: await adoptEmail(tx, current, setupEmail, now) };
     // The code went to the address as it stands: reaching it verifies it.
     const value = current.attributes[attribute];
     if (
@@ -101,4 +103,22 @@ export async function answerMfaCode(
     clearFailures: true,
   });
   return { ChallengeParameters: {}, AuthenticationResult: result };
+}
+
+/**
+ * MFA_SETUP with EMAIL, the code right: the address becomes the user's email, verified, with
+ * email MFA on (and preferred when nothing was). A user who got an email meanwhile keeps it.
+ */
+async function adoptEmail(tx: StoreTx, current: UserRecord, email: string, now: number): Promise<UserRecord> {
+  if (current.attributes.email !== undefined) fail("NotAuthorizedException", SESSION_MESSAGES.invalid);
+  const next: UserRecord = {
+    ...current,
+    attributes: { ...current.attributes, email, email_verified: "true" },
+    updatedAt: now,
+  };
+  await tx.users.update(next);
+  const mfa = { ...NO_MFA, ...current.mfa };
+  const withEmail = { ...mfa, emailEnabled: true, preferred: mfa.preferred ?? ("EMAIL_OTP" as const) };
+  await tx.users.setMfa(current.poolId, current.username, withEmail);
+  return { ...next, mfa: withEmail };
 }

@@ -80,17 +80,23 @@ export function mfaSession(
   });
 }
 
-/** The challenge of one factor. */
+/**
+ * The challenge of one factor. `setupEmail`: MFA_SETUP with EMAIL, the address the user gave,
+ * which the EMAIL_OTP code goes to (and which becomes theirs once the code is right).
+ */
 export async function requireFactor(
   deps: MfaStepDeps,
   s: Opened,
-  user: UserRecord,
+  given: UserRecord,
   factor: MfaFactor,
   base: MfaBase,
+  setupEmail?: string,
 ): Promise<SignInResponse> {
   if (factor === "SOFTWARE_TOKEN_MFA") {
-    return requireSoftwareToken(deps, s, user, { authFlow: base.flow, hasFailures: false });
+    return requireSoftwareToken(deps, s, given, { authFlow: base.flow, hasFailures: false });
   }
+  const user =
+    setupEmail === undefined ? given : { ...given, attributes: { ...given.attributes, email: setupEmail } };
   const target = mfaTarget(user, factor);
   // InitiateAuth's ClientMetadata reaches only PreAuthentication and migration (service
   // model); RespondToAuthChallenge's reaches the triggers of the step it leads to.
@@ -115,6 +121,7 @@ export async function requireFactor(
       challenge: factor,
       // The answer must be this code, not one a later sign-in sent.
       codeId: codeId(issued.record.codeHmac, target.destination),
+      ...(setupEmail === undefined ? {} : { setupEmail }),
     }),
     ChallengeParameters: {
       CODE_DELIVERY_DELIVERY_MEDIUM: target.medium,
