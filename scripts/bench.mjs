@@ -107,6 +107,24 @@ function rssMb(pid) {
   }
 }
 
+// Every process the benchmark starts, so that none outlives it: a run that fails half-way (or
+// is interrupted) still ends its servers, by PID, on the way out.
+const children = new Set();
+function spawnChild(command, argv, options) {
+  const proc = spawn(command, argv, options);
+  children.add(proc);
+  proc.once("exit", () => children.delete(proc));
+  return proc;
+}
+process.on("exit", () => {
+  for (const proc of children) {
+    try {
+      proc.kill("SIGKILL");
+    } catch {}
+  }
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
+
 async function stop(proc) {
   if (proc.exitCode !== null) return;
   proc.kill("SIGTERM");
@@ -126,7 +144,7 @@ async function startCeiling() {
         res.end(body);
       });
     }).listen(${port}, "127.0.0.1");`;
-  const proc = spawn(process.execPath, ["-e", code], { stdio: "ignore" });
+  const proc = spawnChild(process.execPath, ["-e", code], { stdio: "ignore" });
   await waitForPort(port, proc);
   return { name: "node:http ceiling", port, proc };
 }
@@ -141,7 +159,7 @@ async function startSmtpSink() {
       .listen(${port}, "127.0.0.1");
     // Gone with the benchmark, even when it stops on an error: its end of the pipe closes.
     process.stdin.on("end", () => process.exit(0)).resume();`;
-  const proc = spawn(process.execPath, ["-e", code], { stdio: ["pipe", "ignore", "ignore"] });
+  const proc = spawnChild(process.execPath, ["-e", code], { stdio: ["pipe", "ignore", "ignore"] });
   // Not HTTP: wait for the port to accept a connection.
   for (let i = 0; ; i++) {
     if (proc.exitCode !== null) throw new Error(`SMTP sink exited with ${proc.exitCode}`);
@@ -167,7 +185,7 @@ async function startCognate(dir, extra = {}) {
   };
   const cfgPath = join(dir, `config-${port}.json`);
   writeFileSync(cfgPath, JSON.stringify(config));
-  const proc = spawn(
+  const proc = spawnChild(
     process.execPath,
     [
       ...SERVER_NODE_ARGS,
@@ -201,7 +219,7 @@ async function startCognitoLocal(dir) {
   const port = await freePort();
   const cwd = join(dir, `cognito-local-${port}`);
   mkdirSync(cwd, { recursive: true });
-  const proc = spawn(process.execPath, [bin], {
+  const proc = spawnChild(process.execPath, [bin], {
     cwd,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: "ignore",
@@ -214,7 +232,7 @@ async function startMoto() {
   const probe = spawnSync("python3", ["-c", "import moto.server"], { stdio: "ignore" });
   if (probe.status !== 0) return null;
   const port = await freePort();
-  const proc = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
+  const proc = spawnChild("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
     stdio: "ignore",
   });
   await waitForPort(port, proc, 60_000);

@@ -6,6 +6,7 @@ import { availableParallelism } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import { createSecureContext } from "node:tls";
 import type { DestinationStream, Logger } from "pino";
+import { srpMathFor } from "./adapters/cpu/srpPool.js";
 import { OutboxDispatcher } from "./adapters/delivery/dispatcher.js";
 import { TransportGate } from "./adapters/delivery/gate.js";
 import { inboxTransport } from "./adapters/delivery/inbox.js";
@@ -164,6 +165,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       // configuration cache bound, like any other pool setting (at least a second).
       signingKeys: new SigningKeys(store, clock, { ttlMs: Math.max(1, config.configCacheSeconds) * 1000 }),
       refreshTokenKey: opened.refreshTokenKey,
+      srpMath: srpMathFor(),
     };
     const dispatcher = new Dispatcher(
       operationMap(),
@@ -222,6 +224,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
         await outbox.stop();
         if (triggers instanceof LambdaTriggers) triggers.close();
         await delivery.close();
+        await deps.srpMath.close();
         await store.close();
       })();
       return closing;

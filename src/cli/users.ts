@@ -12,6 +12,7 @@ import { cryptoRandom } from "../domain/ids.js";
 import { DEV_COST, HashGate, PRODUCTION_COST } from "../domain/passwords.js";
 import type { Deps } from "../operations/deps.js";
 import { systemClock } from "../ports/clock.js";
+import { inlineSrpMath } from "../ports/srpMath.js";
 import { unlimited } from "../protocol/dispatch.js";
 import { fail, ServiceError } from "../protocol/errors.js";
 import { addToGroups, fixtureContext, putGroup, putUser } from "../services/adminFixtures.js";
@@ -88,6 +89,8 @@ async function withDeps<T>(
     latency: new LatencyMirror(),
     signingKeys: new SigningKeys(opened.store, systemClock),
     refreshTokenKey: opened.refreshTokenKey,
+    // One user at a time: the exponentiation runs here, no worker threads.
+    srpMath: inlineSrpMath,
   };
   try {
     return await fn(deps);

@@ -5,6 +5,7 @@ import type { Random } from "../domain/ids.js";
 import type { HashGate, ScryptCost } from "../domain/passwords.js";
 import type { Clock } from "../ports/clock.js";
 import type { DeliveryGate } from "../ports/delivery.js";
+import type { SrpMath } from "../ports/srpMath.js";
 import type { Store } from "../ports/store/index.js";
 import type { Triggers } from "../ports/triggers.js";
 import type { PublicLimiter } from "../protocol/dispatch.js";
@@ -35,4 +36,6 @@ export interface Deps {
   signingKeys: SigningKeys;
   /** Seals refresh tokens: a data key kept under the server secret (adapters/store/serverSecret.ts). */
   refreshTokenKey: Buffer;
+  /** SRP's modular exponentiations: worker threads in the server (adapters/cpu/srpPool.ts). */
+  srpMath: SrpMath;
 }

@@ -59,9 +59,15 @@ export function computeVerifier(salt: bigint, id: SrpIdentity, password: string)
 
 /** A fresh 16-byte salt and its verifier: computed whenever a password is set. */
 export function createVerifier(random: Random, id: SrpIdentity, password: string): StoredVerifier {
+  const salt = drawSalt(random);
+  return { salt: hex(salt), verifier: hex(computeVerifier(salt, id, password)) };
+}
+
+/** A fresh non-zero 16-byte salt. */
+export function drawSalt(random: Random): bigint {
   let salt = 0n;
   while (salt === 0n) salt = fromBytes(random.bytes(16));
-  return { salt: hex(salt), verifier: hex(computeVerifier(salt, id, password)) };
+  return salt;
 }
 
 /** The stored hex values as integers, or null when they are not a usable verifier. */

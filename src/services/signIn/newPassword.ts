@@ -24,7 +24,7 @@ import type { OpenedRespond, SignInResponse } from "./request.js";
 import { consumeOnce, openChallengeSession, passwordTag, SESSION_MESSAGES } from "./session.js";
 
 export type NewPasswordDeps = TokenDeps &
-  Pick<Deps, "serverSecret" | "hashGate" | "passwordCost" | "latency" | "delivery">;
+  Pick<Deps, "serverSecret" | "hashGate" | "passwordCost" | "latency" | "srpMath" | "delivery">;
 
 const ATTRIBUTE_PREFIX = "userAttributes.";
 

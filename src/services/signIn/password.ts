@@ -37,7 +37,10 @@ export const SIGN_IN_MESSAGES = {
 } as const;
 
 export type PasswordDeps = TokenDeps &
-  Pick<Deps, "hashGate" | "passwordCost" | "latency" | "ipLimiter" | "config" | "serverSecret" | "delivery">;
+  Pick<
+    Deps,
+    "hashGate" | "passwordCost" | "latency" | "ipLimiter" | "config" | "serverSecret" | "srpMath" | "delivery"
+  >;
 
 /** The key under which the latency mirror keeps this flow's answer times (src/services/latency.ts). */
 const LATENCY_KEY = "SignIn.password";

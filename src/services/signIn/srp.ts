@@ -15,12 +15,13 @@ import { nameKey } from "../../domain/attributes.js";
 import { caseInsensitive } from "../../domain/pool.js";
 import { issueSecretBlock, openSecretBlock } from "../../domain/secretBlock.js";
 import { N, parseHexInt } from "../../domain/srp/group.js";
-import { serverChallenge, verifyPasswordClaim } from "../../domain/srp/server.js";
+import { verifyPasswordClaim } from "../../domain/srp/server.js";
 import { simulatedSrpUser } from "../../domain/srp/simulated.js";
 import { parseTimestamp } from "../../domain/srp/timestamp.js";
 import { type StoredVerifier, userIdentity, verifierTag } from "../../domain/srp/verifier.js";
 import { usernameKey } from "../../domain/usernames.js";
 import type { Deps } from "../../operations/deps.js";
+import { serverChallengeVia } from "../../ports/srpMath.js";
 import type { UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
 import type { TokenDeps } from "../tokens/index.js";
@@ -42,7 +43,7 @@ import type { Opened, OpenedRespond, OpenedSignIn, SignInResponse } from "./requ
 import { sealKey } from "./sealKeys.js";
 import { authSessionValidityMs, consumeOnce } from "./session.js";
 
-export type SrpDeps = TokenDeps & Pick<Deps, "serverSecret" | "latency" | "delivery">;
+export type SrpDeps = TokenDeps & Pick<Deps, "serverSecret" | "latency" | "srpMath" | "delivery">;
 
 /** The key under which the latency mirror keeps the SRP answer's times (src/services/latency.ts). */
 const LATENCY_KEY = "SignIn.srpAnswer";
@@ -80,14 +81,14 @@ async function refuseUnconfirmed(deps: SrpDeps, s: Opened, user: UserRecord): Pr
 }
 
 /** The PASSWORD_VERIFIER challenge for `username` over `verifier`. */
-function challenge(
+async function challenge(
   deps: SrpDeps,
   s: OpenedSignIn,
   username: string,
   verifier: StoredVerifier,
   srpA: string,
-): SignInResponse {
-  const c = serverChallenge(deps.random, verifier, srpA);
+): Promise<SignInResponse> {
+  const c = await serverChallengeVia(deps.srpMath, deps.random, verifier, srpA);
   if (c.kind === "invalid-a") fail("InvalidParameterException", INVALID_SRP_A);
   // A stored verifier that does not parse is a corrupt record: a server fault, not the caller's.
   if (c.kind === "invalid-verifier") throw new Error("unusable SRP verifier in the store");
