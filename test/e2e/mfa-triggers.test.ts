@@ -1,7 +1,8 @@
 // The MFA codes' CustomMessage trigger (docs/mfa.md): SMS_MFA and EMAIL_OTP codes go out
 // under CustomMessage_Authentication, the function's message is the one delivered, and
 // RespondToAuthChallenge's ClientMetadata (not InitiateAuth's) reaches it. The function is a
-// module function, as the README's trigger example configures one.
+// module function, as the README's trigger example configures one. A code the SMS sandbox
+// cannot deliver fails the sign-in.
 import {
   AdminSetUserMFAPreferenceCommand,
   CreateUserPoolClientCommand,
@@ -11,6 +12,7 @@ import {
   SetUserPoolMfaConfigCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectError } from "../helpers/expect.js";
 import { PASSWORD } from "../helpers/fixtures.js";
 import { clearTriggerCalls, triggerCalls } from "../helpers/lambdaServers.js";
 import { startServer, type TestServer } from "../helpers/server.js";
@@ -27,6 +29,7 @@ describe("MFA codes and the CustomMessage trigger", () => {
   beforeAll(async () => {
     s = await startServer({
       configCacheSeconds: 0,
+      sms: { sandbox: { enabled: true, verifiedNumbers: ["+14155550177", "+14155550178"] } },
       triggers: {
         functions: { [ARN]: "module:test/fixtures/triggers/handlers.mjs#customMessage" },
         baseDir: process.cwd(),
@@ -154,5 +157,33 @@ describe("MFA codes and the CustomMessage trigger", () => {
     const m = await s.inbox.latest({ username: "uma" });
     expect(m?.subject).toBe("Votre code de confirmation");
     expect(m?.body).toBe(`Bonjour uma@example.com, votre code est ${m?.code}.`);
+  });
+
+  it("a code that cannot be delivered (SMS sandbox): InvalidParameterException with the reason, no message", async () => {
+    await confirmedUser(s.sdk, {
+      poolId,
+      clientId,
+      username: "vin",
+      attributes: { email: "vin@example.com", phone_number: "+14155550199" },
+    });
+    await s.sdk.send(
+      new AdminSetUserMFAPreferenceCommand({
+        UserPoolId: poolId,
+        Username: "vin",
+        SMSMfaSettings: { Enabled: true },
+      }),
+    );
+    await expectError(
+      s.sdk.send(
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: "USER_PASSWORD_AUTH",
+          AuthParameters: { USERNAME: "vin", PASSWORD },
+        }),
+      ),
+      "InvalidParameterException",
+      "Unable to deliver the code: the phone number is not verified and SMS delivery is in sandbox mode.",
+    );
+    expect((await s.inbox.list({ username: "vin" })).filter((m) => m.medium === "SMS")).toEqual([]);
   });
 });

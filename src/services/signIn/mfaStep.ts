@@ -9,6 +9,7 @@ import { maskDestination } from "../../domain/masking.js";
 import { decideMfa, type MfaFactor } from "../../domain/mfaDecision.js";
 import type { Deps } from "../../operations/deps.js";
 import type { StoreTx, UserRecord } from "../../ports/store/index.js";
+import { fail, ServiceError } from "../../protocol/errors.js";
 import { issueCode, saveCode } from "../codes.js";
 import { recordInProgress } from "./mfaAttempts.js";
 import { codeId } from "./mfaCode.js";
@@ -113,6 +114,14 @@ export async function requireFactor(
     target,
     clientMetadata,
     userAgent: s.ctx.userAgent,
+  }).catch((e: unknown) => {
+    // A code that cannot be delivered (the SMS sandbox, the pool's email settings): the sign-in
+    // operations have no CodeDeliveryFailureException in their model; the same words come back
+    // as an InvalidParameterException (docs/mfa.md).
+    if (e instanceof ServiceError && e.type === "CodeDeliveryFailureException") {
+      fail("InvalidParameterException", e.message);
+    }
+    throw e;
   });
   await deps.store.transaction((tx: StoreTx) => saveCode(tx, issued));
   return {
