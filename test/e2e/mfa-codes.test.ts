@@ -128,6 +128,19 @@ describe("SMS and email MFA", () => {
       .sort();
     // The password step (in progress), the wrong code, the right one.
     expect(outcomes).toEqual(["Fail", "InProgress", "Pass"]);
+    // The events' order within one instant of the test's clock is not defined: sorted here.
+    const steps = (events.AuthEvents ?? [])
+      .filter((e) => e.EventType === "SignIn")
+      .map(
+        (e) =>
+          `${e.EventResponse} ${(e.ChallengeResponses ?? []).map((c) => `${c.ChallengeName}:${c.ChallengeResponse}`).join(",")}`,
+      )
+      .sort();
+    expect(steps).toEqual([
+      "Fail Password:Success,Mfa:Failure",
+      "InProgress Password:Success",
+      "Pass Password:Success,Mfa:Success",
+    ]);
   });
 
   it("SMS_MFA: the code by SMS to an unverified number, which the right code verifies", async () => {

@@ -7,7 +7,7 @@ import { MFA_WRONG_CODE_LIMIT } from "../../domain/codePurposes.js";
 import { caseInsensitive } from "../../domain/pool.js";
 import { usernameKey } from "../../domain/usernames.js";
 import type { Deps } from "../../operations/deps.js";
-import type { StoreTx, UserRecord } from "../../ports/store/index.js";
+import type { ChallengeStep, StoreTx, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
 import { MFA_MESSAGES } from "../mfa.js";
 import { signInEvent } from "./events.js";
@@ -34,6 +34,19 @@ export async function sessionUser(
   if (!user.enabled) fail("NotAuthorizedException", messages.userDisabled);
   return user;
 }
+
+/** The ChallengeResponses of an MFA sign-in's auth events, at each point. */
+export const MFA_STEPS: Record<"inProgress" | "failure" | "success", ChallengeStep[]> = {
+  inProgress: [{ name: "Password", response: "Success" }],
+  failure: [
+    { name: "Password", response: "Success" },
+    { name: "Mfa", response: "Failure" },
+  ],
+  success: [
+    { name: "Password", response: "Success" },
+    { name: "Mfa", response: "Success" },
+  ],
+};
 
 function wrongKey(poolId: string, session: OpenedSession): string {
   return `${poolId}|mfa-wrong|${session.id}`;
@@ -67,7 +80,7 @@ export async function wrongCode(
   session: OpenedSession,
   refusal: () => never,
 ): Promise<never> {
-  await countFailure(deps, s, user);
+  await countFailure(deps, s, user, MFA_STEPS.failure);
   const now = deps.clock.now();
   const windowMs = Math.max(1, session.expiresAt - now) + 60_000;
   const hit = await deps.store.transaction((tx: StoreTx) =>
@@ -88,7 +101,7 @@ export async function recordInProgress(
   user: UserRecord,
 ): Promise<void> {
   const event = {
-    ...signInEvent(deps, s, user, "Pass", deps.clock.now()),
+    ...signInEvent(deps, s, user, "Pass", deps.clock.now(), MFA_STEPS.inProgress),
     eventResponse: "InProgress" as const,
   };
   await deps.store.transaction((tx: StoreTx) => tx.events.add(event));

@@ -12,7 +12,7 @@ import { MFA_MESSAGES, NO_MFA } from "../mfa.js";
 import type { TokenDeps } from "../tokens/index.js";
 import { completeSignIn } from "./complete.js";
 import { requireParameter } from "./flows.js";
-import { refuseSpentSession, sessionUser, wrongCode } from "./mfaAttempts.js";
+import { MFA_STEPS, refuseSpentSession, sessionUser, wrongCode } from "./mfaAttempts.js";
 import type { OpenedRespond, SignInResponse } from "./request.js";
 import { consumeOnce, openChallengeSession, SESSION_MESSAGES } from "./session.js";
 
@@ -101,6 +101,7 @@ export async function answerMfaCode(
     authTime: now,
     clientMetadata: s.request.clientMetadata,
     clearFailures: true,
+    steps: MFA_STEPS.success,
   });
   return { ChallengeParameters: {}, AuthenticationResult: result };
 }

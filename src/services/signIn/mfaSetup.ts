@@ -12,7 +12,7 @@ import { fail } from "../../protocol/errors.js";
 import type { TokenDeps } from "../tokens/index.js";
 import { completeSignIn } from "./complete.js";
 import { requireParameter } from "./flows.js";
-import { sessionUser } from "./mfaAttempts.js";
+import { MFA_STEPS, sessionUser } from "./mfaAttempts.js";
 import { type MfaStepDeps, requireFactor } from "./mfaStep.js";
 import type { OpenedRespond, SignInResponse } from "./request.js";
 import { consumeOnce, type OpenedSession, openChallengeSession, SESSION_MESSAGES } from "./session.js";
@@ -78,6 +78,7 @@ export async function answerMfaSetup(
     authTime: deps.clock.now(),
     clientMetadata: s.request.clientMetadata,
     clearFailures: true,
+    steps: MFA_STEPS.success,
   });
   return { ChallengeParameters: {}, AuthenticationResult: result };
 }

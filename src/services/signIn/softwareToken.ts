@@ -14,7 +14,7 @@ import type { TokenDeps } from "../tokens/index.js";
 import { completeSignIn } from "./complete.js";
 import { requireParameter } from "./flows.js";
 import { clearFailures } from "./guards.js";
-import { refuseSpentSession, sessionUser, wrongCode } from "./mfaAttempts.js";
+import { MFA_STEPS, refuseSpentSession, sessionUser, wrongCode } from "./mfaAttempts.js";
 import type { Opened, OpenedRespond, SignInResponse } from "./request.js";
 import { isAdmin } from "./request.js";
 import { consumeOnce, newSession, openChallengeSession, passwordTag, SESSION_MESSAGES } from "./session.js";
@@ -89,6 +89,7 @@ export async function answerSoftwareToken(
     authTime: now,
     clientMetadata: s.request.clientMetadata,
     clearFailures: true,
+    steps: MFA_STEPS.success,
   });
   return { ChallengeParameters: {}, AuthenticationResult: result };
 }
