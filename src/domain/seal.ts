@@ -18,6 +18,7 @@ const OVERHEAD = 1 + ID_BYTES + TAG_BYTES;
 /** What a key is for: each purpose gets its own key, so one kind of string never opens as another. */
 export type SealPurpose =
   | "srp-secret-block"
+  | "custom-srp-secret-block"
   | "auth-session"
   | "refresh-token"
   | "signing-key"

@@ -32,7 +32,7 @@ export function awsSdkVersion(userAgent: string | undefined): string {
   return "aws-sdk-unknown-unknown";
 }
 
-function envelope<S extends string>(ctx: EventContext, triggerSource: S) {
+export function envelope<S extends string>(ctx: EventContext, triggerSource: S) {
   return {
     version: "1",
     region: ctx.region,

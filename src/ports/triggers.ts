@@ -141,6 +141,18 @@ export interface UserMigrationAnswer {
   enableSMSMFA?: boolean;
 }
 
+/**
+ * One element of DefineAuthChallenge's and CreateAuthChallenge's `request.session`: a step of
+ * the custom sign-in so far (CUSTOM_CHALLENGE, or SRP_A / PASSWORD_VERIFIER when the sign-in
+ * began with SRP). @types/aws-lambda allows challengeMetadata only on CUSTOM_CHALLENGE steps;
+ * Cognito sends it on every step, null when none was set (observed: amplify-js #5834).
+ */
+export interface ChallengeStep {
+  challengeName: string;
+  challengeResult: boolean;
+  challengeMetadata: string | null;
+}
+
 /** The synchronous triggers: the event each is invoked with, and what is read from its answer. */
 export interface SyncTriggers {
   PreSignUp: {
@@ -154,11 +166,11 @@ export interface SyncTriggers {
   /** One LambdaConfig entry; PreTokenGenerationConfig.LambdaVersion says which event is sent. */
   PreTokenGeneration: { event: PreTokenGenerationEvent; answer: PreTokenGenerationAnswer };
   DefineAuthChallenge: {
-    event: AsSent<DefineAuthChallengeTriggerEvent>;
+    event: AsSent<DefineAuthChallengeTriggerEvent, { session: ChallengeStep[] }>;
     answer: AnswerOf<DefineAuthChallengeTriggerEvent>;
   };
   CreateAuthChallenge: {
-    event: AsSent<CreateAuthChallengeTriggerEvent>;
+    event: AsSent<CreateAuthChallengeTriggerEvent, { session: ChallengeStep[] }>;
     answer: AnswerOf<CreateAuthChallengeTriggerEvent>;
   };
   VerifyAuthChallengeResponse: {

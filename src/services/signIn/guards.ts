@@ -99,7 +99,7 @@ export async function simulateCountedFailure(
     });
 }
 
-function eventContext(deps: Pick<Deps, "config">, s: Opened, userName: string) {
+export function eventContext(deps: Pick<Deps, "config">, s: Opened, userName: string) {
   return {
     region: deps.config.region,
     userPoolId: s.pool.id,

@@ -5,6 +5,7 @@
 //   flows.ts      which flows an operation and client take; required parameters
 //   password.ts   USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH
 //   srp.ts        USER_SRP_AUTH and its PASSWORD_VERIFIER answer
+//   custom.ts     CUSTOM_AUTH and its CUSTOM_CHALLENGE answer; customSrp.ts its SRP start
 //   challenges.ts NEW_PASSWORD_REQUIRED; newPassword.ts its answer
 //   respond.ts    RespondToAuthChallenge: which challenge is answered
 //   session.ts    the sealed Session, single use; sealKeys.ts the sealing keys
@@ -12,10 +13,11 @@
 //   refresh.ts    REFRESH_TOKEN_AUTH / REFRESH_TOKEN
 //   complete.ts   every successful sign-in ends here: PostAuthentication → tokens
 //   events.ts     an auth event per attempt
-// CUSTOM_AUTH and USER_AUTH are still to come: each becomes a module beside password.ts and a
-// case below.
+// USER_AUTH is still to come: a module beside password.ts and a case below.
 import type { RequestContext } from "../../operations/define.js";
 import { fail } from "../../protocol/errors.js";
+import { customSignIn } from "./custom.js";
+import { customSrpSignIn } from "./customSrp.js";
 import { checkFlow } from "./flows.js";
 import { type PasswordDeps, passwordSignIn } from "./password.js";
 import { openSignIn } from "./preamble.js";
@@ -44,6 +46,8 @@ export async function initiateAuth(
     case "USER_SRP_AUTH":
       return srpSignIn(deps, s);
     case "CUSTOM_AUTH":
+      // Starting with SRP is asked for by name (docs/custom-auth.md); anything else is plain custom.
+      return request.parameters.CHALLENGE_NAME === "SRP_A" ? customSrpSignIn(deps, s) : customSignIn(deps, s);
     case "USER_AUTH":
       fail("InvalidParameterException", `Cognate does not support the ${request.authFlow} flow yet.`);
   }

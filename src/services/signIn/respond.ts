@@ -1,8 +1,11 @@
 // RespondToAuthChallenge and AdminRespondToAuthChallenge: the client and pool, then the
 // challenge answered (docs/signin-challenges.md, "Challenges"). PASSWORD_VERIFIER carries its state in
-// its SECRET_BLOCK; NEW_PASSWORD_REQUIRED and the MFA steps (docs/mfa.md) in their Session.
+// its SECRET_BLOCK; NEW_PASSWORD_REQUIRED, the MFA steps (docs/mfa.md) and CUSTOM_CHALLENGE
+// (docs/custom-auth.md) in their Session.
 import type { RequestContext } from "../../operations/define.js";
 import { fail } from "../../protocol/errors.js";
+import { answerCustomChallenge } from "./custom.js";
+import { answerCustomPasswordVerifier, isCustomPasswordClaim } from "./customSrp.js";
 import { answerMfaCode } from "./mfaCode.js";
 import { answerMfaSetup, answerSelectMfa } from "./mfaSetup.js";
 import { answerNewPassword, type NewPasswordDeps } from "./newPassword.js";
@@ -11,7 +14,7 @@ import type { RespondRequest, SignInResponse } from "./request.js";
 import { answerSoftwareToken } from "./softwareToken.js";
 import { answerPasswordVerifier } from "./srp.js";
 
-/** A challenge Cognate does not issue (custom, devices: not built yet). */
+/** A challenge Cognate does not issue (devices: not built yet). */
 export const CHALLENGE_NOT_SUPPORTED = (name: string) =>
   `Cognate does not support the ${name} challenge yet.`;
 
@@ -23,7 +26,12 @@ export async function respondToAuthChallenge(
   const s = await openSignIn(deps, request, ctx);
   switch (request.challengeName) {
     case "PASSWORD_VERIFIER":
-      return answerPasswordVerifier(deps, s);
+      // Inside CUSTOM_AUTH the proof continues the custom loop (src/services/signIn/customSrp.ts).
+      return isCustomPasswordClaim(deps, s)
+        ? answerCustomPasswordVerifier(deps, s)
+        : answerPasswordVerifier(deps, s);
+    case "CUSTOM_CHALLENGE":
+      return answerCustomChallenge(deps, s);
     case "NEW_PASSWORD_REQUIRED":
       return answerNewPassword(deps, s);
     case "SOFTWARE_TOKEN_MFA":

@@ -6,7 +6,7 @@ const cache = new WeakMap<Buffer, Map<SealPurpose, Buffer>>();
 
 export function sealKey(
   serverSecret: Buffer,
-  purpose: "srp-secret-block" | "auth-session" | "totp-secret",
+  purpose: "srp-secret-block" | "custom-srp-secret-block" | "auth-session" | "totp-secret",
 ): Buffer {
   let keys = cache.get(serverSecret);
   if (!keys) {

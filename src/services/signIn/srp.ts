@@ -80,19 +80,27 @@ async function refuseUnconfirmed(deps: SrpDeps, s: Opened, user: UserRecord): Pr
   }
 }
 
+/**
+ * Which key seals the SECRET_BLOCK: USER_SRP_AUTH's, or CUSTOM_AUTH's (src/services/signIn/customSrp.ts).
+ * A block of one flow never opens in the other, so a proof made inside CUSTOM_AUTH cannot be
+ * answered as a plain USER_SRP_AUTH to skip the custom challenges.
+ */
+export type SecretBlockPurpose = "srp-secret-block" | "custom-srp-secret-block";
+
 /** The PASSWORD_VERIFIER challenge for `username` over `verifier`. */
-async function challenge(
+export async function passwordVerifierChallenge(
   deps: SrpDeps,
-  s: OpenedSignIn,
+  s: Opened,
   username: string,
   verifier: StoredVerifier,
   srpA: string,
+  purpose: SecretBlockPurpose = "srp-secret-block",
 ): Promise<SignInResponse> {
   const c = await serverChallengeVia(deps.srpMath, deps.random, verifier, srpA);
   if (c.kind === "invalid-a") fail("InvalidParameterException", INVALID_SRP_A);
   // A stored verifier that does not parse is a corrupt record: a server fault, not the caller's.
   if (c.kind === "invalid-verifier") throw new Error("unusable SRP verifier in the store");
-  const { secretBlock } = issueSecretBlock(sealKey(deps.serverSecret, "srp-secret-block"), deps.random, {
+  const { secretBlock } = issueSecretBlock(sealKey(deps.serverSecret, purpose), deps.random, {
     challenge: "PASSWORD_VERIFIER",
     poolId: s.pool.id,
     clientId: s.client.clientId,
@@ -113,8 +121,28 @@ async function challenge(
   };
 }
 
+/** Whom an SRP start challenges: a user, or (PreventUserExistenceErrors) a stand-in for a name. */
+export interface SrpStart {
+  srpA: string;
+  /** USER_ID_FOR_SRP: the internal username, or the stand-in's. */
+  username: string;
+  verifier: StoredVerifier;
+  user: UserRecord | null;
+  /** The name as sent. */
+  typed: string;
+}
+
 /** InitiateAuth / AdminInitiateAuth with USER_SRP_AUTH. */
 export async function srpSignIn(deps: SrpDeps, s: OpenedSignIn): Promise<SignInResponse> {
+  const start = await startSrp(deps, s);
+  return passwordVerifierChallenge(deps, s, start.username, start.verifier, start.srpA);
+}
+
+/**
+ * The checks of an SRP start, in order (SRP_A, the user, SECRET_HASH, PreAuthentication, the
+ * user's state), and the verifier to challenge with.
+ */
+export async function startSrp(deps: SrpDeps, s: OpenedSignIn): Promise<SrpStart> {
   const params = s.request.parameters;
   const typed = requireParameter(params, "USERNAME");
   const srpA = requireParameter(params, "SRP_A");
@@ -132,7 +160,7 @@ export async function srpSignIn(deps: SrpDeps, s: OpenedSignIn): Promise<SignInR
       s.pool.id,
       nameKey(typed, caseInsensitive(s.pool.config)),
     );
-    return challenge(deps, s, fake.userIdForSrp, fake.verifier, srpA);
+    return { srpA, username: fake.userIdForSrp, verifier: fake.verifier, user: null, typed };
   }
   await runPreAuthentication(deps, s, { user });
   await refuseDisabled(deps, s, user);
@@ -142,11 +170,42 @@ export async function srpSignIn(deps: SrpDeps, s: OpenedSignIn): Promise<SignInR
   // matches, so the proof fails as a wrong password would.
   const verifier =
     user.srp ?? simulatedSrpUser(deps.serverSecret, s.pool.id, `\u0000${user.username}`).verifier;
-  return challenge(deps, s, user.username, verifier, srpA);
+  return { srpA, username: user.username, verifier, user, typed };
 }
 
 /** RespondToAuthChallenge / AdminRespondToAuthChallenge with PASSWORD_VERIFIER. */
 export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): Promise<SignInResponse> {
+  const { user, hasFailures } = await checkPasswordClaim(deps, s, "srp-secret-block");
+  if (user.status === "FORCE_CHANGE_PASSWORD") {
+    if (hasFailures) await clearFailures(deps, s, user);
+    return requireNewPassword(deps, s, user, { authFlow: "USER_SRP_AUTH" });
+  }
+  // Users from an external provider, archived or compromised ones have no password sign-in.
+  if (user.status !== "CONFIRMED") {
+    await recordFailure(deps, s, user);
+    refuseIncorrect();
+  }
+  const mfa = await requireMfa(deps, s, user, "USER_SRP_AUTH");
+  if (mfa !== null) return mfa;
+  const result = await completeSignIn(deps, s, {
+    user,
+    source: "TokenGeneration_Authentication",
+    authTime: deps.clock.now(),
+    clientMetadata: s.request.clientMetadata,
+    clearFailures: hasFailures,
+  });
+  return { ChallengeParameters: {}, AuthenticationResult: result };
+}
+
+/**
+ * The proof of a PASSWORD_VERIFIER answer, with every refusal (a wrong proof counts toward the
+ * lock-out): the user it proved, and whether they had failures counted.
+ */
+export async function checkPasswordClaim(
+  deps: SrpDeps,
+  s: OpenedRespond,
+  purpose: SecretBlockPurpose,
+): Promise<{ user: UserRecord; hasFailures: boolean }> {
   const started = deps.latency.now();
   const params = s.request.parameters;
   const typed = requireParameter(params, "USERNAME");
@@ -155,7 +214,7 @@ export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): P
   const timestamp = requireParameter(params, "TIMESTAMP");
   const maxAgeMs = authSessionValidityMs(s.client);
   const opened = openSecretBlock(
-    sealKey(deps.serverSecret, "srp-secret-block"),
+    sealKey(deps.serverSecret, purpose),
     block,
     { poolId: s.pool.id, clientId: s.client.clientId },
     deps.clock.now(),
@@ -203,23 +262,5 @@ export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): P
     deps.latency.record(LATENCY_KEY, s.pool.id, started);
     refuseIncorrect();
   }
-  if (user.status === "FORCE_CHANGE_PASSWORD") {
-    if (hasFailures) await clearFailures(deps, s, user);
-    return requireNewPassword(deps, s, user, { authFlow: "USER_SRP_AUTH" });
-  }
-  // Users from an external provider, archived or compromised ones have no password sign-in.
-  if (user.status !== "CONFIRMED") {
-    await recordFailure(deps, s, user);
-    refuseIncorrect();
-  }
-  const mfa = await requireMfa(deps, s, user, "USER_SRP_AUTH");
-  if (mfa !== null) return mfa;
-  const result = await completeSignIn(deps, s, {
-    user,
-    source: "TokenGeneration_Authentication",
-    authTime: deps.clock.now(),
-    clientMetadata: s.request.clientMetadata,
-    clearFailures: hasFailures,
-  });
-  return { ChallengeParameters: {}, AuthenticationResult: result };
+  return { user, hasFailures };
 }
