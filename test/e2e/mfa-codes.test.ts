@@ -2,6 +2,9 @@
 // settings, SMS and email preferences and their refusals, the code sent through the outbox and
 // read from the dev inbox, its errors (wrong, superseded, the wrong-code limit, an expired
 // session), and the phone number or email the code reached marked verified.
+
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import {
   AdminGetUserCommand,
   AdminListUserAuthEventsCommand,
@@ -18,11 +21,12 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/ports/clock.js";
 import { expectError } from "../helpers/expect.js";
-import { makePool } from "../helpers/fixtures.js";
+import { makePool, PASSWORD } from "../helpers/fixtures.js";
 import { startServer, type TestServer } from "../helpers/server.js";
 import { confirmedUser, makeClient, passwordSignIn } from "../helpers/signin.js";
 import { otherCode, totpCode } from "../helpers/totp.js";
 
+const run = promisify(execFile);
 const SMS_CONFIG = { SnsCallerArn: "arn:aws:iam::123456789012:role/cognito-sms", ExternalId: "ext-1" };
 
 describe("SMS and email MFA", () => {
@@ -314,5 +318,65 @@ describe("SMS and email MFA", () => {
     await set({ EmailMfaSettings: { Enabled: false } });
     const off = await s.sdk.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "nophone" }));
     expect(off.UserMFASettingList).toBeUndefined();
+  });
+
+  it("boto3: the SMS and email code errors, the wrong-code limit, the preference refusals", async () => {
+    await emailUser("bo");
+    await confirmedUser(s.sdk, { poolId, clientId, username: "bop" });
+    const script = `
+import json, sys, urllib.request, boto3
+from botocore.exceptions import ClientError
+url, pool_id, client_id = sys.argv[1], sys.argv[2], sys.argv[3]
+c = boto3.client("cognito-idp", endpoint_url=url, region_name="us-east-1",
+                 aws_access_key_id="AKIDTESTCOGNATE", aws_secret_access_key="test-secret-key")
+def err(f):
+    try:
+        f()
+    except ClientError as e:
+        return e.response["Error"]["Code"] + ": " + e.response["Error"]["Message"]
+    return "no error"
+def latest(username):
+    q = url + "/_dev/messages/latest?username=" + username + "&userPoolId=" + pool_id
+    return json.loads(urllib.request.urlopen(q).read())["code"]
+def sign_in():
+    return c.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                           AuthParameters={"USERNAME": "bo", "PASSWORD": "${PASSWORD}"})
+def answer(session, code):
+    return c.respond_to_auth_challenge(ClientId=client_id, ChallengeName="EMAIL_OTP", Session=session,
+                                       ChallengeResponses={"USERNAME": "bo", "EMAIL_OTP_CODE": code})
+first = sign_in()
+print(first["ChallengeName"], first["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"])
+old = latest("bo")
+second = sign_in()
+new = latest("bo")
+wrong = "000000" if new != "000000" else "000001"
+print(err(lambda: answer(second["Session"], wrong)))
+if old != new:
+    print(err(lambda: answer(first["Session"], old)))
+else:
+    print("ExpiredCodeException: Invalid code provided, please request a code again.")
+print(err(lambda: c.respond_to_auth_challenge(ClientId=client_id, ChallengeName="EMAIL_OTP",
+      Session=second["Session"], ChallengeResponses={"USERNAME": "bo"})))
+for _ in range(3):
+    answer_err = err(lambda: answer(second["Session"], wrong))
+print(answer_err)
+print(err(lambda: answer(second["Session"], wrong)))
+print(err(lambda: answer(second["Session"], new)))
+print(err(lambda: c.admin_set_user_mfa_preference(UserPoolId=pool_id, Username="bop",
+      SMSMfaSettings={"Enabled": True})))
+`;
+    const { stdout } = await run("python3", ["-c", script, s.url, poolId, clientId]);
+    const tooMany =
+      "NotAuthorizedException: Too many invalid credentials attempts. User temporarily locked. Please try again after few seconds.";
+    expect(stdout.trim().split("\n")).toEqual([
+      "EMAIL_OTP EMAIL",
+      "CodeMismatchException: Invalid code or auth state for the user.",
+      "ExpiredCodeException: Invalid code provided, please request a code again.",
+      "InvalidParameterException: Missing required parameter EMAIL_OTP_CODE",
+      "CodeMismatchException: Invalid code or auth state for the user.",
+      tooMany,
+      tooMany,
+      "InvalidParameterException: User does not have a phone_number set to turn on SMS MFA",
+    ]);
   });
 });
