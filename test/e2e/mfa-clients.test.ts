@@ -208,6 +208,23 @@ describe("MFA with identity-js and Amplify v6", () => {
     await signOut();
   });
 
+  it("Amplify: CONTINUE_SIGN_IN_WITH_MFA_SELECTION → confirmSignIn(EMAIL) → the email code → DONE", async () => {
+    useAmplify(optional);
+    await userWith("max", { sms: true, email: true });
+    const r = await signIn({ username: "max", password: PASSWORD });
+    expect(r.nextStep).toEqual({
+      signInStep: "CONTINUE_SIGN_IN_WITH_MFA_SELECTION",
+      allowedMFATypes: ["SMS", "EMAIL"],
+    });
+    const chosen = await confirmSignIn({ challengeResponse: "EMAIL" });
+    expect(chosen.nextStep.signInStep).toBe("CONFIRM_SIGN_IN_WITH_EMAIL_CODE");
+    const m = await s.inbox.latest({ username: "max" });
+    expect(m?.medium).toBe("EMAIL");
+    const done = await confirmSignIn({ challengeResponse: m?.code ?? "" });
+    expect(done.isSignedIn).toBe(true);
+    await signOut();
+  });
+
   it("Amplify: setUpTOTP → verifyTOTPSetup → updateMFAPreference, then CONFIRM_SIGN_IN_WITH_TOTP_CODE", async () => {
     useAmplify(optional);
     await userWith("tia", {});
