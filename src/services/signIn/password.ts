@@ -13,7 +13,6 @@ import { createVerifier, passwordMatchesVerifier, userIdentity } from "../../dom
 import type { Deps } from "../../operations/deps.js";
 import type { ClientRecord, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
-import { needsTotp } from "../mfa.js";
 import { chargeForPasswordHash } from "../publicRequest.js";
 import { namesOfUser, type TokenDeps } from "../tokens/index.js";
 import { findUser } from "../users.js";
@@ -28,8 +27,8 @@ import {
   runPreAuthentication,
   simulateCountedFailure,
 } from "./guards.js";
+import { requireMfa } from "./mfaStep.js";
 import type { OpenedSignIn, SignInResponse } from "./request.js";
-import { requireSoftwareToken } from "./softwareToken.js";
 
 export const SIGN_IN_MESSAGES = {
   incorrect: "Incorrect username or password.",
@@ -38,7 +37,10 @@ export const SIGN_IN_MESSAGES = {
 } as const;
 
 export type PasswordDeps = TokenDeps &
-  Pick<Deps, "hashGate" | "passwordCost" | "latency" | "ipLimiter" | "config" | "serverSecret" | "srpMath">;
+  Pick<
+    Deps,
+    "hashGate" | "passwordCost" | "latency" | "ipLimiter" | "config" | "serverSecret" | "srpMath" | "delivery"
+  >;
 
 /** The key under which the latency mirror keeps this flow's answer times (src/services/latency.ts). */
 const LATENCY_KEY = "SignIn.password";
@@ -158,9 +160,8 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
   // Users from an external provider, archived or compromised ones have no password sign-in.
   if (user.status !== "CONFIRMED") return refuse("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
 
-  if (needsTotp(s.pool, user)) {
-    return requireSoftwareToken(deps, s, user, { authFlow: passwordFlow(s), hasFailures });
-  }
+  const mfa = await requireMfa(deps, s, user, passwordFlow(s));
+  if (mfa !== null) return mfa;
   const authTime = deps.clock.now();
   const result = await completeSignIn(deps, s, {
     user,
