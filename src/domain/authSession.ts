@@ -85,6 +85,10 @@ const stateSchema = z.object({
   codeId: z.string().optional(),
   /** MFA_SETUP: the TOTP secret given by AssociateSoftwareToken, until VerifySoftwareToken. */
   totpSecret: z.string().optional(),
+  /** MFA_SETUP: VerifySoftwareToken accepted a code; RespondToAuthChallenge may finish. */
+  mfaSetupVerified: z.boolean().optional(),
+  /** MFA_SETUP with EMAIL: the address the EMAIL_OTP code went to, the user's once it is right. */
+  setupEmail: z.string().optional(),
 });
 
 export type AuthSessionState = z.infer<typeof stateSchema>;
@@ -147,4 +151,21 @@ export function openSession(
   if (s.clientId !== expected.clientId) return { kind: "foreign-client" };
   if (now >= e) return { kind: "expired" };
   return { kind: "ok", state: s, id: opened.id, issuedAt: i, expiresAt: e };
+}
+
+/**
+ * The pool and client a session belongs to, for the operations that take a Session without a
+ * ClientId (AssociateSoftwareToken, VerifySoftwareToken); null when it is not one of ours.
+ * `openSession` then checks it in full.
+ */
+export function sessionOwner(key: Buffer, session: string): { poolId: string; clientId: string } | null {
+  const bytes = decodeBase64Strict(session);
+  const opened = bytes === null ? null : unseal(key, bytes, AAD);
+  if (opened === null) return null;
+  try {
+    const parsed = envelope.safeParse(JSON.parse(opened.plaintext.toString("utf8")));
+    return parsed.success ? { poolId: parsed.data.s.poolId, clientId: parsed.data.s.clientId } : null;
+  } catch {
+    return null;
+  }
 }

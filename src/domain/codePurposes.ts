@@ -6,13 +6,12 @@
 //
 // Each purpose keeps its own current code per user, so a pending sign-up code is untouched
 // by a password reset, and an email code by a phone code. Sources of the settings:
-// docs/recovery.md ("Codes"). MFA codes (MFA_EMAIL, MFA_SMS: minutes, the pool's MFA
-// templates, CustomMessage_Authentication) will plug in the same way.
+// docs/recovery.md ("Codes") and docs/mfa.md (MFA_SMS, MFA_EMAIL).
 import type { CustomMessageTriggerEvent } from "aws-lambda";
 import type { ServerConfig } from "../config/config.js";
 import type { CodePurpose } from "../ports/store/index.js";
 import type { PoolConfig } from "./pool.js";
-import { codeTemplate, type MessageTemplate, verificationTemplate } from "./templates.js";
+import { codeTemplate, type MessageTemplate, mfaTemplate, verificationTemplate } from "./templates.js";
 
 export type CustomMessageSource = CustomMessageTriggerEvent["triggerSource"];
 type Limits = ServerConfig["limits"];
@@ -45,6 +44,31 @@ export interface CallLimit {
 }
 
 const HOUR_MS = 3_600_000;
+
+/**
+ * Wrong MFA codes one sign-in survives: "After five unsuccessful attempts to present an MFA
+ * code, Amazon Cognito begins the exponential-timeout lockout process" (developer guide,
+ * user-pool-settings-mfa). The sixth answer of a session ends it (docs/mfa.md).
+ */
+export const MFA_WRONG_CODE_LIMIT = 5;
+
+const MFA_CODE = {
+  // A code lives as long as the sign-in session that asked for it; the longest
+  // AuthSessionValidity is 15 minutes, and the session's own expiry is checked first.
+  validityMs: 15 * 60_000,
+  template: mfaTemplate,
+  sources: ["CustomMessage_Authentication"],
+  maxFailedAttempts: () => MFA_WRONG_CODE_LIMIT,
+  // Guessing is bounded by MFA_WRONG_CODE_LIMIT per sign-in and by the lock-out those wrong
+  // codes feed; this only stops a runaway caller, not an app's test suite signing in often.
+  redeemLimit: () => ({ name: "mfa-code", max: 600, windowMs: HOUR_MS }),
+  // Each code follows a right password; the password's own limits bound how often.
+  issueLimit: (l: Limits) => ({
+    name: "mfa-send",
+    max: l.resendPerUser,
+    windowMs: l.resendWindowSeconds * 1000,
+  }),
+} as const satisfies CodePolicy;
 
 const VERIFY_ATTRIBUTE = {
   validityMs: 24 * HOUR_MS,
@@ -99,6 +123,9 @@ export const CODE_POLICIES = {
   // (CustomMessage_VerifyUserAttribute). One counter per user for both attributes.
   VERIFY_EMAIL: VERIFY_ATTRIBUTE,
   VERIFY_PHONE_NUMBER: VERIFY_ATTRIBUTE,
+  // SMS_MFA and EMAIL_OTP (docs/mfa.md): the pool's MFA templates, CustomMessage_Authentication.
+  MFA_SMS: MFA_CODE,
+  MFA_EMAIL: MFA_CODE,
 } as const satisfies Record<CodePurpose, CodePolicy>;
 
 /** The trigger sources a purpose's codes may be sent under. */

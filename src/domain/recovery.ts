@@ -23,7 +23,7 @@ export function recoveryMechanisms(pool: PoolConfig): Mechanism[] | "admin_only"
  * The MFA factors a user has turned on that disqualify a recovery medium: "SMS doesn't qualify
  * … if the user also has SMS multi-factor authentication (MFA) activated. Email MFA is also
  * disqualifying for account recovery with email" (API reference, AccountRecoverySettingType).
- * Users have no MFA settings in Cognate yet; the MFA work passes them here.
+ * The callers pass the user's (src/services/mfa.ts, recoveryMfa).
  */
 export interface RecoveryMfa {
   sms: boolean;

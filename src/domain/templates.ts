@@ -68,6 +68,27 @@ export function codeTemplate(pool: PoolConfig, medium: "EMAIL" | "SMS"): Message
   };
 }
 
+/** Our default for MFA codes when the pool sets no message (Cognito's own wording is not documented). */
+export const DEFAULT_MFA_MESSAGE = "Your authentication code is {####}. ";
+export const DEFAULT_MFA_SUBJECT = "Your authentication code";
+
+/**
+ * The template of an MFA code (SMS_MFA, EMAIL_OTP): the pool's SmsAuthenticationMessage for
+ * SMS, EmailMfaConfiguration's Message and Subject for email (docs/mfa.md).
+ */
+export function mfaTemplate(pool: PoolConfig, medium: "EMAIL" | "SMS"): MessageTemplate {
+  if (medium === "SMS") {
+    return { medium, subject: null, body: pool.SmsAuthenticationMessage ?? DEFAULT_MFA_MESSAGE, link: false };
+  }
+  const t = pool.EmailMfaConfiguration ?? {};
+  return {
+    medium,
+    subject: t.Subject ?? DEFAULT_MFA_SUBJECT,
+    body: t.Message ?? DEFAULT_MFA_MESSAGE,
+    link: false,
+  };
+}
+
 export interface RenderInput {
   code: string;
   username: string;

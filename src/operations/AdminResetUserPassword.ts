@@ -11,6 +11,7 @@ import type { PoolRecord, UserRecord } from "../ports/store/index.js";
 import { fail, messages } from "../protocol/errors.js";
 import { recordAuthEvent } from "../services/authEvents.js";
 import { countIssue, issueCode, overIssueLimit, saveCode } from "../services/codes.js";
+import { recoveryMfa } from "../services/mfa.js";
 import { findUser } from "../services/users.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
@@ -25,7 +26,9 @@ function check(pool: PoolRecord, user: UserRecord | undefined) {
   // one awaiting their first sign-in (FORCE_CHANGE_PASSWORD), nor an unconfirmed one (who has
   // not proved any medium), nor a federated profile.
   if (!mayResetPassword(user.status) || user.status === "UNCONFIRMED") return "state" as const;
-  return recoveryTarget(pool.config, user.attributes) ?? ("noMedium" as const);
+  return (
+    recoveryTarget(pool.config, user.attributes, recoveryMfa(pool.config, user)) ?? ("noMedium" as const)
+  );
 }
 
 function refuse(why: Refusal): never {

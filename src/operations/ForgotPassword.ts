@@ -13,6 +13,7 @@ import { fail, messages } from "../protocol/errors.js";
 import type { ForgotPasswordResponse } from "../protocol/generated/shapes.js";
 import { recordAuthEvent } from "../services/authEvents.js";
 import { countIssue, issueCode, overIssueLimit, saveCode, simulateIssue } from "../services/codes.js";
+import { recoveryMfa } from "../services/mfa.js";
 import { openPublicRequest } from "../services/publicRequest.js";
 import { findUser, simulatedName } from "../services/users.js";
 import { defineOperation } from "./define.js";
@@ -47,7 +48,7 @@ function refusal(pool: PoolRecord, user: UserRecord | undefined): Refusal | null
   if (!user) return "unknown";
   if (!user.enabled) return "disabled";
   if (!mayResetPassword(user.status)) return "state";
-  if (!recoveryTarget(pool.config, user.attributes)) return "noMedium";
+  if (!recoveryTarget(pool.config, user.attributes, recoveryMfa(pool.config, user))) return "noMedium";
   return null;
 }
 
@@ -93,7 +94,7 @@ export const ForgotPassword = defineOperation("ForgotPassword", async (deps: For
     if (protect) return simulated();
     refuse(why ?? "unknown");
   }
-  const target = recoveryTarget(pool.config, user.attributes);
+  const target = recoveryTarget(pool.config, user.attributes, recoveryMfa(pool.config, user));
   if (!target) refuse("noMedium");
   // A cheap read first, so that an over-limit caller costs no trigger call; the count itself
   // happens atomically in the transaction below.
@@ -118,7 +119,11 @@ export const ForgotPassword = defineOperation("ForgotPassword", async (deps: For
     const current = await tx.users.getForUpdate(pool.id, user.username);
     const changed = refusal(pool, current);
     if (changed !== null) return changed;
-    if (recoveryTarget(pool.config, current?.attributes ?? {})?.destination !== target.destination) {
+    const latest = current ?? { attributes: {}, mfa: null };
+    if (
+      recoveryTarget(pool.config, latest.attributes, recoveryMfa(pool.config, latest))?.destination !==
+      target.destination
+    ) {
       return "noMedium";
     }
     if (!(await countIssue(tx, deps, "FORGOT_PASSWORD", pool.id, user.username, now))) return "limited";

@@ -6,5 +6,5 @@ import { defineOperation } from "./define.js";
 
 export const VerifySoftwareToken = defineOperation(
   "VerifySoftwareToken",
-  async (deps: SoftwareTokenDeps, input) => verifySoftwareToken(deps, input),
+  async (deps: SoftwareTokenDeps, input, ctx) => verifySoftwareToken(deps, input, ctx),
 );

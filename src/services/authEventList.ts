@@ -41,7 +41,10 @@ export function authEventType(e: AuthEventRecord): AuthEventType {
     CreationDate: epochSeconds(e.createdAt),
     EventResponse: e.eventResponse ?? "Pass",
     EventRisk: { RiskDecision: "NoRisk", RiskLevel: "Low", CompromisedCredentialsDetected: false },
-    ChallengeResponses: [],
+    ChallengeResponses: (e.challengeResponses ?? []).map((c) => ({
+      ChallengeName: c.name,
+      ChallengeResponse: c.response,
+    })),
   };
   if (e.ipAddress !== null) out.EventContextData = { IpAddress: e.ipAddress };
   if (e.feedback) {

@@ -1,7 +1,8 @@
 // AssociateSoftwareToken, VerifySoftwareToken and SetUserMFAPreference for the signed-in user
 // (access token), and the admin preference (docs/mfa.md). The Session form of the first two
-// belongs to MFA_SETUP, which Cognate does not issue yet: every Session is refused as invalid.
+// belongs to MFA_SETUP: src/services/signIn/softwareTokenSetup.ts.
 import { generateTotpSecret, verifyTotp } from "../domain/totp.js";
+import type { RequestContext } from "../operations/define.js";
 import type { Deps } from "../operations/deps.js";
 import type { StoreTx, UserMfa, UserRecord } from "../ports/store/index.js";
 import { fail, ServiceError } from "../protocol/errors.js";
@@ -14,19 +15,18 @@ import {
   sealTotpSecret,
 } from "./mfa.js";
 import { SIGN_IN_MESSAGES } from "./signIn/password.js";
-import { SESSION_MESSAGES } from "./signIn/session.js";
+import { associateWithSession, verifyWithSession } from "./signIn/softwareTokenSetup.js";
 import { ACCESS_TOKEN_REVOKED, type TokenDeps, verifyAccessToken } from "./tokens/index.js";
 
 export type SoftwareTokenDeps = TokenDeps & Pick<Deps, "serverSecret">;
 
-/** The user an AccessToken (or, not yet supported, a Session) names. */
+/** The user an AccessToken names. */
 async function tokenUser(
   deps: SoftwareTokenDeps,
-  input: { AccessToken?: string | undefined; Session?: string | undefined },
+  input: { AccessToken?: string | undefined },
   checkStatus: boolean,
 ): Promise<UserRecord> {
   if (input.AccessToken === undefined) {
-    if (input.Session !== undefined) fail("NotAuthorizedException", SESSION_MESSAGES.invalid);
     fail("InvalidParameterException", "Either AccessToken or Session must be provided.");
   }
   const { user } = await verifyAccessToken(deps, input.AccessToken).catch((e: unknown) => {
@@ -65,7 +65,11 @@ async function changeMfa<T>(
 export async function associateSoftwareToken(
   deps: SoftwareTokenDeps,
   input: { AccessToken?: string | undefined; Session?: string | undefined },
-): Promise<{ SecretCode: string }> {
+  ctx: RequestContext,
+): Promise<{ SecretCode: string; Session?: string }> {
+  if (input.AccessToken === undefined && input.Session !== undefined) {
+    return associateWithSession(deps, input.Session, ctx);
+  }
   const user = await tokenUser(deps, input, false);
   const secret = generateTotpSecret(deps.random);
   const sealed = sealTotpSecret(deps, user.poolId, user.username, secret);
@@ -77,7 +81,11 @@ export async function associateSoftwareToken(
 export async function verifySoftwareToken(
   deps: SoftwareTokenDeps,
   input: { AccessToken?: string | undefined; Session?: string | undefined; UserCode: string },
-): Promise<{ Status: "SUCCESS" }> {
+  ctx: RequestContext,
+): Promise<{ Status: "SUCCESS"; Session?: string }> {
+  if (input.AccessToken === undefined && input.Session !== undefined) {
+    return verifyWithSession(deps, { Session: input.Session, UserCode: input.UserCode }, ctx);
+  }
   const user = await tokenUser(deps, input, true);
   const now = deps.clock.now();
   const ok = await changeMfa(deps, user, (mfa) => {
@@ -101,7 +109,10 @@ export async function setOwnMfaPreference(
   input: MfaPreferenceInput & { AccessToken: string },
 ): Promise<void> {
   const user = await tokenUser(deps, input, true);
-  await changeMfa(deps, user, (mfa) => ({ mfa: nextMfaPreference(mfa, input), result: undefined }));
+  await changeMfa(deps, user, (mfa) => ({
+    mfa: nextMfaPreference(mfa, input, user.attributes),
+    result: undefined,
+  }));
 }
 
 /** AdminSetUserMFAPreference: any user's. */
@@ -110,5 +121,8 @@ export async function setUserMfaPreference(
   user: UserRecord,
   input: MfaPreferenceInput,
 ): Promise<void> {
-  await changeMfa(deps, user, (mfa) => ({ mfa: nextMfaPreference(mfa, input), result: undefined }));
+  await changeMfa(deps, user, (mfa) => ({
+    mfa: nextMfaPreference(mfa, input, user.attributes),
+    result: undefined,
+  }));
 }

@@ -26,6 +26,25 @@ export const eventsContract: Contract = (ctx) => {
       expect(await ctx.store.read.events.listForUser(p, "sia", 10)).toEqual([fail, pass]);
     });
 
+    it("keeps the steps a sign-in event records, and records none when not given", async () => {
+      const p = await ctx.newPool();
+      const steps = [
+        { name: "Password" as const, response: "Success" as const },
+        { name: "Mfa" as const, response: "Failure" as const },
+      ];
+      const mfa = {
+        ...event(p, "mia", 1_000, "SignIn"),
+        eventResponse: "Fail" as const,
+        challengeResponses: steps,
+      };
+      const plain = { ...event(p, "mia", 2_000, "SignIn"), eventResponse: "Pass" as const };
+      for (const e of [mfa, plain]) await ctx.store.transaction((tx) => tx.events.add(e));
+      const [second, first] = await ctx.store.read.events.listForUser(p, "mia", 10);
+      expect(first).toEqual(mfa);
+      expect(second).toEqual(plain);
+      expect(second?.challengeResponses).toBeUndefined();
+    });
+
     it("pages a user's events newest first by time then id, by type and age, and keeps feedback", async () => {
       const p = await ctx.newPool();
       const a = { ...event(p, "pam", 1_000, "SignUp"), id: "0001" };

@@ -117,6 +117,9 @@ describe("remembered devices: triggers and auth events", () => {
     );
     // Newest first: the device sign-in's Pass, then the wrong proof's Fail.
     expect(fresh.map((e) => e.EventResponse)).toEqual(["Pass", "Fail"]);
+    expect(fresh[0]?.ChallengeResponses).toEqual([
+      { ChallengeName: "Password", ChallengeResponse: "Success" },
+    ]);
   });
 
   it("housekeeping drops a device never confirmed once its refresh token is gone, and keeps a confirmed one", async () => {

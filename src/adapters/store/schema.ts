@@ -100,6 +100,8 @@ export interface AuthEventsTable {
   user_agent: string | null;
   /** Pass / Fail / InProgress (migration 0006); NULL for earlier rows. */
   event_response: string | null;
+  /** The sign-in steps recorded, a JSON array (migration 0012); NULL when none. */
+  challenge_responses: string | null;
   /** AdminUpdateAuthEventFeedback (migration 0008). */
   feedback_value: string | null;
   feedback_provider: string | null;

@@ -6,7 +6,14 @@ import type { Username } from "../../domain/usernames.js";
  * user. Attribute verification has one purpose per attribute, so that an email code and a
  * phone code can be outstanding together.
  */
-export type CodePurpose = "SIGNUP" | "FORGOT_PASSWORD" | "VERIFY_EMAIL" | "VERIFY_PHONE_NUMBER";
+export type CodePurpose =
+  | "SIGNUP"
+  | "FORGOT_PASSWORD"
+  | "VERIFY_EMAIL"
+  | "VERIFY_PHONE_NUMBER"
+  /** The second step of a sign-in: SMS_MFA, EMAIL_OTP (docs/mfa.md). */
+  | "MFA_SMS"
+  | "MFA_EMAIL";
 
 export interface CodeRecord {
   poolId: string;

@@ -7,6 +7,12 @@ export interface AuthEventFeedback {
   date: number;
 }
 
+/** One step of a sign-in and how it went (AuthEventType.ChallengeResponses). */
+export interface ChallengeStep {
+  name: "Password" | "Mfa";
+  response: "Success" | "Failure";
+}
+
 export interface AuthEventRecord {
   id: string;
   poolId: string;
@@ -20,6 +26,8 @@ export interface AuthEventRecord {
   userAgent: string | null;
   /** How a sign-in attempt ended (AuthEventType.EventResponse); absent for other events. */
   eventResponse?: "Pass" | "Fail" | "InProgress";
+  /** The steps of the sign-in so far (MFA sign-ins record them); absent when none are recorded. */
+  challengeResponses?: ChallengeStep[];
   /** Set by AdminUpdateAuthEventFeedback; absent until then. */
   feedback?: AuthEventFeedback;
 }

@@ -57,8 +57,15 @@ export interface UserMfa {
   totpLastStep: number | null;
   /** SoftwareTokenMfaSettings.Enabled. */
   totpEnabled: boolean;
+  /**
+   * SMSMfaSettings.Enabled: codes go to the user's phone_number. Absent from documents written
+   * before SMS MFA existed (read as false).
+   */
+  smsEnabled?: boolean;
+  /** EmailMfaSettings.Enabled: codes go to the user's email. Absent as smsEnabled. */
+  emailEnabled?: boolean;
   /** The preferred factor, or null. */
-  preferred: "SOFTWARE_TOKEN_MFA" | null;
+  preferred: "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP" | null;
 }
 
 export interface UserReads {

@@ -7,7 +7,7 @@
 // a known device records the sign-in on it.
 import type { StoredVerifier } from "../../domain/srp/verifier.js";
 import type { Deps } from "../../operations/deps.js";
-import type { UserRecord } from "../../ports/store/index.js";
+import type { ChallengeStep, UserRecord } from "../../ports/store/index.js";
 import type { TokenGenerationSource } from "../../ports/triggers.js";
 import type { AuthenticationResultType } from "../../protocol/generated/shapes.js";
 import { newDevice } from "../devices.js";
@@ -33,6 +33,8 @@ export interface CompleteSignIn {
   verifierUpgrade?: StoredVerifier | null;
   /** The user had failed attempts counted: a success clears them. */
   clearFailures?: boolean;
+  /** The steps the auth event records (an MFA sign-in's: docs/mfa.md). */
+  steps?: ChallengeStep[];
 }
 
 export async function completeSignIn(
@@ -74,7 +76,7 @@ export async function completeSignIn(
           }
         }
         if (a.clearFailures === true) await tx.signInFailures.clear(s.pool.id, a.user.username);
-        await tx.events.add(signInEvent(deps, s, a.user, "Pass", deps.clock.now()));
+        await tx.events.add(signInEvent(deps, s, a.user, "Pass", deps.clock.now(), a.steps));
       },
     },
     s.ctx,

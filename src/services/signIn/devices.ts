@@ -9,6 +9,7 @@
 //                     tokens bound to the device.
 // The Admin flows do not track devices (the developer guide says device tracking is not for
 // them): they never hand out a device key and ignore DEVICE_KEY.
+import { decideMfa } from "../../domain/mfaDecision.js";
 import { caseInsensitive } from "../../domain/pool.js";
 import { issueSecretBlock, openSecretBlock } from "../../domain/secretBlock.js";
 import { N, parseHexInt } from "../../domain/srp/group.js";
@@ -81,6 +82,15 @@ export async function knownSignInDevice(
   if (deviceKey === undefined || deviceKey === "" || !tracksSignInDevices(s)) return undefined;
   const d = await deps.store.read.devices.get(s.pool.id, deviceKey);
   return d && d.username === user.username && d.verifier !== null ? d : undefined;
+}
+
+/**
+ * Whether the sign-in would be asked for an MFA code (or to choose a factor): what a remembered
+ * device stands in for. MFA set-up (a user with no factor in a pool that requires one) is not.
+ */
+export function mfaChallenged(pool: PoolRecord, user: UserRecord): boolean {
+  const d = decideMfa(pool.config, user);
+  return d.kind === "challenge" || d.kind === "select";
 }
 
 /** Whether the device stands in for the MFA step: remembered, and the pool allows it. */
@@ -229,6 +239,8 @@ export async function answerDevicePasswordVerifier(
     authTime: deps.clock.now(),
     clientMetadata: s.request.clientMetadata,
     deviceKey: device.deviceKey,
+    // The password step, as Cognito's ChallengeResponses name them; the device took MFA's place.
+    steps: [{ name: "Password", response: "Success" }],
   });
   return { ChallengeParameters: {}, AuthenticationResult: result };
 }

@@ -5,7 +5,7 @@
 // listed for whoever signs up with it later.
 import { timeOrderedId } from "../../domain/ids.js";
 import type { Deps } from "../../operations/deps.js";
-import type { AuthEventRecord, StoreTx, UserRecord } from "../../ports/store/index.js";
+import type { AuthEventRecord, ChallengeStep, StoreTx, UserRecord } from "../../ports/store/index.js";
 import type { Opened } from "./request.js";
 
 export type Outcome = "Pass" | "Fail";
@@ -16,8 +16,10 @@ export function signInEvent(
   user: Pick<UserRecord, "username">,
   outcome: Outcome,
   now: number,
+  steps?: ChallengeStep[],
 ): AuthEventRecord {
   return {
+    ...(steps === undefined ? {} : { challengeResponses: steps }),
     id: timeOrderedId(deps.random, now),
     poolId: s.pool.id,
     username: user.username,

@@ -11,7 +11,7 @@ import {
 } from "../../domain/triggerEvents.js";
 import { asUsername } from "../../domain/usernames.js";
 import type { Deps } from "../../operations/deps.js";
-import type { StoreTx, UserRecord } from "../../ports/store/index.js";
+import type { ChallengeStep, StoreTx, UserRecord } from "../../ports/store/index.js";
 import { fail } from "../../protocol/errors.js";
 import { signInEvent } from "./events.js";
 import type { Opened } from "./request.js";
@@ -48,9 +48,10 @@ export async function countFailure(
   deps: Pick<Deps, "store" | "clock" | "random">,
   s: Opened,
   user: UserRecord,
+  steps?: ChallengeStep[],
 ): Promise<void> {
   const now = deps.clock.now();
-  const event = signInEvent(deps, s, user, "Fail", now);
+  const event = signInEvent(deps, s, user, "Fail", now, steps);
   await deps.store.transaction(async (tx: StoreTx) => {
     const current = await tx.users.getForUpdate(s.pool.id, user.username);
     if (current) {

@@ -3,7 +3,7 @@
 // `userAttributes.<name>` for each required attribute the user lacks (others may be given
 // too). On success the password's hash and SRP verifier are stored, the user is CONFIRMED,
 // and the sign-in ends with tokens (PreTokenGeneration source
-// TokenGeneration_NewPasswordChallenge).
+// TokenGeneration_NewPasswordChallenge), or goes on to its MFA step (docs/mfa.md).
 import { validateNewUserAttributes } from "../../domain/attributes.js";
 import { passwordCredentials } from "../../domain/credentials.js";
 import { POLICY_PREFIX, passwordPolicyViolation } from "../../domain/passwords.js";
@@ -18,12 +18,13 @@ import { findUser } from "../users.js";
 import { missingRequiredAttributes } from "./challenges.js";
 import { completeSignIn } from "./complete.js";
 import { requireParameter } from "./flows.js";
+import { requireMfa } from "./mfaStep.js";
 import { checkSignInSecret } from "./password.js";
 import type { OpenedRespond, SignInResponse } from "./request.js";
 import { consumeOnce, openChallengeSession, passwordTag, SESSION_MESSAGES } from "./session.js";
 
 export type NewPasswordDeps = TokenDeps &
-  Pick<Deps, "serverSecret" | "hashGate" | "passwordCost" | "latency" | "srpMath">;
+  Pick<Deps, "serverSecret" | "hashGate" | "passwordCost" | "latency" | "srpMath" | "delivery">;
 
 const ATTRIBUTE_PREFIX = "userAttributes.";
 
@@ -116,6 +117,9 @@ export async function answerNewPassword(deps: NewPasswordDeps, s: OpenedRespond)
     await tx.users.update(next);
     return next;
   });
+  // The new password is in place; MFA, when it applies, is the sign-in's next step (docs/mfa.md).
+  const mfa = await requireMfa(deps, s, updated, session.state.flow);
+  if (mfa !== null) return mfa;
   const result = await completeSignIn(deps, s, {
     user: updated,
     source: "TokenGeneration_NewPasswordChallenge",

@@ -13,13 +13,12 @@ import { createVerifier, passwordMatchesVerifier, userIdentity } from "../../dom
 import type { Deps } from "../../operations/deps.js";
 import type { ClientRecord, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
-import { needsTotp } from "../mfa.js";
 import { chargeForPasswordHash } from "../publicRequest.js";
 import { namesOfUser, type TokenDeps } from "../tokens/index.js";
 import { findUser } from "../users.js";
 import { type NewPasswordFlow, requireNewPassword } from "./challenges.js";
 import { completeSignIn } from "./complete.js";
-import { deviceSkipsMfa, requireDeviceSrp, signInDevice } from "./devices.js";
+import { deviceSkipsMfa, mfaChallenged, requireDeviceSrp, signInDevice } from "./devices.js";
 import { recordFailure } from "./events.js";
 import { requireParameter } from "./flows.js";
 import {
@@ -29,8 +28,8 @@ import {
   runPreAuthentication,
   simulateCountedFailure,
 } from "./guards.js";
+import { requireMfa } from "./mfaStep.js";
 import type { OpenedSignIn, SignInResponse } from "./request.js";
-import { requireSoftwareToken } from "./softwareToken.js";
 
 export const SIGN_IN_MESSAGES = {
   incorrect: "Incorrect username or password.",
@@ -39,7 +38,10 @@ export const SIGN_IN_MESSAGES = {
 } as const;
 
 export type PasswordDeps = TokenDeps &
-  Pick<Deps, "hashGate" | "passwordCost" | "latency" | "ipLimiter" | "config" | "serverSecret" | "srpMath">;
+  Pick<
+    Deps,
+    "hashGate" | "passwordCost" | "latency" | "ipLimiter" | "config" | "serverSecret" | "srpMath" | "delivery"
+  >;
 
 /** The key under which the latency mirror keeps this flow's answer times (src/services/latency.ts). */
 const LATENCY_KEY = "SignIn.password";
@@ -160,17 +162,12 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
   if (user.status !== "CONFIRMED") return refuse("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
 
   const device = await signInDevice(deps, s, user, params.DEVICE_KEY);
-  if (needsTotp(s.pool, user)) {
-    // A remembered device stands in for MFA (docs/devices.md).
-    if (device !== undefined && deviceSkipsMfa(s.pool, device)) {
-      return requireDeviceSrp(deps, s, user, device, { authFlow: passwordFlow(s), hasFailures });
-    }
-    return requireSoftwareToken(deps, s, user, {
-      authFlow: passwordFlow(s),
-      hasFailures,
-      deviceKey: device?.deviceKey,
-    });
+  // A remembered device stands in for MFA (docs/devices.md).
+  if (device !== undefined && deviceSkipsMfa(s.pool, device) && mfaChallenged(s.pool, user)) {
+    return requireDeviceSrp(deps, s, user, device, { authFlow: passwordFlow(s), hasFailures });
   }
+  const mfa = await requireMfa(deps, s, user, passwordFlow(s), device?.deviceKey);
+  if (mfa !== null) return mfa;
   const authTime = deps.clock.now();
   const result = await completeSignIn(deps, s, {
     user,

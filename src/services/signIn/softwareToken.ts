@@ -4,29 +4,22 @@
 // Session and SOFTWARE_TOKEN_MFA_CODE; a code is accepted within one 30-second step either
 // side of now, and once only (the step of the last code accepted is kept with the user).
 
-import { caseInsensitive } from "../../domain/pool.js";
+import type { AuthSessionState } from "../../domain/authSession.js";
 import { verifyTotp } from "../../domain/totp.js";
-import { usernameKey } from "../../domain/usernames.js";
 import type { Deps } from "../../operations/deps.js";
 import type { StoreTx, UserRecord } from "../../ports/store/index.js";
-import { fail, messages } from "../../protocol/errors.js";
+import { fail } from "../../protocol/errors.js";
 import { MFA_MESSAGES, NO_MFA, openTotpSecret } from "../mfa.js";
 import type { TokenDeps } from "../tokens/index.js";
 import { completeSignIn } from "./complete.js";
-import { recordFailure } from "./events.js";
 import { requireParameter } from "./flows.js";
 import { clearFailures } from "./guards.js";
-import { namesTheUser } from "./newPassword.js";
-import { checkSignInSecret } from "./password.js";
+import { MFA_STEPS, refuseSpentSession, sessionUser, wrongCode } from "./mfaAttempts.js";
 import type { Opened, OpenedRespond, SignInResponse } from "./request.js";
 import { isAdmin } from "./request.js";
 import { consumeOnce, newSession, openChallengeSession, passwordTag, SESSION_MESSAGES } from "./session.js";
 
-export type TotpFlow =
-  | "USER_SRP_AUTH"
-  | "USER_PASSWORD_AUTH"
-  | "ADMIN_USER_PASSWORD_AUTH"
-  | "ADMIN_NO_SRP_AUTH";
+export type TotpFlow = AuthSessionState["flow"];
 
 /** The challenge, once the password was right: no tokens yet. */
 export async function requireSoftwareToken(
@@ -64,15 +57,8 @@ export async function answerSoftwareToken(
   const params = s.request.parameters;
   const typed = requireParameter(params, "USERNAME");
   const code = requireParameter(params, "SOFTWARE_TOKEN_MFA_CODE");
-  const ci = caseInsensitive(s.pool.config);
-  const user = await deps.store.read.users.get(s.pool.id, usernameKey(session.state.username, ci));
-  // Deleted, or the password changed, since the challenge: the session is over.
-  if (!user || user.username !== session.state.username || passwordTag(user) !== session.state.userTag) {
-    fail("NotAuthorizedException", SESSION_MESSAGES.invalid);
-  }
-  if (!(await namesTheUser(deps, s, typed, user))) fail("NotAuthorizedException", SESSION_MESSAGES.invalid);
-  checkSignInSecret(s.client, typed, user, params.SECRET_HASH);
-  if (!user.enabled) fail("NotAuthorizedException", messages.userDisabled);
+  const user = await sessionUser(deps, s, session, typed);
+  await refuseSpentSession(deps, s, session);
 
   const now = deps.clock.now();
   const checked = await deps.store.transaction(async (tx: StoreTx): Promise<CodeCheck> => {
@@ -92,12 +78,9 @@ export async function answerSoftwareToken(
     return { kind: "ok", user: { ...current, mfa: next } };
   });
   if (checked.kind !== "ok") {
-    // A wrong code leaves the session usable for another try (docs/mfa.md).
-    await recordFailure(deps, s, user);
-    fail(
-      "CodeMismatchException",
-      checked.kind === "reused" ? MFA_MESSAGES.reused : MFA_MESSAGES.codeMismatch,
-    );
+    // A wrong code leaves the session usable for another try, up to the limit (docs/mfa.md).
+    const message = checked.kind === "reused" ? MFA_MESSAGES.reused : MFA_MESSAGES.codeMismatch;
+    return wrongCode(deps, s, user, session, () => fail("CodeMismatchException", message));
   }
   if (!(await consumeOnce(deps, s.pool.id, "session", session.id, session.expiresAt))) {
     fail("NotAuthorizedException", SESSION_MESSAGES.used);
@@ -108,6 +91,8 @@ export async function answerSoftwareToken(
     authTime: now,
     clientMetadata: s.request.clientMetadata,
     deviceKey: session.state.deviceKey,
+    clearFailures: true,
+    steps: MFA_STEPS.success,
   });
   return { ChallengeParameters: {}, AuthenticationResult: result };
 }

@@ -24,12 +24,11 @@ import type { Deps } from "../../operations/deps.js";
 import { serverChallengeVia } from "../../ports/srpMath.js";
 import type { DeviceRecord, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
-import { needsTotp } from "../mfa.js";
 import type { TokenDeps } from "../tokens/index.js";
 import { findUser } from "../users.js";
 import { requireNewPassword } from "./challenges.js";
 import { completeSignIn } from "./complete.js";
-import { deviceSkipsMfa, requireDeviceSrp, signInDevice } from "./devices.js";
+import { deviceSkipsMfa, mfaChallenged, requireDeviceSrp, signInDevice } from "./devices.js";
 import { recordFailure } from "./events.js";
 import { requireParameter } from "./flows.js";
 import {
@@ -39,13 +38,13 @@ import {
   runPreAuthentication,
   simulateCountedFailure,
 } from "./guards.js";
+import { requireMfa } from "./mfaStep.js";
 import { checkSignInSecret, SIGN_IN_MESSAGES } from "./password.js";
 import type { Opened, OpenedRespond, OpenedSignIn, SignInResponse } from "./request.js";
 import { sealKey } from "./sealKeys.js";
 import { authSessionValidityMs, consumeOnce } from "./session.js";
-import { requireSoftwareToken } from "./softwareToken.js";
 
-export type SrpDeps = TokenDeps & Pick<Deps, "serverSecret" | "latency" | "srpMath">;
+export type SrpDeps = TokenDeps & Pick<Deps, "serverSecret" | "latency" | "srpMath" | "delivery">;
 
 /** The key under which the latency mirror keeps the SRP answer's times (src/services/latency.ts). */
 const LATENCY_KEY = "SignIn.srpAnswer";
@@ -189,17 +188,12 @@ export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): P
     await recordFailure(deps, s, user);
     refuseIncorrect();
   }
-  if (needsTotp(s.pool, user)) {
-    // A remembered device stands in for MFA (docs/devices.md).
-    if (device !== undefined && deviceSkipsMfa(s.pool, device)) {
-      return requireDeviceSrp(deps, s, user, device, { authFlow: "USER_SRP_AUTH", hasFailures });
-    }
-    return requireSoftwareToken(deps, s, user, {
-      authFlow: "USER_SRP_AUTH",
-      hasFailures,
-      deviceKey: device?.deviceKey,
-    });
+  // A remembered device stands in for MFA (docs/devices.md).
+  if (device !== undefined && deviceSkipsMfa(s.pool, device) && mfaChallenged(s.pool, user)) {
+    return requireDeviceSrp(deps, s, user, device, { authFlow: "USER_SRP_AUTH", hasFailures });
   }
+  const mfa = await requireMfa(deps, s, user, "USER_SRP_AUTH", device?.deviceKey);
+  if (mfa !== null) return mfa;
   const result = await completeSignIn(deps, s, {
     user,
     source: "TokenGeneration_Authentication",

@@ -5,6 +5,7 @@ import type {
   AuthEventFeedback,
   AuthEventRecord,
   AuthEventRepo,
+  ChallengeStep,
 } from "../../../ports/store/index.js";
 import { prepared, type Target } from "../prepared.js";
 import type { AuthEventsTable } from "../schema.js";
@@ -25,6 +26,8 @@ function toEvent(r: Selectable<AuthEventsTable>): AuthEventRecord {
   };
   const response = r.event_response;
   if (response === "Pass" || response === "Fail" || response === "InProgress") e.eventResponse = response;
+  const steps = challengeSteps(r.challenge_responses);
+  if (steps !== null) e.challengeResponses = steps;
   if (r.feedback_value !== null && r.feedback_provider !== null && r.feedback_date !== null) {
     e.feedback = {
       value: r.feedback_value as AuthEventFeedback["value"],
@@ -35,8 +38,28 @@ function toEvent(r: Selectable<AuthEventsTable>): AuthEventRecord {
   return e;
 }
 
+/** The stored steps, or null when there are none or they do not read as steps. */
+function challengeSteps(json: string | null): ChallengeStep[] | null {
+  if (json === null) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed)) return null;
+  const steps: ChallengeStep[] = [];
+  for (const x of parsed as unknown[]) {
+    const { name, response } = (x ?? {}) as Record<string, unknown>;
+    if ((name === "Password" || name === "Mfa") && (response === "Success" || response === "Failure")) {
+      steps.push({ name, response });
+    }
+  }
+  return steps;
+}
+
 const eventInsert = prepared(
-  11,
+  12,
   (
     db,
     _e,
@@ -51,6 +74,7 @@ const eventInsert = prepared(
     analytics_endpoint_id: string | null,
     user_agent: string | null,
     event_response: string | null,
+    challenge_responses: string | null,
   ) =>
     db.insertInto("auth_events").values({
       id,
@@ -64,6 +88,7 @@ const eventInsert = prepared(
       analytics_endpoint_id,
       user_agent,
       event_response,
+      challenge_responses,
     }),
 );
 
@@ -87,6 +112,7 @@ export class SqlEvents implements AuthEventRepo {
       e.analyticsEndpointId,
       e.userAgent,
       e.eventResponse ?? null,
+      e.challengeResponses === undefined ? null : JSON.stringify(e.challengeResponses),
     );
   }
 
