@@ -6,12 +6,15 @@ import {
   AssociateSoftwareTokenCommand,
   type CognitoIdentityProviderClient,
   ConfirmDeviceCommand,
+  RespondToAuthChallengeCommand,
   SetUserMFAPreferenceCommand,
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoUser } from "amazon-cognito-identity-js";
 import { cryptoRandom } from "../../src/domain/ids.js";
-import { createDeviceVerifier } from "../../src/domain/srp/verifier.js";
+import { clientClaim, clientStart } from "../../src/domain/srp/client.js";
+import { formatTimestamp } from "../../src/domain/srp/timestamp.js";
+import { createDeviceVerifier, deviceIdentity } from "../../src/domain/srp/verifier.js";
 import { passwordSignIn } from "./signin.js";
 
 function base32(s: string): Buffer {
@@ -102,4 +105,55 @@ export async function signInOnNewDevice(
     AccessToken,
     refresh: r.AuthenticationResult?.RefreshToken ?? "",
   };
+}
+
+/**
+ * Answers DEVICE_SRP_AUTH (its Session from `session`) and then DEVICE_PASSWORD_VERIFIER with
+ * the device's proof, computed here; `password` defaults to the device's own.
+ */
+export async function answerDeviceSrp(
+  sdk: CognitoIdentityProviderClient,
+  a: {
+    clientId: string;
+    username: string;
+    session: string | undefined;
+    device: { key: string; group: string; password: string };
+    password?: string;
+    now: number;
+  },
+) {
+  const start = clientStart(cryptoRandom);
+  const c = await sdk.send(
+    new RespondToAuthChallengeCommand({
+      ClientId: a.clientId,
+      ChallengeName: "DEVICE_SRP_AUTH",
+      Session: a.session,
+      ChallengeResponses: { USERNAME: a.username, DEVICE_KEY: a.device.key, SRP_A: start.srpA },
+    }),
+  );
+  const p = c.ChallengeParameters ?? {};
+  const timestamp = formatTimestamp(a.now);
+  const signature = clientClaim({
+    start,
+    srpB: p.SRP_B ?? "",
+    salt: p.SALT ?? "",
+    identity: deviceIdentity(a.device.group, a.device.key),
+    password: a.password ?? a.device.password,
+    secretBlock: p.SECRET_BLOCK ?? "",
+    timestamp,
+  });
+  return sdk.send(
+    new RespondToAuthChallengeCommand({
+      ClientId: a.clientId,
+      ChallengeName: "DEVICE_PASSWORD_VERIFIER",
+      Session: c.Session,
+      ChallengeResponses: {
+        USERNAME: a.username,
+        DEVICE_KEY: a.device.key,
+        PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK ?? "",
+        PASSWORD_CLAIM_SIGNATURE: signature ?? "",
+        TIMESTAMP: timestamp,
+      },
+    }),
+  );
 }
