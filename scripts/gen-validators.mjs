@@ -82,6 +82,9 @@ function patternConst(pattern) {
 const emitted = new Set();
 const functions = [];
 
+/** Maps whose null values are skipped rather than refused (see the map case below). */
+const NULL_TOLERANT_MAPS = new Set(["AuthParametersType", "ChallengeResponsesType"]);
+
 function emitShape(name) {
   if (emitted.has(name)) return;
   emitted.add(name);
@@ -150,6 +153,10 @@ function emitShape(name) {
       lines.push("  for (const k of keys) {");
       lines.push(`    ${ident(s.key.shape)}(k, join(p, "key"), c, ${sens});`);
       lines.push("    const e = v[k];");
+      // Sign-in parameter maps take a null value as an absent one: amazon-cognito-identity-js
+      // sends `"DEVICE_KEY": null` when its storage holds no device key (every refresh in a
+      // browser without one, and its retry after "Device does not exist."; docs/devices.md).
+      if (NULL_TOLERANT_MAPS.has(name)) lines.push("    if (e === null) continue;");
       lines.push(`    if (e === null || e === undefined) c.missing(join(p, "value"));`);
       lines.push(`    else ${ident(s.value.shape)}(e, join(p, "value"), c, ${sens});`);
       lines.push("  }");

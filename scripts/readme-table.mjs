@@ -15,8 +15,9 @@ function alignedTable(header, rows) {
 }
 
 /**
- * Operations the model marks unsigned whose input requires an `AccessToken`: the user's own
- * token is their credential (ChangePassword, GetUser, …), read from the service model.
+ * Operations whose input takes an `AccessToken`: the user's own token is their credential
+ * (ChangePassword, GetUser, …; GetDevice and ForgetDevice, where the model leaves it optional
+ * but offers no other credential, too), read from the service model.
  * @returns {Set<string>}
  */
 export function accessTokenOperations() {
@@ -26,7 +27,10 @@ export function accessTokenOperations() {
   const names = new Set();
   for (const [name, op] of Object.entries(model.operations)) {
     const input = op.input ? model.shapes[op.input.shape] : undefined;
-    if (input?.required?.includes("AccessToken")) names.add(name);
+    const members = input?.members ?? {};
+    // AssociateSoftwareToken / VerifySoftwareToken take a Session instead when signing in.
+    const optional = members.AccessToken !== undefined && members.Session === undefined;
+    if (input?.required?.includes("AccessToken") || optional) names.add(name);
   }
   return names;
 }

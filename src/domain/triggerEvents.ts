@@ -266,13 +266,17 @@ export function preAuthenticationEvent(
 
 type PostAuthenticationEvent = TriggerEvent<"PostAuthentication">;
 
-/** PostAuthentication: RespondToAuthChallenge's ClientMetadata reaches it; InitiateAuth's does not. */
+/**
+ * PostAuthentication: RespondToAuthChallenge's ClientMetadata reaches it; InitiateAuth's does
+ * not. `newDeviceUsed`: the sign-in is on a device the pool's device tracking did not know.
+ */
 export function postAuthenticationEvent(
   ctx: EventContext,
   userAttributes: Record<string, string>,
   clientMetadata: Record<string, string> | undefined,
+  newDeviceUsed = false,
 ): PostAuthenticationEvent {
-  const request: PostAuthenticationEvent["request"] = { userAttributes, newDeviceUsed: false };
+  const request: PostAuthenticationEvent["request"] = { userAttributes, newDeviceUsed };
   if (clientMetadata !== undefined) request.clientMetadata = clientMetadata;
   return { ...envelope(ctx, "PostAuthentication_Authentication"), request, response: {} };
 }

@@ -3,6 +3,7 @@
 // sign-in service's (src/services/signIn/).
 import { initiateAuth } from "../services/signIn/index.js";
 import type { PasswordDeps } from "../services/signIn/password.js";
+import { presentParameters } from "../services/signIn/request.js";
 import { defineOperation } from "./define.js";
 
 export const AdminInitiateAuth = defineOperation("AdminInitiateAuth", (deps: PasswordDeps, input, ctx) =>
@@ -13,7 +14,7 @@ export const AdminInitiateAuth = defineOperation("AdminInitiateAuth", (deps: Pas
       clientId: input.ClientId,
       userPoolId: input.UserPoolId,
       authFlow: input.AuthFlow,
-      parameters: input.AuthParameters ?? {},
+      parameters: presentParameters(input.AuthParameters),
       clientMetadata: input.ClientMetadata,
       context: {
         ipAddress: input.ContextData?.IpAddress ?? null,

@@ -2,6 +2,7 @@
 // REFRESH_TOKEN_AUTH so far (auth: none). The work is the sign-in service's (src/services/signIn/).
 import { initiateAuth } from "../services/signIn/index.js";
 import type { PasswordDeps } from "../services/signIn/password.js";
+import { presentParameters } from "../services/signIn/request.js";
 import { defineOperation } from "./define.js";
 
 export const InitiateAuth = defineOperation("InitiateAuth", (deps: PasswordDeps, input, ctx) =>
@@ -11,7 +12,7 @@ export const InitiateAuth = defineOperation("InitiateAuth", (deps: PasswordDeps,
       operation: "InitiateAuth",
       clientId: input.ClientId,
       authFlow: input.AuthFlow,
-      parameters: input.AuthParameters ?? {},
+      parameters: presentParameters(input.AuthParameters),
       clientMetadata: input.ClientMetadata,
       context: {
         ipAddress: input.UserContextData?.IpAddress ?? null,

@@ -1,8 +1,9 @@
 // RespondToAuthChallenge — answers a challenge of a sign-in started with InitiateAuth:
-// PASSWORD_VERIFIER (USER_SRP_AUTH), NEW_PASSWORD_REQUIRED and SOFTWARE_TOKEN_MFA so far (auth: none). The work is
+// PASSWORD_VERIFIER (USER_SRP_AUTH), NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER so far (auth: none). The work is
 // the sign-in service's (src/services/signIn/respond.ts).
 import { respondToAuthChallenge } from "../services/signIn/index.js";
 import type { NewPasswordDeps } from "../services/signIn/newPassword.js";
+import { presentParameters } from "../services/signIn/request.js";
 import { defineOperation } from "./define.js";
 
 export const RespondToAuthChallenge = defineOperation(
@@ -15,7 +16,7 @@ export const RespondToAuthChallenge = defineOperation(
         clientId: input.ClientId,
         challengeName: input.ChallengeName,
         session: input.Session,
-        parameters: input.ChallengeResponses ?? {},
+        parameters: presentParameters(input.ChallengeResponses),
         clientMetadata: input.ClientMetadata,
         context: {
           ipAddress: input.UserContextData?.IpAddress ?? null,

@@ -10,8 +10,11 @@ import { AdminDeleteUser } from "./AdminDeleteUser.js";
 import { AdminDeleteUserAttributes } from "./AdminDeleteUserAttributes.js";
 import { AdminDisableUser } from "./AdminDisableUser.js";
 import { AdminEnableUser } from "./AdminEnableUser.js";
+import { AdminForgetDevice } from "./AdminForgetDevice.js";
+import { AdminGetDevice } from "./AdminGetDevice.js";
 import { AdminGetUser } from "./AdminGetUser.js";
 import { AdminInitiateAuth } from "./AdminInitiateAuth.js";
+import { AdminListDevices } from "./AdminListDevices.js";
 import { AdminListGroupsForUser } from "./AdminListGroupsForUser.js";
 import { AdminListUserAuthEvents } from "./AdminListUserAuthEvents.js";
 import { AdminRemoveUserFromGroup } from "./AdminRemoveUserFromGroup.js";
@@ -20,10 +23,12 @@ import { AdminRespondToAuthChallenge } from "./AdminRespondToAuthChallenge.js";
 import { AdminSetUserMFAPreference } from "./AdminSetUserMFAPreference.js";
 import { AdminSetUserPassword } from "./AdminSetUserPassword.js";
 import { AdminUpdateAuthEventFeedback } from "./AdminUpdateAuthEventFeedback.js";
+import { AdminUpdateDeviceStatus } from "./AdminUpdateDeviceStatus.js";
 import { AdminUpdateUserAttributes } from "./AdminUpdateUserAttributes.js";
 import { AdminUserGlobalSignOut } from "./AdminUserGlobalSignOut.js";
 import { AssociateSoftwareToken } from "./AssociateSoftwareToken.js";
 import { ChangePassword } from "./ChangePassword.js";
+import { ConfirmDevice } from "./ConfirmDevice.js";
 import { ConfirmForgotPassword } from "./ConfirmForgotPassword.js";
 import { ConfirmSignUp } from "./ConfirmSignUp.js";
 import { CreateGroup } from "./CreateGroup.js";
@@ -37,7 +42,9 @@ import { DeleteUserPoolClient } from "./DeleteUserPoolClient.js";
 import { DescribeUserPool } from "./DescribeUserPool.js";
 import { DescribeUserPoolClient } from "./DescribeUserPoolClient.js";
 import type { Operation } from "./define.js";
+import { ForgetDevice } from "./ForgetDevice.js";
 import { ForgotPassword } from "./ForgotPassword.js";
+import { GetDevice } from "./GetDevice.js";
 import { GetGroup } from "./GetGroup.js";
 import { GetTokensFromRefreshToken } from "./GetTokensFromRefreshToken.js";
 import { GetUser } from "./GetUser.js";
@@ -45,6 +52,7 @@ import { GetUserAttributeVerificationCode } from "./GetUserAttributeVerification
 import { GetUserPoolMfaConfig } from "./GetUserPoolMfaConfig.js";
 import { GlobalSignOut } from "./GlobalSignOut.js";
 import { InitiateAuth } from "./InitiateAuth.js";
+import { ListDevices } from "./ListDevices.js";
 import { ListGroups } from "./ListGroups.js";
 import { ListUserPoolClients } from "./ListUserPoolClients.js";
 import { ListUserPools } from "./ListUserPools.js";
@@ -56,6 +64,7 @@ import { RevokeToken } from "./RevokeToken.js";
 import { SetUserMFAPreference } from "./SetUserMFAPreference.js";
 import { SetUserPoolMfaConfig } from "./SetUserPoolMfaConfig.js";
 import { SignUp } from "./SignUp.js";
+import { UpdateDeviceStatus } from "./UpdateDeviceStatus.js";
 import { UpdateGroup } from "./UpdateGroup.js";
 import { UpdateUserAttributes } from "./UpdateUserAttributes.js";
 import { UpdateUserPool } from "./UpdateUserPool.js";
@@ -130,6 +139,16 @@ export const OPERATIONS: readonly Operation[] = [
   VerifySoftwareToken,
   SetUserMFAPreference,
   AdminSetUserMFAPreference,
+  // Remembered devices (docs/devices.md).
+  ConfirmDevice,
+  GetDevice,
+  ListDevices,
+  UpdateDeviceStatus,
+  ForgetDevice,
+  AdminGetDevice,
+  AdminListDevices,
+  AdminUpdateDeviceStatus,
+  AdminForgetDevice,
 ];
 
 export function operationMap(ops: readonly Operation[] = OPERATIONS): ReadonlyMap<string, Operation> {

@@ -2,6 +2,7 @@
 // postgres.test.ts): one contract file per aggregate of src/ports/store/.
 import { clientsContract } from "./clients.contract.js";
 import { codesContract } from "./codes.contract.js";
+import { devicesContract } from "./devices.contract.js";
 import { eventsContract } from "./events.contract.js";
 import { groupsContract } from "./groups.contract.js";
 import type { Contract } from "./harness.js";
@@ -35,6 +36,7 @@ export const STORE_CONTRACTS: readonly Contract[] = [
   signingKeysContract,
   refreshTokensContract,
   signInFailuresContract,
+  devicesContract,
   transactionsContract,
   isolationContract,
 ];

@@ -197,6 +197,33 @@ describe("Coral's message format", () => {
     );
   });
 
+  it("takes a null value in AuthParameters / ChallengeResponses as absent (identity-js's DEVICE_KEY: null); other maps refuse it", () => {
+    expect(
+      validate("InitiateAuth", {
+        ClientId: "c1",
+        AuthFlow: "REFRESH_TOKEN_AUTH",
+        AuthParameters: { REFRESH_TOKEN: "t", DEVICE_KEY: null },
+      }),
+    ).toBeNull();
+    expect(
+      validate("RespondToAuthChallenge", {
+        ClientId: "c1",
+        ChallengeName: "PASSWORD_VERIFIER",
+        ChallengeResponses: { USERNAME: "u", DEVICE_KEY: null },
+      }),
+    ).toBeNull();
+    expect(
+      validate("InitiateAuth", {
+        ClientId: "c1",
+        AuthFlow: "REFRESH_TOKEN_AUTH",
+        AuthParameters: { REFRESH_TOKEN: "t" },
+        ClientMetadata: { k: null },
+      }),
+    ).toBe(
+      "1 validation error detected: Value null at 'clientMetadata.value' failed to satisfy constraint: Member must not be null",
+    );
+  });
+
   it("never echoes a non-empty sensitive value, nested ones included; shows '' for empty", () => {
     const long = "s".repeat(2049);
     const msg = validate("SignUp", {

@@ -16,6 +16,8 @@ import { logDelivered } from "./gate.js";
 
 /** How long a refresh token's record outlives the token: the longest an access token lives. */
 const REFRESH_RECORD_GRACE_MS = 24 * 3_600_000;
+/** A device key is kept an hour at least, for the ConfirmDevice that follows its sign-in. */
+const UNCONFIRMED_DEVICE_GRACE_MS = 3_600_000;
 
 export interface DispatcherOptions {
   /** Attempts before a message is marked failed. */
@@ -97,7 +99,8 @@ export class OutboxDispatcher {
   /**
    * Once a minute: deletes sent messages past the retention time, expired limit counters and
    * refresh tokens expired for a day (access tokens refreshed from one live at most a day
-   * past it, and their revocation check reads its record), so tables the request path writes
+   * past it, and their revocation check reads its record), devices never confirmed that no
+   * refresh token names (docs/devices.md), so tables the request path writes
    * to stay the size of the recent traffic.
    */
   async #housekeep(): Promise<void> {
@@ -109,6 +112,8 @@ export class OutboxDispatcher {
         if (this.#opts.retentionMs > 0) await tx.outbox.prune(now - this.#opts.retentionMs);
         await tx.limits.prune(now);
         await tx.refreshTokens.prune(now - REFRESH_RECORD_GRACE_MS);
+        // Device keys handed out but never confirmed, once no refresh token is bound to them.
+        await tx.devices.pruneUnconfirmed(now - UNCONFIRMED_DEVICE_GRACE_MS);
       });
     } catch (e) {
       this.#log.warn({ err: e }, "outbox: housekeeping failed");

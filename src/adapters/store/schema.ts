@@ -185,6 +185,22 @@ export interface SignInFailuresTable {
   last_failure_at: number;
 }
 
+/** Users' devices (migration 0011). */
+export interface DevicesTable {
+  pool_id: string;
+  device_key: string;
+  username: string;
+  group_key: string;
+  srp_salt: string | null;
+  srp_verifier: string | null;
+  name: string | null;
+  status: string;
+  created_at: number;
+  modified_at: number;
+  last_authenticated_at: number | null;
+  last_ip: string | null;
+}
+
 export interface DB {
   meta: MetaTable;
   user_pools: UserPoolsTable;
@@ -202,6 +218,7 @@ export interface DB {
   user_groups: UserGroupsTable;
   group_members: GroupMembersTable;
   sign_in_failures: SignInFailuresTable;
+  devices: DevicesTable;
 }
 
 export type Engine = "sqlite" | "postgres";

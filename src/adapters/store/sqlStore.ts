@@ -16,6 +16,7 @@ import type { Direct, Target } from "./prepared.js";
 import { SqlAliases } from "./repos/aliases.js";
 import { SqlClients } from "./repos/clients.js";
 import { SqlCodes } from "./repos/codes.js";
+import { SqlDevices } from "./repos/devices.js";
 import { SqlEvents } from "./repos/events.js";
 import { SqlGroups } from "./repos/groups.js";
 import { SqlAccessKeys } from "./repos/keys.js";
@@ -48,6 +49,7 @@ class Repos {
   readonly signingKeys: SqlSigningKeys;
   readonly refreshTokens: SqlRefreshTokens;
   readonly signInFailures: SqlSignInFailures;
+  readonly devices: SqlDevices;
 
   constructor(t: Target, box: Sealer, enqueued: (m: OutboxMessage) => void) {
     this.pools = new SqlPools(t);
@@ -65,6 +67,7 @@ class Repos {
     this.signingKeys = new SqlSigningKeys(t, box);
     this.refreshTokens = new SqlRefreshTokens(t);
     this.signInFailures = new SqlSignInFailures(t);
+    this.devices = new SqlDevices(t);
   }
 }
 
@@ -115,6 +118,7 @@ class SqlTx implements StoreTx {
   #signingKeys?: SqlSigningKeys;
   #refreshTokens?: SqlRefreshTokens;
   #signInFailures?: SqlSignInFailures;
+  #devices?: SqlDevices;
   constructor(t: Target, box: Sealer, queue: AfterCommitQueue) {
     this.#t = t;
     this.#box = box;
@@ -180,6 +184,10 @@ class SqlTx implements StoreTx {
   get signInFailures(): SqlSignInFailures {
     this.#signInFailures ??= new SqlSignInFailures(this.#t);
     return this.#signInFailures;
+  }
+  get devices(): SqlDevices {
+    this.#devices ??= new SqlDevices(this.#t);
+    return this.#devices;
   }
   afterCommit(fn: AfterCommit): void {
     this.#queue.hooks.push(fn);

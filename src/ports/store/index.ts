@@ -1,6 +1,6 @@
 // The storage port: narrow, named after the domain, transactional. One file per aggregate
 // (pools, clients, users with their aliases, groups, codes, limits, outbox, events, access keys,
-// meta, signing keys, refresh tokens, sign-in failures, pending attribute changes); this one composes
+// meta, signing keys, refresh tokens, sign-in failures, pending attribute changes, devices); this one composes
 // them.
 //
 // Contract (checked by test/contract/*.contract.ts against every backend):
@@ -22,6 +22,7 @@
 
 import type { ClientReads, ClientRepo } from "./clients.js";
 import type { CodeReads, CodeRepo } from "./codes.js";
+import type { DeviceReads, DeviceRepo } from "./devices.js";
 import type { AuthEventReads, AuthEventRepo } from "./events.js";
 import type { GroupReads, GroupRepo } from "./groups.js";
 import type { AccessKeyReads, AccessKeyRepo } from "./keys.js";
@@ -37,6 +38,7 @@ import type { AliasReads, AliasRepo, UserReads, UserRepo } from "./users.js";
 
 export type * from "./clients.js";
 export type * from "./codes.js";
+export type * from "./devices.js";
 export type * from "./events.js";
 export type * from "./groups.js";
 export type * from "./keys.js";
@@ -67,6 +69,7 @@ export interface StoreRead {
   readonly signingKeys: SigningKeyReads;
   readonly refreshTokens: RefreshTokenReads;
   readonly signInFailures: SignInFailureReads;
+  readonly devices: DeviceReads;
 }
 
 /** Work for after the commit: its result is not awaited; a rejection is logged. */
@@ -89,6 +92,7 @@ export interface StoreTx extends StoreRead {
   readonly signingKeys: SigningKeyRepo;
   readonly refreshTokens: RefreshTokenRepo;
   readonly signInFailures: SignInFailureRepo;
+  readonly devices: DeviceRepo;
   /** Runs fn once this transaction has committed (never if it rolls back). */
   afterCommit(fn: AfterCommit): void;
 }

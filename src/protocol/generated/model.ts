@@ -460,6 +460,7 @@ function v_AuthParametersType(v: unknown, p: string, c: Ctx, s: boolean): void {
   for (const k of keys) {
     v_StringType(k, join(p, "key"), c, true);
     const e = v[k];
+    if (e === null) continue;
     if (e === null || e === undefined) c.missing(join(p, "value"));
     else v_StringType(e, join(p, "value"), c, true);
   }
@@ -653,6 +654,7 @@ function v_ChallengeResponsesType(v: unknown, p: string, c: Ctx, s: boolean): vo
   for (const k of keys) {
     v_StringType(k, join(p, "key"), c, true);
     const e = v[k];
+    if (e === null) continue;
     if (e === null || e === undefined) c.missing(join(p, "value"));
     else v_StringType(e, join(p, "value"), c, true);
   }

@@ -29,6 +29,7 @@ import type { SyncTrigger } from "../../ports/triggers.js";
 import { fail, messages } from "../../protocol/errors.js";
 import { findUser } from "../users.js";
 import { completeSignIn } from "./complete.js";
+import { knownSignInDevice } from "./devices.js";
 import { recordFailure, signInEvent } from "./events.js";
 import { requireParameter } from "./flows.js";
 import { eventContext, runPreAuthentication } from "./guards.js";
@@ -170,11 +171,14 @@ export async function nextCustomStep(deps: CustomDeps, s: Opened, loop: CustomLo
   if (defined.issueTokens === true) {
     const user = loop.who.user;
     if (!user) return refuseCustom(deps, s, loop.who);
+    // The device the last request named (identity-js sends DEVICE_KEY with its answers).
+    const device = await knownSignInDevice(deps, s, user, s.request.parameters.DEVICE_KEY);
     const result = await completeSignIn(deps, s, {
       user,
       source: "TokenGeneration_Authentication",
       authTime: deps.clock.now(),
       clientMetadata: loop.clientMetadata,
+      deviceKey: device?.deviceKey,
     });
     return { ChallengeParameters: {}, AuthenticationResult: result };
   }

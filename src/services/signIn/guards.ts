@@ -140,12 +140,14 @@ export async function runPostAuthentication(
   s: Opened,
   user: UserRecord,
   clientMetadata: Record<string, string> | undefined,
+  newDeviceUsed = false,
 ): Promise<void> {
   if (deps.triggers.configured(s.pool, "PostAuthentication") === null) return;
   const event = postAuthenticationEvent(
     eventContext(deps, s, user.username),
     eventAttributes(user),
     clientMetadata,
+    newDeviceUsed,
   );
   await deps.triggers.invoke(s.pool, "PostAuthentication", event);
 }

@@ -13,6 +13,7 @@
 //   refresh.ts    REFRESH_TOKEN_AUTH / REFRESH_TOKEN
 //   complete.ts   every successful sign-in ends here: PostAuthentication → tokens
 //   events.ts     an auth event per attempt
+//   devices.ts    DEVICE_KEY, and DEVICE_SRP_AUTH instead of MFA on a remembered device
 // USER_AUTH is still to come: a module beside password.ts and a case below.
 import type { RequestContext } from "../../operations/define.js";
 import { fail } from "../../protocol/errors.js";

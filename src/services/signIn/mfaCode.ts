@@ -102,6 +102,7 @@ export async function answerMfaCode(
     clientMetadata: s.request.clientMetadata,
     clearFailures: true,
     steps: MFA_STEPS.success,
+    deviceKey: session.state.deviceKey,
   });
   return { ChallengeParameters: {}, AuthenticationResult: result };
 }

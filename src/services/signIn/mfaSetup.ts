@@ -13,7 +13,7 @@ import type { TokenDeps } from "../tokens/index.js";
 import { completeSignIn } from "./complete.js";
 import { requireParameter } from "./flows.js";
 import { MFA_STEPS, sessionUser } from "./mfaAttempts.js";
-import { type MfaStepDeps, requireFactor } from "./mfaStep.js";
+import { type MfaStepDeps, mfaBaseOf, requireFactor } from "./mfaStep.js";
 import type { OpenedRespond, SignInResponse } from "./request.js";
 import { consumeOnce, type OpenedSession, openChallengeSession, SESSION_MESSAGES } from "./session.js";
 
@@ -49,10 +49,7 @@ export async function answerSelectMfa(
   if (!(await consumeOnce(deps, s.pool.id, "session", session.id, session.expiresAt))) {
     fail("NotAuthorizedException", SESSION_MESSAGES.used);
   }
-  return requireFactor(deps, s, user, chosen, {
-    flow: session.state.flow,
-    startedAt: session.state.startedAt,
-  });
+  return requireFactor(deps, s, user, chosen, mfaBaseOf(session.state));
 }
 
 export async function answerMfaSetup(
@@ -78,6 +75,7 @@ export async function answerMfaSetup(
     authTime: deps.clock.now(),
     clientMetadata: s.request.clientMetadata,
     clearFailures: true,
+    deviceKey: session.state.deviceKey,
     steps: MFA_STEPS.success,
   });
   return { ChallengeParameters: {}, AuthenticationResult: result };
@@ -103,12 +101,5 @@ async function setUpEmail(
   if (!(await consumeOnce(deps, s.pool.id, "session", session.id, session.expiresAt))) {
     fail("NotAuthorizedException", SESSION_MESSAGES.used);
   }
-  return requireFactor(
-    deps,
-    s,
-    user,
-    "EMAIL_OTP",
-    { flow: session.state.flow, startedAt: session.state.startedAt },
-    email,
-  );
+  return requireFactor(deps, s, user, "EMAIL_OTP", mfaBaseOf(session.state), email);
 }

@@ -23,8 +23,17 @@ export type MfaStepDeps = Pick<
   "clock" | "serverSecret" | "random" | "store" | "delivery" | "triggers" | "config"
 >;
 
-/** What every session of one sign-in's MFA steps carries. */
-export type MfaBase = Pick<AuthSessionState, "flow" | "startedAt">;
+/** What every session of one sign-in's MFA steps carries (deviceKey: docs/devices.md). */
+export type MfaBase = Pick<AuthSessionState, "flow" | "startedAt" | "deviceKey">;
+
+/** The MfaBase a step's session carries on to the next step. */
+export function mfaBaseOf(state: AuthSessionState): MfaBase {
+  return {
+    flow: state.flow,
+    startedAt: state.startedAt,
+    ...(state.deviceKey === undefined ? {} : { deviceKey: state.deviceKey }),
+  };
+}
 
 /**
  * The MFA step this user's sign-in needs, or null when tokens follow at once. Failures counted
@@ -35,11 +44,17 @@ export async function requireMfa(
   s: Opened,
   user: UserRecord,
   flow: AuthSessionState["flow"],
+  /** The confirmed device the sign-in is on (docs/devices.md): the tokens will be bound to it. */
+  deviceKey?: string | undefined,
 ): Promise<SignInResponse | null> {
   const decision = decideMfa(s.pool.config, user);
   if (decision.kind === "none") return null;
   await recordInProgress(deps, s, user);
-  const base: MfaBase = { flow, startedAt: deps.clock.now() };
+  const base: MfaBase = {
+    flow,
+    startedAt: deps.clock.now(),
+    ...(deviceKey === undefined ? {} : { deviceKey }),
+  };
   switch (decision.kind) {
     case "challenge":
       return requireFactor(deps, s, user, decision.factor, base);
@@ -94,7 +109,11 @@ export async function requireFactor(
   setupEmail?: string,
 ): Promise<SignInResponse> {
   if (factor === "SOFTWARE_TOKEN_MFA") {
-    return requireSoftwareToken(deps, s, given, { authFlow: base.flow, hasFailures: false });
+    return requireSoftwareToken(deps, s, given, {
+      authFlow: base.flow,
+      hasFailures: false,
+      deviceKey: base.deviceKey,
+    });
   }
   const user =
     setupEmail === undefined ? given : { ...given, attributes: { ...given.attributes, email: setupEmail } };

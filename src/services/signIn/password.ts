@@ -18,6 +18,7 @@ import { namesOfUser, type TokenDeps } from "../tokens/index.js";
 import { findUser } from "../users.js";
 import { type NewPasswordFlow, requireNewPassword } from "./challenges.js";
 import { completeSignIn } from "./complete.js";
+import { deviceSkipsMfa, mfaChallenged, requireDeviceSrp, signInDevice } from "./devices.js";
 import { recordFailure } from "./events.js";
 import { requireParameter } from "./flows.js";
 import {
@@ -160,13 +161,19 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
   // Users from an external provider, archived or compromised ones have no password sign-in.
   if (user.status !== "CONFIRMED") return refuse("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
 
-  const mfa = await requireMfa(deps, s, user, passwordFlow(s));
+  const device = await signInDevice(deps, s, user, params.DEVICE_KEY);
+  // A remembered device stands in for MFA (docs/devices.md).
+  if (device !== undefined && deviceSkipsMfa(s.pool, device) && mfaChallenged(s.pool, user)) {
+    return requireDeviceSrp(deps, s, user, device, { authFlow: passwordFlow(s), hasFailures });
+  }
+  const mfa = await requireMfa(deps, s, user, passwordFlow(s), device?.deviceKey);
   if (mfa !== null) return mfa;
   const authTime = deps.clock.now();
   const result = await completeSignIn(deps, s, {
     user,
     source: "TokenGeneration_Authentication",
     authTime,
+    deviceKey: device?.deviceKey,
     clearFailures: hasFailures,
     // A password set before Cognate kept verifiers: this sign-in has the password, so the user
     // can use SRP from now on (one exponentiation, no new hash).

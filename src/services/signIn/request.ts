@@ -56,3 +56,15 @@ export function isAdmin(s: Opened): boolean {
 
 /** What every step answers: tokens, or a challenge. */
 export type SignInResponse = InitiateAuthResponse;
+
+/**
+ * AuthParameters / ChallengeResponses without the members sent as null (the validator lets
+ * them through for these two maps: identity-js sends `DEVICE_KEY: null`); a null is absent.
+ */
+export function presentParameters(map: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(map ?? {})) {
+    if (typeof v === "string") out[k] = v;
+  }
+  return out;
+}

@@ -1,11 +1,12 @@
 // RespondToAuthChallenge and AdminRespondToAuthChallenge: the client and pool, then the
 // challenge answered (docs/signin-challenges.md, "Challenges"). PASSWORD_VERIFIER carries its state in
-// its SECRET_BLOCK; NEW_PASSWORD_REQUIRED, the MFA steps (docs/mfa.md) and CUSTOM_CHALLENGE
-// (docs/custom-auth.md) in their Session.
+// its SECRET_BLOCK; NEW_PASSWORD_REQUIRED, the MFA steps (docs/mfa.md), CUSTOM_CHALLENGE
+// (docs/custom-auth.md) and the device challenges (docs/devices.md) in their Session.
 import type { RequestContext } from "../../operations/define.js";
 import { fail } from "../../protocol/errors.js";
 import { answerCustomChallenge } from "./custom.js";
 import { answerCustomPasswordVerifier, isCustomPasswordClaim } from "./customSrp.js";
+import { answerDevicePasswordVerifier, answerDeviceSrp } from "./devices.js";
 import { answerMfaCode } from "./mfaCode.js";
 import { answerMfaSetup, answerSelectMfa } from "./mfaSetup.js";
 import { answerNewPassword, type NewPasswordDeps } from "./newPassword.js";
@@ -14,7 +15,7 @@ import type { RespondRequest, SignInResponse } from "./request.js";
 import { answerSoftwareToken } from "./softwareToken.js";
 import { answerPasswordVerifier } from "./srp.js";
 
-/** A challenge Cognate does not issue (devices: not built yet). */
+/** A challenge Cognate does not issue (USER_AUTH's: not built yet). */
 export const CHALLENGE_NOT_SUPPORTED = (name: string) =>
   `Cognate does not support the ${name} challenge yet.`;
 
@@ -36,6 +37,10 @@ export async function respondToAuthChallenge(
       return answerNewPassword(deps, s);
     case "SOFTWARE_TOKEN_MFA":
       return answerSoftwareToken(deps, s);
+    case "DEVICE_SRP_AUTH":
+      return answerDeviceSrp(deps, s);
+    case "DEVICE_PASSWORD_VERIFIER":
+      return answerDevicePasswordVerifier(deps, s);
     case "SMS_MFA":
     case "EMAIL_OTP":
       return answerMfaCode(deps, s, request.challengeName);

@@ -26,7 +26,7 @@ export async function requireSoftwareToken(
   deps: Pick<Deps, "clock" | "serverSecret" | "random" | "store">,
   s: Opened,
   user: UserRecord,
-  flow: { authFlow: TotpFlow; hasFailures: boolean },
+  flow: { authFlow: TotpFlow; hasFailures: boolean; deviceKey?: string | undefined },
 ): Promise<SignInResponse> {
   // The right password: failures counted before it no longer stand (as for a new password).
   if (flow.hasFailures) await clearFailures(deps, s, user);
@@ -40,6 +40,8 @@ export async function requireSoftwareToken(
     startedAt: deps.clock.now(),
     failedAttempts: 0,
     userTag: passwordTag(user),
+    // The confirmed device the sign-in is on (docs/devices.md): the tokens are bound to it.
+    ...(flow.deviceKey === undefined ? {} : { deviceKey: flow.deviceKey }),
   });
   // Cognito sends no parameters with this challenge; clients read none.
   return { ChallengeName: "SOFTWARE_TOKEN_MFA", Session: session, ChallengeParameters: {} };
@@ -88,6 +90,7 @@ export async function answerSoftwareToken(
     source: "TokenGeneration_Authentication",
     authTime: now,
     clientMetadata: s.request.clientMetadata,
+    deviceKey: session.state.deviceKey,
     clearFailures: true,
     steps: MFA_STEPS.success,
   });

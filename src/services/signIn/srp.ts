@@ -22,12 +22,13 @@ import { type StoredVerifier, userIdentity, verifierTag } from "../../domain/srp
 import { usernameKey } from "../../domain/usernames.js";
 import type { Deps } from "../../operations/deps.js";
 import { serverChallengeVia } from "../../ports/srpMath.js";
-import type { UserRecord } from "../../ports/store/index.js";
+import type { DeviceRecord, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
 import type { TokenDeps } from "../tokens/index.js";
 import { findUser } from "../users.js";
 import { requireNewPassword } from "./challenges.js";
 import { completeSignIn } from "./complete.js";
+import { deviceSkipsMfa, mfaChallenged, requireDeviceSrp, signInDevice } from "./devices.js";
 import { recordFailure } from "./events.js";
 import { requireParameter } from "./flows.js";
 import {
@@ -175,7 +176,9 @@ export async function startSrp(deps: SrpDeps, s: OpenedSignIn): Promise<SrpStart
 
 /** RespondToAuthChallenge / AdminRespondToAuthChallenge with PASSWORD_VERIFIER. */
 export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): Promise<SignInResponse> {
-  const { user, hasFailures } = await checkPasswordClaim(deps, s, "srp-secret-block");
+  const { user, hasFailures, device } = await checkPasswordClaim(deps, s, "srp-secret-block", {
+    deviceKey: s.request.parameters.DEVICE_KEY,
+  });
   if (user.status === "FORCE_CHANGE_PASSWORD") {
     if (hasFailures) await clearFailures(deps, s, user);
     return requireNewPassword(deps, s, user, { authFlow: "USER_SRP_AUTH" });
@@ -185,13 +188,18 @@ export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): P
     await recordFailure(deps, s, user);
     refuseIncorrect();
   }
-  const mfa = await requireMfa(deps, s, user, "USER_SRP_AUTH");
+  // A remembered device stands in for MFA (docs/devices.md).
+  if (device !== undefined && deviceSkipsMfa(s.pool, device) && mfaChallenged(s.pool, user)) {
+    return requireDeviceSrp(deps, s, user, device, { authFlow: "USER_SRP_AUTH", hasFailures });
+  }
+  const mfa = await requireMfa(deps, s, user, "USER_SRP_AUTH", device?.deviceKey);
   if (mfa !== null) return mfa;
   const result = await completeSignIn(deps, s, {
     user,
     source: "TokenGeneration_Authentication",
     authTime: deps.clock.now(),
     clientMetadata: s.request.clientMetadata,
+    deviceKey: device?.deviceKey,
     clearFailures: hasFailures,
   });
   return { ChallengeParameters: {}, AuthenticationResult: result };
@@ -199,13 +207,15 @@ export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): P
 
 /**
  * The proof of a PASSWORD_VERIFIER answer, with every refusal (a wrong proof counts toward the
- * lock-out): the user it proved, and whether they had failures counted.
+ * lock-out): the user it proved, whether they had failures counted, and the device the
+ * answer's DEVICE_KEY names (docs/devices.md), when `options.deviceKey` is given.
  */
 export async function checkPasswordClaim(
   deps: SrpDeps,
   s: OpenedRespond,
   purpose: SecretBlockPurpose,
-): Promise<{ user: UserRecord; hasFailures: boolean }> {
+  options: { deviceKey?: string | undefined } = {},
+): Promise<{ user: UserRecord; hasFailures: boolean; device: DeviceRecord | undefined }> {
   const started = deps.latency.now();
   const params = s.request.parameters;
   const typed = requireParameter(params, "USERNAME");
@@ -235,11 +245,17 @@ export async function checkPasswordClaim(
     user?.username === state.username ? user : undefined,
     params.SECRET_HASH,
   );
+  const identity = userIdentity(s.pool.id, state.username);
+  const proofOk = verifyPasswordClaim(state.key, identity, block, timestamp, signature);
+  // An unknown DEVICE_KEY is answered before the block is used up, and only to a right proof:
+  // clients drop the key and send the same answer again (docs/devices.md).
+  const device =
+    proofOk && user?.username === state.username
+      ? await signInDevice(deps, s, user, options.deviceKey)
+      : undefined;
   if (!(await consumeOnce(deps, s.pool.id, "srp-block", opened.id, state.issuedAt + maxAgeMs))) {
     refuseIncorrect();
   }
-  const identity = userIdentity(s.pool.id, state.username);
-  const proofOk = verifyPasswordClaim(state.key, identity, block, timestamp, signature);
   if (!user || user.username !== state.username) {
     // A simulated challenge (PreventUserExistenceErrors), or a user deleted since: the store
     // work of a real failure, rolled back, then the latency mirror pads the rest.
@@ -262,5 +278,5 @@ export async function checkPasswordClaim(
     deps.latency.record(LATENCY_KEY, s.pool.id, started);
     refuseIncorrect();
   }
-  return { user, hasFailures };
+  return { user, hasFailures, device };
 }

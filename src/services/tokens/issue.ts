@@ -120,7 +120,7 @@ export async function mintTokens(
 /**
  * A sign-in's tokens, its refresh token recorded. Returns the wire AuthenticationResult:
  * AccessToken, ExpiresIn (the access token's lifetime, seconds), TokenType "Bearer",
- * RefreshToken, IdToken. (NewDeviceMetadata is added by device tracking, when it exists.)
+ * RefreshToken, IdToken. (A sign-in on a new device gets NewDeviceMetadata from signIn/complete.ts.)
  */
 export async function issueTokens(
   deps: TokenDeps,

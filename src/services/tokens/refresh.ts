@@ -99,8 +99,12 @@ export async function reissue(
   // and once the user is enabled again they answer "revoked".
   if (!user.enabled) fail("NotAuthorizedException", messages.userDisabled);
   if (record.revokedAt !== null) fail("NotAuthorizedException", REFRESH_MESSAGES.revoked);
-  if (record.deviceKey !== null && a.deviceKey !== record.deviceKey) {
-    fail("NotAuthorizedException", REFRESH_MESSAGES.invalid);
+  if (record.deviceKey !== null) {
+    if (a.deviceKey !== record.deviceKey) fail("NotAuthorizedException", REFRESH_MESSAGES.invalid);
+    // A forgotten device's tokens end with it (docs/devices.md).
+    const device = await deps.store.read.devices.get(a.pool.id, record.deviceKey);
+    if (!device || device.username !== user.username)
+      fail("NotAuthorizedException", REFRESH_MESSAGES.invalid);
   }
   const signed = await mintTokens(deps, {
     pool: a.pool,

@@ -16,6 +16,7 @@ import { signInFailures } from "./0007_sign_in_failures.js";
 import { groups } from "./0008_groups.js";
 import { pendingAttributes } from "./0009_pending_attributes.js";
 import { userMfa } from "./0010_user_mfa.js";
+import { devices } from "./0011_devices.js";
 import { eventChallenges } from "./0012_event_challenges.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations operate on a schema that is still being built.
@@ -33,6 +34,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     "0008_groups": groups(engine),
     "0009_pending_attributes": pendingAttributes,
     "0010_user_mfa": userMfa,
+    "0011_devices": devices,
     "0012_event_challenges": eventChallenges,
   };
 }
