@@ -180,7 +180,12 @@ async function startCognate(dir, extra = {}) {
   const config = {
     logLevel: "warn",
     serverSecret: SERVER_SECRET,
-    limits: { resendPerUser: 1e9, confirmPerUser: 1e9, codeMaxFailedAttempts: 1e9 },
+    limits: {
+      resendPerUser: 1e9,
+      confirmPerUser: 1e9,
+      codeMaxFailedAttempts: 1e9,
+      forgotPasswordPerUser: 1e9,
+    },
     ...extra,
   };
   const cfgPath = join(dir, `config-${port}.json`);
@@ -662,6 +667,21 @@ try {
       }),
     });
     report({ server: "cognate", scenario: "SignUp (dev hash, scrypt 2^4)", ...r, note: ratio(r) });
+  }
+  if (want("forgot")) {
+    // ForgotPassword: confirmed users with a verified email, a code and a message per request.
+    const p = await call(cognate.port, "CreateUserPool", { PoolName: `bench-forgot-${Date.now()}` });
+    const c = await call(cognate.port, "CreateUserPoolClient", {
+      UserPoolId: p.UserPool.Id,
+      ClientName: "bench-forgot",
+    });
+    const N = 20_000;
+    await bulkLoadSignIn(cognate.db, p.UserPool.Id, N, "f");
+    const r = await load(cognate, {
+      op: "ForgotPassword",
+      requests: (i) => ({ ClientId: c.UserPoolClient.ClientId, Username: `f${i % N}` }),
+    });
+    report({ server: "cognate", scenario: "ForgotPassword", ...r, note: ratio(r) });
   }
   if (want("signin") || want("getuser")) {
     // Sign-in: a client that allows USER_PASSWORD_AUTH, users with the dev hash.
