@@ -17,6 +17,7 @@ import { namesOfUser, type TokenDeps } from "../tokens/index.js";
 import { findUser } from "../users.js";
 import { missingRequiredAttributes } from "./challenges.js";
 import { completeSignIn } from "./complete.js";
+import { knownSignInDevice } from "./devices.js";
 import { requireParameter } from "./flows.js";
 import { requireMfa } from "./mfaStep.js";
 import { checkSignInSecret } from "./password.js";
@@ -117,14 +118,18 @@ export async function answerNewPassword(deps: NewPasswordDeps, s: OpenedRespond)
     await tx.users.update(next);
     return next;
   });
+  // The device the answer names (identity-js sends the key it holds): a confirmed device of the
+  // user gets the tokens; any other key is ignored and the sign-in gets a new one (docs/devices.md).
+  const device = await knownSignInDevice(deps, s, updated, params.DEVICE_KEY);
   // The new password is in place; MFA, when it applies, is the sign-in's next step (docs/mfa.md).
-  const mfa = await requireMfa(deps, s, updated, session.state.flow);
+  const mfa = await requireMfa(deps, s, updated, session.state.flow, device?.deviceKey);
   if (mfa !== null) return mfa;
   const result = await completeSignIn(deps, s, {
     user: updated,
     source: "TokenGeneration_NewPasswordChallenge",
     authTime: now,
     clientMetadata: s.request.clientMetadata,
+    deviceKey: device?.deviceKey,
   });
   return { ChallengeParameters: {}, AuthenticationResult: result };
 }
