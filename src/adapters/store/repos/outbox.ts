@@ -1,5 +1,5 @@
 // SQL of the outbox.
-import type { Selectable } from "kysely";
+import { type Selectable, sql } from "kysely";
 import type {
   DeliveryOutcome,
   MessageFilter,
@@ -159,22 +159,51 @@ export class SqlOutbox implements OutboxRepo {
     // message of each (pool, medium, destination) can be claimed, so a later one waits until
     // the earlier one is sent or has failed for good, wherever it is being sent from. A batch
     // therefore holds at most one message per recipient and can be sent all at once.
-    const heads = db
-      .selectFrom("outbox")
-      .select((eb) => eb.fn.min("seq").as("seq"))
-      .where("status", "=", "queued")
-      .groupBy(["pool_id", "medium", "destination"]);
-    let due = db
-      .selectFrom("outbox")
-      .select("seq")
-      .where("seq", "in", heads)
-      .where("status", "=", "queued")
-      .where("next_attempt_at", "<=", now)
-      .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now)]))
-      .orderBy("seq")
-      .limit(limit);
-    // Nodes sharing a PostgreSQL database claim disjoint batches; SQLite has one writer.
-    if (this.#t.engine === "postgres") due = due.forUpdate().skipLocked();
+    //
+    // Candidates are read oldest first and each is kept only when no earlier message of its
+    // recipient is still queued: both by index (migration 0013), so a claim costs its batch
+    // size, not the length of the queue.
+    if (this.#t.engine === "sqlite") {
+      // SQLite's planner would rather range-scan outbox_due and sort every due message;
+      // INDEXED BY makes it walk the queue in order and stop at the limit.
+      const r = await sql<Selectable<OutboxTable>>`
+        UPDATE outbox SET claimed_by = ${owner}, claimed_until = ${leaseUntil}
+        WHERE seq IN (
+          SELECT o.seq FROM outbox AS o INDEXED BY outbox_queued_seq
+          WHERE o.status = 'queued' AND o.next_attempt_at <= ${now}
+            AND (o.claimed_until IS NULL OR o.claimed_until < ${now})
+            AND NOT EXISTS (
+              SELECT 1 FROM outbox AS p INDEXED BY outbox_queued_by_recipient
+              WHERE p.status = 'queued' AND p.pool_id = o.pool_id AND p.medium = o.medium
+                AND p.destination = o.destination AND p.seq < o.seq)
+          ORDER BY o.seq LIMIT ${limit})
+        RETURNING *`.execute(db);
+      return r.rows.map(toMessage).sort((a, b) => a.createdAt - b.createdAt);
+    }
+    const due = db
+      .selectFrom("outbox as o")
+      .select("o.seq")
+      .where("o.status", "=", "queued")
+      .where("o.next_attempt_at", "<=", now)
+      .where((eb) => eb.or([eb("o.claimed_until", "is", null), eb("o.claimed_until", "<", now)]))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("outbox as p")
+              .select("p.seq")
+              .where("p.status", "=", "queued")
+              .whereRef("p.pool_id", "=", "o.pool_id")
+              .whereRef("p.medium", "=", "o.medium")
+              .whereRef("p.destination", "=", "o.destination")
+              .whereRef("p.seq", "<", "o.seq"),
+          ),
+        ),
+      )
+      .orderBy("o.seq")
+      .limit(limit)
+      // Nodes sharing a PostgreSQL database claim disjoint batches.
+      .forUpdate()
+      .skipLocked();
     const rows = await db
       .updateTable("outbox")
       .set({ claimed_by: owner, claimed_until: leaseUntil })
