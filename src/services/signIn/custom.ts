@@ -35,6 +35,7 @@ import { requireParameter } from "./flows.js";
 import { eventContext, runPreAuthentication } from "./guards.js";
 import { namesTheUser } from "./newPassword.js";
 import { checkSignInSecret, SIGN_IN_MESSAGES } from "./password.js";
+import { refuseDisabled, refuseSignIn, refuseUnconfirmed } from "./refusals.js";
 import type { Opened, OpenedRespond, OpenedSignIn, SignInResponse } from "./request.js";
 import { isAdmin } from "./request.js";
 import { sealKey } from "./sealKeys.js";
@@ -132,25 +133,12 @@ export async function customSignIn(deps: CustomDeps, s: OpenedSignIn): Promise<S
     return nextCustomStep(deps, s, { ...start, who: { user: null, username: typed } });
   }
   await runPreAuthentication(deps, s, { user });
-  const refuse = async (
-    type: "NotAuthorizedException" | "UserNotConfirmedException" | "PasswordResetRequiredException",
-    message: string,
-  ): Promise<never> => {
-    await recordFailure(deps, s, user);
-    fail(type, message);
-  };
-  if (!user.enabled) return refuse("NotAuthorizedException", messages.userDisabled);
-  if (user.status === "UNCONFIRMED")
-    return refuse("UserNotConfirmedException", SIGN_IN_MESSAGES.notConfirmed);
-  if (user.status === "RESET_REQUIRED") {
-    return s.protect
-      ? refuse("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect)
-      : refuse("PasswordResetRequiredException", SIGN_IN_MESSAGES.resetRequired);
-  }
+  await refuseDisabled(deps, s, user);
+  await refuseUnconfirmed(deps, s, user);
   // A user with a temporary password may sign in this way (observed: amplify-js #5834);
   // external-provider, archived and compromised users may not.
   if (user.status !== "CONFIRMED" && user.status !== "FORCE_CHANGE_PASSWORD") {
-    return refuse("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
+    return refuseSignIn(deps, s, user, "NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
   }
   return nextCustomStep(deps, s, { ...start, who: { user, username: user.username } });
 }

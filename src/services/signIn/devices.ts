@@ -62,10 +62,8 @@ export async function signInDevice(
   deviceKey: string | undefined,
 ): Promise<DeviceRecord | undefined> {
   if (deviceKey === undefined || deviceKey === "" || !tracksSignInDevices(s)) return undefined;
-  const d = await deps.store.read.devices.get(s.pool.id, deviceKey);
-  if (!d || d.username !== user.username || d.verifier === null) {
-    fail("ResourceNotFoundException", DEVICE_MESSAGES.notFound);
-  }
+  const d = await knownSignInDevice(deps, s, user, deviceKey);
+  if (d === undefined) fail("ResourceNotFoundException", DEVICE_MESSAGES.notFound);
   return d;
 }
 

@@ -19,7 +19,6 @@ import { findUser } from "../users.js";
 import { type NewPasswordFlow, requireNewPassword } from "./challenges.js";
 import { completeSignIn } from "./complete.js";
 import { deviceSkipsMfa, mfaChallenged, requireDeviceSrp, signInDevice } from "./devices.js";
-import { recordFailure } from "./events.js";
 import { requireParameter } from "./flows.js";
 import {
   checkNotLockedOut,
@@ -29,13 +28,11 @@ import {
   simulateCountedFailure,
 } from "./guards.js";
 import { requireMfa } from "./mfaStep.js";
+import { refuseDisabled, refuseSignIn, refuseUnconfirmed, SIGN_IN_MESSAGES } from "./refusals.js";
 import type { OpenedSignIn, SignInResponse } from "./request.js";
 
-export const SIGN_IN_MESSAGES = {
-  incorrect: "Incorrect username or password.",
-  notConfirmed: "User is not confirmed.",
-  resetRequired: "Password reset required for the user",
-} as const;
+// Where the other modules have always found these messages.
+export { SIGN_IN_MESSAGES } from "./refusals.js";
 
 export type PasswordDeps = TokenDeps &
   Pick<
@@ -128,25 +125,9 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
   }
   // PreAuthentication sees every attempt on an existing user, before anything is judged.
   await runPreAuthentication(deps, s, { user });
-  const refuse = async (
-    type: "NotAuthorizedException" | "UserNotConfirmedException" | "PasswordResetRequiredException",
-    message: string,
-  ): Promise<never> => {
-    await recordFailure(deps, s, user);
-    fail(type, message);
-  };
-  // Disabled and unconfirmed users are told so even under PreventUserExistenceErrors (Amplify
-  // turns UserNotConfirmedException into its confirm-sign-up step).
-  if (!user.enabled) return refuse("NotAuthorizedException", messages.userDisabled);
+  await refuseDisabled(deps, s, user);
   const { hasFailures } = await checkNotLockedOut(deps, s, user);
-  if (user.status === "UNCONFIRMED")
-    return refuse("UserNotConfirmedException", SIGN_IN_MESSAGES.notConfirmed);
-  if (user.status === "RESET_REQUIRED") {
-    // PreventUserExistenceErrors hides a pending reset too (imported users), per the developer guide.
-    return s.protect
-      ? refuse("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect)
-      : refuse("PasswordResetRequiredException", SIGN_IN_MESSAGES.resetRequired);
-  }
+  await refuseUnconfirmed(deps, s, user);
   if (!(await passwordMatches(deps, s.pool.id, user, password))) {
     await countFailure(deps, s, user);
     // The answer an unknown name must resemble (simulateFailure, PreventUserExistenceErrors).
@@ -159,7 +140,9 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
     return requireNewPassword(deps, s, user, { authFlow: passwordFlow(s) });
   }
   // Users from an external provider, archived or compromised ones have no password sign-in.
-  if (user.status !== "CONFIRMED") return refuse("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
+  if (user.status !== "CONFIRMED") {
+    return refuseSignIn(deps, s, user, "NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
+  }
 
   const device = await signInDevice(deps, s, user, params.DEVICE_KEY);
   // A remembered device stands in for MFA (docs/devices.md).

@@ -40,6 +40,7 @@ import {
 } from "./guards.js";
 import { requireMfa } from "./mfaStep.js";
 import { checkSignInSecret, SIGN_IN_MESSAGES } from "./password.js";
+import { refuseDisabled, refuseUnconfirmed } from "./refusals.js";
 import type { Opened, OpenedRespond, OpenedSignIn, SignInResponse } from "./request.js";
 import { sealKey } from "./sealKeys.js";
 import { authSessionValidityMs, consumeOnce } from "./session.js";
@@ -54,31 +55,6 @@ export const INVALID_SRP_A = "SRP_A is not a valid SRP value.";
 
 function refuseIncorrect(): never {
   fail("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
-}
-
-/** Refuses a user who may not sign in now; records the failed attempt. */
-async function refuseDisabled(deps: SrpDeps, s: Opened, user: UserRecord): Promise<void> {
-  const refuse = async (
-    type: "NotAuthorizedException" | "UserNotConfirmedException" | "PasswordResetRequiredException",
-    message: string,
-  ): Promise<never> => {
-    await recordFailure(deps, s, user);
-    fail(type, message);
-  };
-  if (!user.enabled) await refuse("NotAuthorizedException", messages.userDisabled);
-}
-
-async function refuseUnconfirmed(deps: SrpDeps, s: Opened, user: UserRecord): Promise<void> {
-  if (user.status === "UNCONFIRMED") {
-    await recordFailure(deps, s, user);
-    fail("UserNotConfirmedException", SIGN_IN_MESSAGES.notConfirmed);
-  }
-  if (user.status === "RESET_REQUIRED") {
-    await recordFailure(deps, s, user);
-    // PreventUserExistenceErrors hides a pending reset too (developer guide).
-    if (s.protect) refuseIncorrect();
-    fail("PasswordResetRequiredException", SIGN_IN_MESSAGES.resetRequired);
-  }
 }
 
 /**
