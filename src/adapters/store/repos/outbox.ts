@@ -1,5 +1,5 @@
 // SQL of the outbox.
-import { type Selectable, sql } from "kysely";
+import { CompiledQuery, type Selectable } from "kysely";
 import type {
   DeliveryOutcome,
   MessageFilter,
@@ -81,6 +81,23 @@ const outboxInsert = prepared(
       claimed_until: null,
     }),
 );
+
+/**
+ * SQLite's claim (see claimDue): its planner would rather range-scan outbox_due and sort every
+ * due message, so INDEXED BY makes it walk the queue in order and stop at the limit.
+ * Parameters: owner, lease end, now, now, limit. test/unit/outbox-claim-plan.test.ts checks
+ * the plan.
+ */
+export const SQLITE_CLAIM_SQL = `UPDATE outbox SET claimed_by = ?, claimed_until = ?
+WHERE seq IN (
+  SELECT o.seq FROM outbox AS o INDEXED BY outbox_queued_seq
+  WHERE o.status = 'queued' AND o.next_attempt_at <= ? AND (o.claimed_until IS NULL OR o.claimed_until < ?)
+    AND NOT EXISTS (
+      SELECT 1 FROM outbox AS p INDEXED BY outbox_queued_by_recipient
+      WHERE p.status = 'queued' AND p.pool_id = o.pool_id AND p.medium = o.medium
+        AND p.destination = o.destination AND p.seq < o.seq)
+  ORDER BY o.seq LIMIT ?)
+RETURNING *`;
 
 export class SqlOutbox implements OutboxRepo {
   readonly #t: Target;
@@ -164,20 +181,9 @@ export class SqlOutbox implements OutboxRepo {
     // recipient is still queued: both by index (migration 0013), so a claim costs its batch
     // size, not the length of the queue.
     if (this.#t.engine === "sqlite") {
-      // SQLite's planner would rather range-scan outbox_due and sort every due message;
-      // INDEXED BY makes it walk the queue in order and stop at the limit.
-      const r = await sql<Selectable<OutboxTable>>`
-        UPDATE outbox SET claimed_by = ${owner}, claimed_until = ${leaseUntil}
-        WHERE seq IN (
-          SELECT o.seq FROM outbox AS o INDEXED BY outbox_queued_seq
-          WHERE o.status = 'queued' AND o.next_attempt_at <= ${now}
-            AND (o.claimed_until IS NULL OR o.claimed_until < ${now})
-            AND NOT EXISTS (
-              SELECT 1 FROM outbox AS p INDEXED BY outbox_queued_by_recipient
-              WHERE p.status = 'queued' AND p.pool_id = o.pool_id AND p.medium = o.medium
-                AND p.destination = o.destination AND p.seq < o.seq)
-          ORDER BY o.seq LIMIT ${limit})
-        RETURNING *`.execute(db);
+      const r = await db.executeQuery<Selectable<OutboxTable>>(
+        CompiledQuery.raw(SQLITE_CLAIM_SQL, [owner, leaseUntil, now, now, limit]),
+      );
       return r.rows.map(toMessage).sort((a, b) => a.createdAt - b.createdAt);
     }
     const due = db
