@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Compiles dist/ once before the workers start (for the child-process tests).
+    globalSetup: ["test/globalSetup.ts"],
     // Native addons (better-sqlite3) and real servers: separate processes, not threads.
     pool: "forks",
     maxWorkers: 2,

@@ -2,36 +2,29 @@
 // tests that need a process to kill, signal or restart: crash safety, graceful shutdown, the
 // `keys` verbs.
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, rmdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { build, isCurrent } from "../../scripts/build.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/cognate.js");
 const run = promisify(execFile);
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 /**
- * Compiles src/ into dist/ when dist/ is missing or older than the sources, so a child runs
- * the code under test. Test files may run in parallel: a lock directory serialises builds.
+ * Compiles src/ into dist/ when dist/ is missing or older than the sources (the stamp of
+ * scripts/build.mjs, written only once a compile has finished), so a child runs the code under
+ * test. The suite's global set-up (test/globalSetup.ts) has normally built it already; this
+ * covers sources edited during a run. Test files may run in parallel: a lock directory
+ * serialises builds, and freshness is judged by the stamp, never by a file a compile in
+ * progress may already have written.
  */
 let built = false;
-
 export function ensureBuilt(): void {
   // Once per test process: other edits to src/ during the run need not rebuild again.
   if (built) return;
   built = true;
-  const entry = join(ROOT, "dist/cli/main.js");
-  const fresh = () => existsSync(entry) && statSync(entry).mtimeMs >= newestMtime(join(ROOT, "src"));
-  if (fresh()) return;
+  if (isCurrent()) return;
   const lock = join(ROOT, "node_modules/.cognate-build-lock");
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -44,14 +37,11 @@ export function ensureBuilt(): void {
     }
   }
   try {
-    if (fresh()) return;
-    try {
-      // As `npm run build` does: compile, then stamp, so `npm start` need not compile again.
-      execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, stdio: "pipe" });
-    } catch {
-      // tsc emits even with type errors elsewhere in the tree; the entry point must exist.
-    }
-    if (!existsSync(entry)) throw new Error("npm run build produced no dist/cli/main.js");
+    if (isCurrent()) return;
+    // tsc emits even with type errors elsewhere in the tree; the entry point must exist.
+    build();
+    if (!existsSync(join(ROOT, "dist/cli/main.js")))
+      throw new Error("npm run build produced no dist/cli/main.js");
   } finally {
     rmdirSync(lock);
   }
