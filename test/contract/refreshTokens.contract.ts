@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { RefreshTokenRecord } from "../../src/ports/store/index.js";
-import { type Contract, clientRecord, name } from "./harness.js";
+import { type Contract, clientRecord, key, name } from "./harness.js";
 
 function token(poolId: string, clientId: string, username: string, over: Partial<RefreshTokenRecord> = {}) {
   const t: RefreshTokenRecord = {
@@ -86,6 +86,37 @@ export const refreshTokensContract: Contract = (ctx) => {
         revokedAt: 20_000,
       });
       expect((await ctx.store.read.refreshTokens.get(p, next.id))?.revokedAt).toBe(20_000);
+    });
+
+    it("the access-token read: the user and its family's state in one read", async () => {
+      const { p, clientId } = await setup(["ann", "ben"]);
+      const other = await ctx.newPool();
+      const t = token(p, clientId, "ann");
+      await insert(t);
+      await insert(token(p, clientId, "ann", { originJti: t.originJti, eventId: t.eventId }));
+      const read = ctx.store.read.refreshTokens;
+      const ann = await ctx.store.read.users.get(p, key("ann"));
+      for (const family of [{ originJti: t.originJti }, { eventId: t.eventId }]) {
+        expect(await read.userWithFamily(p, key("ann"), family)).toEqual({
+          user: ann,
+          family: { revokedAt: null },
+        });
+      }
+      // No record of the family: the user alone.
+      expect(await read.userWithFamily(p, key("ann"), { originJti: randomUUID() })).toEqual({
+        user: ann,
+        family: undefined,
+      });
+      // Another user's name finds that user (the caller compares names and subs).
+      expect((await read.userWithFamily(p, key("ben"), { originJti: t.originJti }))?.user.username).toBe(
+        "ben",
+      );
+      expect(await read.userWithFamily(p, key("nobody"), { originJti: t.originJti })).toBeUndefined();
+      expect(await read.userWithFamily(other, key("ann"), { originJti: t.originJti })).toBeUndefined();
+      await ctx.store.transaction((tx) => tx.refreshTokens.revokeFamily(p, t.originJti, 20_000));
+      for (const family of [{ originJti: t.originJti }, { eventId: t.eventId }]) {
+        expect((await read.userWithFamily(p, key("ann"), family))?.family).toEqual({ revokedAt: 20_000 });
+      }
     });
 
     it("revokes every token of one user, and only theirs", async () => {
