@@ -36,14 +36,10 @@ export interface FamilyState {
 export interface RefreshTokenReads {
   get(poolId: string, id: string): Promise<RefreshTokenRecord | undefined>;
   /**
-   * One indexed read: whether the family is revoked, or undefined when no record of it is
-   * kept (never stored, or pruned after its refresh tokens expired).
-   */
-  family(poolId: string, key: FamilyKey): Promise<FamilyState | undefined>;
-  /**
    * What checking an access token reads, in one statement: the user under `usernameKey` and,
-   * when there is one, its token's family (as `family` answers). Every request that carries an
-   * access token makes this read (services/tokens/verify.ts).
+   * when there is one, its token's family: whether it is revoked, or undefined when no record of
+   * it is kept (never stored, or pruned after its refresh tokens expired). Every request that
+   * carries an access token makes this read (services/tokens/verify.ts).
    */
   userWithFamily(
     poolId: string,

@@ -67,24 +67,9 @@ const tokenInsert = prepared(
 const tokenById = prepared(2, (db, _e, poolId: string, id: string) =>
   db.selectFrom("refresh_tokens").selectAll().where("id", "=", id).where("pool_id", "=", poolId),
 );
-// A family is usually one row; rotation adds rows to it. Revoking marks them all, so any
-// revoked row means the family is revoked.
-const familyByOrigin = prepared(2, (db, _e, poolId: string, originJti: string) =>
-  db
-    .selectFrom("refresh_tokens")
-    .select((eb) => [eb.fn.max("revoked_at").as("revoked_at"), eb.fn.countAll().as("n")])
-    .where("origin_jti", "=", originJti)
-    .where("pool_id", "=", poolId),
-);
-const familyByEvent = prepared(2, (db, _e, poolId: string, eventId: string) =>
-  db
-    .selectFrom("refresh_tokens")
-    .select((eb) => [eb.fn.max("revoked_at").as("revoked_at"), eb.fn.countAll().as("n")])
-    .where("event_id", "=", eventId)
-    .where("pool_id", "=", poolId),
-);
 // The access-token check's read (userWithFamily): the user row and its family's state in one
-// statement. The family's state is max(coalesce(revoked_at, 0)) over its tokens: NULL when no
+// statement. A family is usually one row; rotation adds rows to it. Revoking marks them all,
+// so any revoked row means the family is revoked. The family's state is max(coalesce(revoked_at, 0)) over its tokens: NULL when no
 // record of it is kept, 0 when none is revoked, else when it was revoked.
 const userWithFamily = (column: "origin_jti" | "event_id") =>
   prepared(3, (db, _e, poolId: string, key: string, family: string) =>
@@ -132,15 +117,6 @@ export class SqlRefreshTokens implements RefreshTokenRepo {
   async get(poolId: string, id: string): Promise<RefreshTokenRecord | undefined> {
     const r = await tokenById.first(this.#t, poolId, id);
     return r && toToken(r);
-  }
-
-  async family(poolId: string, key: FamilyKey): Promise<FamilyState | undefined> {
-    const r =
-      "originJti" in key
-        ? await familyByOrigin.first(this.#t, poolId, key.originJti)
-        : await familyByEvent.first(this.#t, poolId, key.eventId);
-    if (!r || num(r.n) === 0) return undefined;
-    return { revokedAt: numOrNull(r.revoked_at) };
   }
 
   async userWithFamily(
