@@ -280,3 +280,39 @@ export function postAuthenticationEvent(
   if (clientMetadata !== undefined) request.clientMetadata = clientMetadata;
   return { ...envelope(ctx, "PostAuthentication_Authentication"), request, response: {} };
 }
+
+type UserMigrationEvent = TriggerEvent<"UserMigration">;
+
+/**
+ * UserMigration (developer guide, "Migrate user Lambda trigger"): `userName` is the name as the
+ * user typed it (there is no user yet). At sign-in the event carries the password and the
+ * request's ClientMetadata as `validationData`; in the forgot-password flow there is no
+ * password and ForgotPassword's ClientMetadata is `clientMetadata`. Members without a value
+ * are left out, as in PreAuthentication's event.
+ */
+export function userMigrationEvent(
+  ctx: EventContext,
+  triggerSource: UserMigrationEvent["triggerSource"],
+  a: {
+    password: string | undefined;
+    validationData: Record<string, string> | undefined;
+    clientMetadata: Record<string, string> | undefined;
+  },
+): UserMigrationEvent {
+  const request: UserMigrationEvent["request"] = {};
+  if (a.password !== undefined) request.password = a.password;
+  if (a.validationData !== undefined) request.validationData = a.validationData;
+  if (a.clientMetadata !== undefined) request.clientMetadata = a.clientMetadata;
+  return {
+    ...envelope(ctx, triggerSource),
+    request,
+    response: {
+      userAttributes: null,
+      finalUserStatus: null,
+      messageAction: null,
+      desiredDeliveryMediums: null,
+      forceAliasCreation: null,
+      enableSMSMFA: null,
+    },
+  };
+}

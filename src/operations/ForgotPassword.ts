@@ -14,6 +14,7 @@ import type { ForgotPasswordResponse } from "../protocol/generated/shapes.js";
 import { recordAuthEvent } from "../services/authEvents.js";
 import { countIssue, issueCode, overIssueLimit, saveCode, simulateIssue } from "../services/codes.js";
 import { recoveryMfa } from "../services/mfa.js";
+import { type MigrationDeps, migrateUser } from "../services/migration.js";
 import { openPublicRequest } from "../services/publicRequest.js";
 import { findUser, simulatedName } from "../services/users.js";
 import { defineOperation } from "./define.js";
@@ -22,7 +23,8 @@ import type { Deps } from "./deps.js";
 type ForgotDeps = Pick<
   Deps,
   "directory" | "store" | "clock" | "random" | "serverSecret" | "config" | "delivery" | "triggers" | "latency"
->;
+> &
+  MigrationDeps;
 
 /** Why a user cannot get a code: each has a LEGACY error, and a simulated answer under ENABLED. */
 type Refusal = "unknown" | "disabled" | "state" | "noMedium";
@@ -88,7 +90,21 @@ export const ForgotPassword = defineOperation("ForgotPassword", async (deps: For
     return { CodeDeliveryDetails: deliveryDetails(target) };
   };
 
-  const user = await findUser(deps.store.read, pool, typed);
+  // A name with no user goes to the pool's UserMigration function (no password in this flow);
+  // a user it creates must reset their password, which is what this request starts
+  // (docs/user-migration.md).
+  const user =
+    (await findUser(deps.store.read, pool, typed)) ??
+    (await migrateUser(deps, {
+      pool,
+      clientId,
+      typed,
+      source: "UserMigration_ForgotPassword",
+      password: undefined,
+      validationData: undefined,
+      clientMetadata: input.ClientMetadata,
+      userAgent: ctx.userAgent,
+    }));
   const why = refusal(pool, user);
   if (why !== null || !user) {
     if (protect) return simulated();

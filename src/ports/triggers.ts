@@ -177,7 +177,11 @@ export interface SyncTriggers {
     event: AsSent<VerifyAuthChallengeResponseTriggerEvent>;
     answer: AnswerOf<VerifyAuthChallengeResponseTriggerEvent>;
   };
-  UserMigration: { event: AsSent<UserMigrationTriggerEvent>; answer: UserMigrationAnswer };
+  /** `password` only in UserMigration_Authentication (none in the forgot-password flow). */
+  UserMigration: {
+    event: AsSent<UserMigrationTriggerEvent, { password?: string }>;
+    answer: UserMigrationAnswer;
+  };
 }
 
 /** The asynchronous custom sender triggers and their events (Cognito reads no answer). */

@@ -1,8 +1,8 @@
 // The password flows: USER_PASSWORD_AUTH (InitiateAuth), ADMIN_USER_PASSWORD_AUTH and its
 // legacy name ADMIN_NO_SRP_AUTH (AdminInitiateAuth). The order of the checks and the answers
 // are Cognito's (docs/signin.md, "Password sign-in"):
-//   USERNAME, PASSWORD present → SECRET_HASH → the user (username, sign-in alias, sub) →
-//   PreAuthentication → enabled → not locked out → confirmed → no reset pending → the
+//   USERNAME, PASSWORD present → SECRET_HASH → the user (username, sign-in alias, sub; else
+//   the UserMigration function's) → PreAuthentication → enabled → not locked out → confirmed → no reset pending → the
 //   password (a wrong one counts toward the lock-out) → a new password pending → tokens.
 // The user's status is judged before the password: Cognito answers "User is not confirmed."
 // even to a wrong password.
@@ -13,6 +13,7 @@ import { createVerifier, passwordMatchesVerifier, userIdentity } from "../../dom
 import type { Deps } from "../../operations/deps.js";
 import type { ClientRecord, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
+import { migrateUser } from "../migration.js";
 import { chargeForPasswordHash } from "../publicRequest.js";
 import { namesOfUser, type TokenDeps } from "../tokens/index.js";
 import { findUser } from "../users.js";
@@ -110,12 +111,28 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
   const params = s.request.parameters;
   const typed = requireParameter(params, "USERNAME");
   const password = requireParameter(params, "PASSWORD");
-  const user = await findUser(deps.store.read, s.pool, typed);
-  checkSignInSecret(s.client, typed, user, params.SECRET_HASH);
+  const found = await findUser(deps.store.read, s.pool, typed);
+  checkSignInSecret(s.client, typed, found, params.SECRET_HASH);
 
   // A production-cost hash is charged to the caller's per-IP allowance, as SignUp's is (the
   // public operation only: AdminInitiateAuth is IAM-authorized, outside the per-IP limiter).
   if (s.request.userPoolId === undefined) chargeForPasswordHash(deps, s.ctx.sourceIp);
+
+  // A name with no user goes to the pool's UserMigration function first; a user it creates
+  // signs in below like any other (docs/user-migration.md). The request's ClientMetadata is
+  // the event's validationData.
+  const user =
+    found ??
+    (await migrateUser(deps, {
+      pool: s.pool,
+      clientId: s.client.clientId,
+      typed,
+      source: "UserMigration_Authentication",
+      password,
+      validationData: s.request.clientMetadata,
+      clientMetadata: undefined,
+      userAgent: s.ctx.userAgent,
+    }));
 
   if (!user) {
     if (!s.protect) fail("UserNotFoundException", messages.userNotFound);
