@@ -24,7 +24,15 @@ import {
   type CognitoUserSession,
 } from "amazon-cognito-identity-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PASSWORD_HISTORY_MESSAGE } from "../../src/services/passwordHistory.js";
+import { asUsername, usernameKey } from "../../src/domain/usernames.js";
+import type { UserRecord } from "../../src/ports/store/index.js";
+import { ServiceError } from "../../src/protocol/errors.js";
+import {
+  type HistoryMoved,
+  historyMoved,
+  PASSWORD_HISTORY_MESSAGE,
+  writeUnlessReused,
+} from "../../src/services/passwordHistory.js";
 import { confirmedUser } from "../helpers/accounts.js";
 import { expectError } from "../helpers/expect.js";
 import { makePool, PASSWORD } from "../helpers/fixtures.js";
@@ -381,5 +389,39 @@ print(json.dumps(out))
     expect((await change(PASSWORD, P[0])).result).toBe("SUCCESS");
     const back = await change(P[0], PASSWORD);
     expect([back.code, back.message]).toEqual([VIOLATION, PASSWORD_HISTORY_MESSAGE]);
+  });
+
+  it("a password set between the check and the write is checked too (the write sees the change and checks again)", async () => {
+    const pool = await historyPool(s.sdk, 2);
+    await confirmedUser(s, pool, "racer", undefined, P[0]);
+    const deps = s.app.deps;
+    const record = await deps.directory.pool(pool.poolId);
+    const before = await deps.store.read.users.get(pool.poolId, usernameKey("racer", false));
+    if (!before) throw new Error("no user");
+    let writes = 0;
+    const attempt = writeUnlessReused(deps, record, before, P[1], async (check) => {
+      writes++;
+      // Another request sets P[1] after this one's check passed (P[1] was not yet used).
+      if (writes === 1) {
+        await s.sdk.send(
+          new AdminSetUserPasswordCommand({
+            UserPoolId: pool.poolId,
+            Username: "racer",
+            Password: P[1],
+            Permanent: true,
+          }),
+        );
+      }
+      return deps.store.transaction(async (tx): Promise<UserRecord | HistoryMoved> => {
+        const current = await tx.users.getForUpdate(pool.poolId, asUsername("racer"));
+        if (!current) throw new Error("no user");
+        if (historyMoved(check, current)) return { kind: "historyMoved", user: current };
+        throw new Error("the write went ahead on a stale check");
+      });
+    });
+    await expect(attempt).rejects.toBeInstanceOf(ServiceError);
+    await expect(attempt).rejects.toMatchObject({ type: VIOLATION, message: PASSWORD_HISTORY_MESSAGE });
+    expect(writes).toBe(1);
+    expect(await signInWorks(s, pool.clientId, "racer", P[1])).not.toBe("");
   });
 });
