@@ -4,8 +4,8 @@
 // runners run it against every backend.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { RefreshTokenRecord } from "../../src/ports/store/index.js";
-import { type Contract, clientRecord, name } from "./harness.js";
+import type { FamilyKey, RefreshTokenRecord } from "../../src/ports/store/index.js";
+import { type Contract, clientRecord, key, name } from "./harness.js";
 
 function token(poolId: string, clientId: string, username: string, over: Partial<RefreshTokenRecord> = {}) {
   const t: RefreshTokenRecord = {
@@ -35,6 +35,9 @@ export const refreshTokensContract: Contract = (ctx) => {
     return { p, clientId };
   }
   const insert = (t: RefreshTokenRecord) => ctx.store.transaction((tx) => tx.refreshTokens.insert(t));
+  /** ann's family state, as the access-token check reads it. */
+  const familyOf = async (poolId: string, f: FamilyKey) =>
+    (await ctx.store.read.refreshTokens.userWithFamily(poolId, key("ann"), f))?.family;
 
   describe("refresh tokens", () => {
     it("stores a token and reads it back whole, only through its own pool", async () => {
@@ -62,14 +65,14 @@ export const refreshTokensContract: Contract = (ctx) => {
       const next = token(p, clientId, "ann", { originJti: t.originJti, eventId: t.eventId });
       await insert(t);
       await insert(next);
-      expect(await ctx.store.read.refreshTokens.family(p, { originJti: t.originJti })).toEqual({
+      expect(await familyOf(p, { originJti: t.originJti })).toEqual({
         revokedAt: null,
       });
-      expect(await ctx.store.read.refreshTokens.family(p, { eventId: t.eventId })).toEqual({
+      expect(await familyOf(p, { eventId: t.eventId })).toEqual({
         revokedAt: null,
       });
-      expect(await ctx.store.read.refreshTokens.family(other, { originJti: t.originJti })).toBeUndefined();
-      expect(await ctx.store.read.refreshTokens.family(p, { originJti: randomUUID() })).toBeUndefined();
+      expect(await familyOf(other, { originJti: t.originJti })).toBeUndefined();
+      expect(await familyOf(p, { originJti: randomUUID() })).toBeUndefined();
       expect(
         await ctx.store.transaction((tx) => tx.refreshTokens.revokeFamily(other, t.originJti, 20_000)),
       ).toBe(0);
@@ -79,13 +82,44 @@ export const refreshTokensContract: Contract = (ctx) => {
       expect(await ctx.store.transaction((tx) => tx.refreshTokens.revokeFamily(p, t.originJti, 30_000))).toBe(
         0,
       );
-      expect(await ctx.store.read.refreshTokens.family(p, { originJti: t.originJti })).toEqual({
+      expect(await familyOf(p, { originJti: t.originJti })).toEqual({
         revokedAt: 20_000,
       });
-      expect(await ctx.store.read.refreshTokens.family(p, { eventId: t.eventId })).toEqual({
+      expect(await familyOf(p, { eventId: t.eventId })).toEqual({
         revokedAt: 20_000,
       });
       expect((await ctx.store.read.refreshTokens.get(p, next.id))?.revokedAt).toBe(20_000);
+    });
+
+    it("the access-token read: the user and its family's state in one read", async () => {
+      const { p, clientId } = await setup(["ann", "ben"]);
+      const other = await ctx.newPool();
+      const t = token(p, clientId, "ann");
+      await insert(t);
+      await insert(token(p, clientId, "ann", { originJti: t.originJti, eventId: t.eventId }));
+      const read = ctx.store.read.refreshTokens;
+      const ann = await ctx.store.read.users.get(p, key("ann"));
+      for (const family of [{ originJti: t.originJti }, { eventId: t.eventId }]) {
+        expect(await read.userWithFamily(p, key("ann"), family)).toEqual({
+          user: ann,
+          family: { revokedAt: null },
+        });
+      }
+      // No record of the family: the user alone.
+      expect(await read.userWithFamily(p, key("ann"), { originJti: randomUUID() })).toEqual({
+        user: ann,
+        family: undefined,
+      });
+      // Another user's name finds that user (the caller compares names and subs).
+      expect((await read.userWithFamily(p, key("ben"), { originJti: t.originJti }))?.user.username).toBe(
+        "ben",
+      );
+      expect(await read.userWithFamily(p, key("nobody"), { originJti: t.originJti })).toBeUndefined();
+      expect(await read.userWithFamily(other, key("ann"), { originJti: t.originJti })).toBeUndefined();
+      await ctx.store.transaction((tx) => tx.refreshTokens.revokeFamily(p, t.originJti, 20_000));
+      for (const family of [{ originJti: t.originJti }, { eventId: t.eventId }]) {
+        expect((await read.userWithFamily(p, key("ann"), family))?.family).toEqual({ revokedAt: 20_000 });
+      }
     });
 
     it("revokes every token of one user, and only theirs", async () => {
@@ -132,7 +166,7 @@ export const refreshTokensContract: Contract = (ctx) => {
       await insert(b);
       await ctx.store.transaction((tx) => tx.users.delete(p, name("ann")));
       expect(await ctx.store.read.refreshTokens.get(p, a.id)).toBeUndefined();
-      expect(await ctx.store.read.refreshTokens.family(p, { originJti: a.originJti })).toBeUndefined();
+      expect(await familyOf(p, { originJti: a.originJti })).toBeUndefined();
       expect(await ctx.store.read.refreshTokens.get(p, b.id)).toEqual(b);
       await ctx.store.transaction((tx) => tx.clients.delete(p, clientId));
       expect(await ctx.store.read.refreshTokens.get(p, b.id)).toBeUndefined();

@@ -2,7 +2,8 @@
 // they share an origin_jti (and an event_id), and so do the ID and access tokens issued with
 // them. Revocation is by family (RevokeToken, sign-out) or by user (global sign-out); an
 // access token is checked against its family's record (docs/signin.md, "Sign-out and revocation").
-import type { Username } from "../../domain/usernames.js";
+import type { Username, UsernameKey } from "../../domain/usernames.js";
+import type { UserRecord } from "./users.js";
 
 export interface RefreshTokenRecord {
   /** The id sealed into the token (domain/tokens/refresh.ts). */
@@ -35,10 +36,16 @@ export interface FamilyState {
 export interface RefreshTokenReads {
   get(poolId: string, id: string): Promise<RefreshTokenRecord | undefined>;
   /**
-   * One indexed read: whether the family is revoked, or undefined when no record of it is
-   * kept (never stored, or pruned after its refresh tokens expired).
+   * What checking an access token reads, in one statement: the user under `usernameKey` and,
+   * when there is one, its token's family: whether it is revoked, or undefined when no record of
+   * it is kept (never stored, or pruned after its refresh tokens expired). Every request that
+   * carries an access token makes this read (services/tokens/verify.ts).
    */
-  family(poolId: string, key: FamilyKey): Promise<FamilyState | undefined>;
+  userWithFamily(
+    poolId: string,
+    usernameKey: UsernameKey,
+    key: FamilyKey,
+  ): Promise<{ user: UserRecord; family: FamilyState | undefined } | undefined>;
 }
 
 export interface RefreshTokenRepo extends RefreshTokenReads {

@@ -35,6 +35,16 @@ export async function sessionUser(
   return user;
 }
 
+/**
+ * The ChallengeResponses of a password sign-in's auth events (password, SRP, new password):
+ * "the challenges that the user was requested to answer, for example Password, and the result"
+ * (AuthEventType in the API reference; docs/signin.md, "Auth events").
+ */
+export const PASSWORD_STEPS: Record<"failure" | "success", ChallengeStep[]> = {
+  failure: [{ name: "Password", response: "Failure" }],
+  success: [{ name: "Password", response: "Success" }],
+};
+
 /** The ChallengeResponses of an MFA sign-in's auth events, at each point. */
 export const MFA_STEPS: Record<"inProgress" | "failure" | "success", ChallengeStep[]> = {
   inProgress: [{ name: "Password", response: "Success" }],

@@ -21,6 +21,7 @@ import { missingRequiredAttributes } from "./challenges.js";
 import { completeSignIn } from "./complete.js";
 import { knownSignInDevice } from "./devices.js";
 import { requireParameter } from "./flows.js";
+import { PASSWORD_STEPS } from "./mfaAttempts.js";
 import { requireMfa } from "./mfaStep.js";
 import { checkSignInSecret } from "./password.js";
 import type { OpenedRespond, SignInResponse } from "./request.js";
@@ -139,6 +140,7 @@ export async function answerNewPassword(deps: NewPasswordDeps, s: OpenedRespond)
     authTime: now,
     clientMetadata: s.request.clientMetadata,
     deviceKey: device?.deviceKey,
+    steps: PASSWORD_STEPS.success,
   });
   return { ChallengeParameters: {}, AuthenticationResult: result };
 }

@@ -27,6 +27,7 @@ import {
   runPreAuthentication,
   simulateCountedFailure,
 } from "./guards.js";
+import { PASSWORD_STEPS } from "./mfaAttempts.js";
 import { requireMfa } from "./mfaStep.js";
 import { refuseDisabled, refuseSignIn, refuseUnconfirmed, SIGN_IN_MESSAGES } from "./refusals.js";
 import type { OpenedSignIn, SignInResponse } from "./request.js";
@@ -129,7 +130,7 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
   const { hasFailures } = await checkNotLockedOut(deps, s, user);
   await refuseUnconfirmed(deps, s, user);
   if (!(await passwordMatches(deps, s.pool.id, user, password))) {
-    await countFailure(deps, s, user);
+    await countFailure(deps, s, user, PASSWORD_STEPS.failure);
     // The answer an unknown name must resemble (simulateFailure, PreventUserExistenceErrors).
     deps.latency.record(LATENCY_KEY, s.pool.id, started);
     fail("NotAuthorizedException", SIGN_IN_MESSAGES.incorrect);
@@ -158,6 +159,7 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
     authTime,
     deviceKey: device?.deviceKey,
     clearFailures: hasFailures,
+    steps: PASSWORD_STEPS.success,
     // A password set before Cognate kept verifiers: this sign-in has the password, so the user
     // can use SRP from now on (one exponentiation, no new hash).
     verifierUpgrade:

@@ -38,6 +38,7 @@ import {
   runPreAuthentication,
   simulateCountedFailure,
 } from "./guards.js";
+import { PASSWORD_STEPS } from "./mfaAttempts.js";
 import { requireMfa } from "./mfaStep.js";
 import { checkSignInSecret, SIGN_IN_MESSAGES } from "./password.js";
 import { refuseDisabled, refuseUnconfirmed } from "./refusals.js";
@@ -177,6 +178,7 @@ export async function answerPasswordVerifier(deps: SrpDeps, s: OpenedRespond): P
     clientMetadata: s.request.clientMetadata,
     deviceKey: device?.deviceKey,
     clearFailures: hasFailures,
+    steps: PASSWORD_STEPS.success,
   });
   return { ChallengeParameters: {}, AuthenticationResult: result };
 }
@@ -249,7 +251,7 @@ export async function checkPasswordClaim(
     refuseIncorrect();
   }
   if (!proofOk || parseTimestamp(timestamp).kind !== "ok") {
-    await countFailure(deps, s, user);
+    await countFailure(deps, s, user, PASSWORD_STEPS.failure);
     // The answer a simulated challenge must resemble (PreventUserExistenceErrors).
     deps.latency.record(LATENCY_KEY, s.pool.id, started);
     refuseIncorrect();

@@ -9,8 +9,8 @@
 //                                 → NotAuthorizedException "Access Token does not have required scopes"
 //   its user deleted              → UserNotFoundException "User does not exist."
 // Cost: the signature check against keys held in memory (once per token and node: a verified
-// token's claims are remembered, keys.ts), then two indexed reads at once — the family's
-// revocation record and the user.
+// token's claims are remembered, keys.ts), then one statement reading the user and the
+// family's revocation record together.
 import { caseInsensitive } from "../../domain/pool.js";
 import { ADMIN_SCOPE, type Claims } from "../../domain/tokens/claims.js";
 import {
@@ -86,14 +86,16 @@ export async function verifyAccessToken(
   const family = familyOf(claims);
   if (family === null) invalid();
   const username = String(claims.username);
-  const [state, user] = await Promise.all([
-    deps.store.read.refreshTokens.family(pool.id, family),
-    deps.store.read.users.get(pool.id, usernameKey(username, caseInsensitive(pool.config))),
-  ]);
+  const found = await deps.store.read.refreshTokens.userWithFamily(
+    pool.id,
+    usernameKey(username, caseInsensitive(pool.config)),
+    family,
+  );
   // A user deleted since (or deleted and signed up again under the same name: a new sub).
-  if (!user || user.username !== username || user.sub !== claims.sub) {
+  if (!found || found.user.username !== username || found.user.sub !== claims.sub) {
     fail("UserNotFoundException", messages.userNotFound);
   }
+  const { user, family: state } = found;
   // No record of the family: never stored (a forgery cannot get this far) or pruned once its
   // refresh tokens expired; only a revocation on record revokes.
   if ((state !== undefined && state.revokedAt !== null) || !user.enabled) {

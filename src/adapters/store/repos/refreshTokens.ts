@@ -1,16 +1,18 @@
 // SQL of the refresh tokens. The request path's queries (issue, refresh, the access-token
 // family check) are prepared (prepared.ts).
-import type { Selectable } from "kysely";
-import { asUsername, type Username } from "../../../domain/usernames.js";
+import { type Selectable, sql } from "kysely";
+import { asUsername, type Username, type UsernameKey } from "../../../domain/usernames.js";
 import type {
   FamilyKey,
   FamilyState,
   RefreshTokenRecord,
   RefreshTokenRepo,
+  UserRecord,
 } from "../../../ports/store/index.js";
 import { prepared, type Target } from "../prepared.js";
 import type { RefreshTokensTable } from "../schema.js";
 import { changed, num, numOrNull } from "./rows.js";
+import { toUser } from "./users.js";
 
 function toToken(r: Selectable<RefreshTokensTable>): RefreshTokenRecord {
   return {
@@ -65,22 +67,28 @@ const tokenInsert = prepared(
 const tokenById = prepared(2, (db, _e, poolId: string, id: string) =>
   db.selectFrom("refresh_tokens").selectAll().where("id", "=", id).where("pool_id", "=", poolId),
 );
-// A family is usually one row; rotation adds rows to it. Revoking marks them all, so any
-// revoked row means the family is revoked.
-const familyByOrigin = prepared(2, (db, _e, poolId: string, originJti: string) =>
-  db
-    .selectFrom("refresh_tokens")
-    .select((eb) => [eb.fn.max("revoked_at").as("revoked_at"), eb.fn.countAll().as("n")])
-    .where("origin_jti", "=", originJti)
-    .where("pool_id", "=", poolId),
-);
-const familyByEvent = prepared(2, (db, _e, poolId: string, eventId: string) =>
-  db
-    .selectFrom("refresh_tokens")
-    .select((eb) => [eb.fn.max("revoked_at").as("revoked_at"), eb.fn.countAll().as("n")])
-    .where("event_id", "=", eventId)
-    .where("pool_id", "=", poolId),
-);
+// The access-token check's read (userWithFamily): the user row and its family's state in one
+// statement. A family is usually one row; rotation adds rows to it. Revoking marks them all,
+// so any revoked row means the family is revoked. The family's state is max(coalesce(revoked_at, 0)) over its tokens: NULL when no
+// record of it is kept, 0 when none is revoked, else when it was revoked.
+const userWithFamily = (column: "origin_jti" | "event_id") =>
+  prepared(3, (db, _e, poolId: string, key: string, family: string) =>
+    db
+      .selectFrom("users")
+      .selectAll("users")
+      .select((eb) =>
+        eb
+          .selectFrom("refresh_tokens")
+          .select(sql<number | string | null>`max(coalesce(refresh_tokens.revoked_at, 0))`.as("s"))
+          .where(`refresh_tokens.${column}`, "=", family)
+          .where("refresh_tokens.pool_id", "=", poolId)
+          .as("family_state"),
+      )
+      .where("users.pool_id", "=", poolId)
+      .where("users.username_key", "=", key),
+  );
+const userWithFamilyByOrigin = userWithFamily("origin_jti");
+const userWithFamilyByEvent = userWithFamily("event_id");
 
 export class SqlRefreshTokens implements RefreshTokenRepo {
   readonly #t: Target;
@@ -111,13 +119,21 @@ export class SqlRefreshTokens implements RefreshTokenRepo {
     return r && toToken(r);
   }
 
-  async family(poolId: string, key: FamilyKey): Promise<FamilyState | undefined> {
+  async userWithFamily(
+    poolId: string,
+    usernameKey: UsernameKey,
+    key: FamilyKey,
+  ): Promise<{ user: UserRecord; family: FamilyState | undefined } | undefined> {
     const r =
       "originJti" in key
-        ? await familyByOrigin.first(this.#t, poolId, key.originJti)
-        : await familyByEvent.first(this.#t, poolId, key.eventId);
-    if (!r || num(r.n) === 0) return undefined;
-    return { revokedAt: numOrNull(r.revoked_at) };
+        ? await userWithFamilyByOrigin.first(this.#t, poolId, usernameKey, key.originJti)
+        : await userWithFamilyByEvent.first(this.#t, poolId, usernameKey, key.eventId);
+    if (!r) return undefined;
+    const state = numOrNull(r.family_state);
+    return {
+      user: toUser(r),
+      family: state === null ? undefined : { revokedAt: state === 0 ? null : state },
+    };
   }
 
   async revokeFamily(poolId: string, originJti: string, now: number): Promise<number> {
