@@ -25,6 +25,7 @@ import { createLogger, flatLineLogger } from "./logging.js";
 import type { Deps } from "./operations/deps.js";
 import { operationMap } from "./operations/registry.js";
 import { type Clock, systemClock } from "./ports/clock.js";
+import type { SrpMath } from "./ports/srpMath.js";
 import type { Transport } from "./ports/transport.js";
 import type { Triggers } from "./ports/triggers.js";
 import { adminAuthenticator, publicLimiter, warnWithoutAccessKeys } from "./protocol/admission.js";
@@ -45,6 +46,8 @@ export interface StartOptions {
   transports?: Transport[];
   triggers?: Triggers;
   authenticator?: Authenticator;
+  /** SRP's exponentiations (default: worker threads, adapters/cpu/srpPool.ts; tests inject). */
+  srpMath?: SrpMath;
   /** Outbox retry settings (tests shorten them). */
   outbox?: Partial<{
     maxAttempts: number;
@@ -165,7 +168,7 @@ export async function startCognate(config: ServerConfig, opts: StartOptions = {}
       // configuration cache bound, like any other pool setting (at least a second).
       signingKeys: new SigningKeys(store, clock, { ttlMs: Math.max(1, config.configCacheSeconds) * 1000 }),
       refreshTokenKey: opened.refreshTokenKey,
-      srpMath: srpMathFor(),
+      srpMath: opts.srpMath ?? srpMathFor(),
     };
     const dispatcher = new Dispatcher(
       operationMap(),

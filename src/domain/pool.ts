@@ -4,6 +4,7 @@ import { fail } from "../protocol/errors.js";
 import type {
   CreateUserPoolRequest,
   EmailMfaConfigType,
+  PasswordPolicyType,
   SchemaAttributeType,
   SoftwareTokenMfaConfigType,
   UpdateUserPoolRequest,
@@ -157,6 +158,16 @@ const DEFAULT_PASSWORD_POLICY = {
   TemporaryPasswordValidityDays: 7,
 };
 
+/**
+ * PasswordHistorySize 0 is the same as none, and Cognito leaves it out of DescribeUserPool
+ * then (API reference, PasswordPolicyType: "Password history isn't enforced and isn't
+ * displayed in DescribeUserPool responses when you set this value to 0 or don't provide it").
+ */
+function withoutZeroHistory(policy: PasswordPolicyType): PasswordPolicyType {
+  const { PasswordHistorySize, ...rest } = policy;
+  return PasswordHistorySize === undefined || PasswordHistorySize === 0 ? rest : policy;
+}
+
 /** Tags a user pool may carry (AWS's per-resource tag quota). */
 const MAX_TAGS = 50;
 
@@ -172,7 +183,7 @@ function updatableSettings(input: UpdatableSettings): Partial<PoolConfig> {
   const out: Partial<PoolConfig> = {};
   out.Policies = {
     ...input.Policies,
-    PasswordPolicy: { ...DEFAULT_PASSWORD_POLICY, ...input.Policies?.PasswordPolicy },
+    PasswordPolicy: withoutZeroHistory({ ...DEFAULT_PASSWORD_POLICY, ...input.Policies?.PasswordPolicy }),
     SignInPolicy: input.Policies?.SignInPolicy ?? { AllowedFirstAuthFactors: ["PASSWORD"] },
   };
   out.DeletionProtection = input.DeletionProtection ?? "INACTIVE";
@@ -342,6 +353,11 @@ export function describePool(p: PoolDescriptionInput): UserPoolType {
     WebAuthnConfiguration: _webAuthn,
     ...described
   } = p.config;
+  const policy = described.Policies?.PasswordPolicy;
+  // Pools stored before 0 was dropped on the way in still hold it: not shown either.
+  if (described.Policies && policy) {
+    described.Policies = { ...described.Policies, PasswordPolicy: withoutZeroHistory(policy) };
+  }
   return {
     Id: p.id,
     Name: p.name,

@@ -16,6 +16,7 @@ import { fail, messages, ServiceError } from "../protocol/errors.js";
 import type { AdminCreateUserRequest } from "../protocol/generated/shapes.js";
 import { claimAliases } from "../services/aliases.js";
 import { invitationMessages, invitationTargets, type Medium } from "../services/invitation.js";
+import { rememberNewUserPassword } from "../services/passwordHistory.js";
 import { findUser } from "../services/users.js";
 import { defineOperation, type RequestContext } from "./define.js";
 import type { Deps } from "./deps.js";
@@ -139,6 +140,8 @@ async function resend(
       passwordChangedAt: now,
       updatedAt: now,
     });
+    // Remembered like the first one, and never refused by the history.
+    await rememberNewUserPassword(tx, pool, next);
     for (const m of sent.messages) await tx.outbox.enqueue(m);
   });
   if (sent.failure) throw sent.failure;
@@ -226,6 +229,8 @@ export const AdminCreateUser = defineOperation("AdminCreateUser", async (deps: C
     if (aliases.kind === "taken") {
       fail("UsernameExistsException", `An account with the given ${aliases.attribute} already exists.`);
     }
+    // The temporary password starts the pool's history (docs/admin-users.md, "Password history").
+    await rememberNewUserPassword(tx, pool, user);
     for (const m of sent.messages) await tx.outbox.enqueue(m);
   });
   if (sent.failure) throw sent.failure;

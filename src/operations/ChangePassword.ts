@@ -3,13 +3,19 @@
 //
 // The call is counted first, in its own transaction, so that wrong previous passwords count
 // against the per-user limit too; then the previous password is checked and the new one
-// hashed outside any transaction; then the new hash and SRP verifier are stored. Sessions stay
+// judged against the policy and the pool's password history, and hashed outside any
+// transaction; then the new hash and SRP verifier are stored, and remembered. Sessions stay
 // signed in (Cognito keeps the user's tokens valid after a change).
 import { limitKey } from "../domain/codePurposes.js";
 import { passwordCredentials } from "../domain/credentials.js";
 import { POLICY_PREFIX, passwordPolicyViolation } from "../domain/passwords.js";
 import { fail, messages } from "../protocol/errors.js";
 import { recordAuthEvent } from "../services/authEvents.js";
+import {
+  checkPasswordHistory,
+  PASSWORD_HISTORY_MESSAGE,
+  rememberPassword,
+} from "../services/passwordHistory.js";
 import { openSelfService } from "../services/selfService.js";
 import { passwordMatches, SIGN_IN_MESSAGES } from "../services/signIn/password.js";
 import type { TokenDeps } from "../services/tokens/index.js";
@@ -24,7 +30,7 @@ export const CHANGE_PASSWORD_MESSAGES = {
 
 export const ChangePassword = defineOperation(
   "ChangePassword",
-  async (deps: TokenDeps & Pick<Deps, "hashGate" | "passwordCost">, input, ctx) => {
+  async (deps: TokenDeps & Pick<Deps, "hashGate" | "passwordCost" | "srpMath">, input, ctx) => {
     const { pool, user, clientId } = await openSelfService(deps, input.AccessToken);
     const now = deps.clock.now();
     const limits = deps.config.limits;
@@ -50,6 +56,11 @@ export const ChangePassword = defineOperation(
       POLICY_PREFIX.newPassword,
     );
     if (violation) fail("InvalidPasswordException", violation);
+    // After the previous password and the policy: the pool's history (the current password
+    // counts). The write below refuses a user whose password changed since, so this check
+    // cannot be outrun.
+    const history = await checkPasswordHistory(deps, pool, user, input.ProposedPassword);
+    if (history.kind === "reused") fail("PasswordHistoryPolicyViolationException", PASSWORD_HISTORY_MESSAGE);
     const credentials = await passwordCredentials(deps, pool.id, user.username, input.ProposedPassword, now);
 
     const done = await deps.store.transaction(async (tx) => {
@@ -58,6 +69,7 @@ export const ChangePassword = defineOperation(
       // request's previous password is no longer the current one.
       if (!current || current.passwordHash !== user.passwordHash) return false;
       await tx.users.update({ ...current, ...credentials, updatedAt: now });
+      await rememberPassword(tx, pool, current, credentials);
       await recordAuthEvent(tx, deps, {
         poolId: pool.id,
         username: user.username,

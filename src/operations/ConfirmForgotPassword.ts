@@ -5,9 +5,9 @@
 // Two transactions, with the password work between them: the first counts the call and
 // compares the code without using it up, so that a wrong code costs no password hash and
 // tells nothing of the policy; the second uses the code (atomically: of two right answers one
-// wins) and stores the new password's hash and SRP verifier. A policy failure leaves the code
-// valid for another try.
-import { passwordCredentials } from "../domain/credentials.js";
+// wins) and stores the new password's hash and SRP verifier, and remembers it in the pool's
+// password history. A policy or history failure leaves the code valid for another try.
+import { type PasswordCredentials, passwordCredentials } from "../domain/credentials.js";
 import { POLICY_PREFIX, passwordPolicyViolation } from "../domain/passwords.js";
 import { eventAttributes, postConfirmationEvent } from "../domain/triggerEvents.js";
 import type { PoolRecord, UserRecord } from "../ports/store/index.js";
@@ -21,6 +21,12 @@ import {
   consumeCode,
   redeemForUnknown,
 } from "../services/codeRedemption.js";
+import {
+  type HistoryMoved,
+  historyMoved,
+  rememberPassword,
+  writeUnlessReused,
+} from "../services/passwordHistory.js";
 import { chargeForPasswordHash, openPublicRequest } from "../services/publicRequest.js";
 import { findUser, simulatedName } from "../services/users.js";
 import { TOO_MANY_FAILED_ATTEMPTS } from "./ConfirmSignUp.js";
@@ -45,6 +51,7 @@ export const ConfirmForgotPassword = defineOperation(
       | "hashGate"
       | "passwordCost"
       | "ipLimiter"
+      | "srpMath"
     >,
     input,
     ctx,
@@ -84,48 +91,56 @@ export const ConfirmForgotPassword = defineOperation(
       refuse(checked, protect);
     }
 
-    // 2. The new password: the policy (Cognito's reset wording), then its hash and verifier,
-    //    outside any transaction and charged to the caller's allowance.
+    // 2. The new password: the policy (Cognito's reset wording), then the pool's history, then
+    //    its hash and verifier, outside any transaction and charged to the caller's allowance.
     const violation = passwordPolicyViolation(
       input.Password,
       pool.config.Policies?.PasswordPolicy,
       POLICY_PREFIX.newPassword,
     );
     if (violation) fail("InvalidPasswordException", violation);
-    chargeForPasswordHash(deps, ctx.sourceIp);
-    const credentials = await passwordCredentials(deps, pool.id, found.username, input.Password, now);
-
-    // 3. The code used and the password set, together.
-    const done = await deps.store.transaction(
-      async (tx): Promise<Outcome | { kind: "ok"; user: UserRecord }> => {
-        const user = await tx.users.getForUpdate(pool.id, found.username);
-        if (!user) return { kind: "gone" };
-        if (!user.enabled) return { kind: "disabled" };
-        // Used or superseded since step 1: as any spent code.
-        if (!(await consumeCode(tx, attempt, now))) return { kind: "expired" };
-        // A reset required by an administrator (or an import) ends here; an unconfirmed user
-        // who could receive the code has proved the verified medium, and is confirmed.
-        const status =
-          user.status === "RESET_REQUIRED" || user.status === "UNCONFIRMED" ? "CONFIRMED" : user.status;
-        const updated: UserRecord = { ...user, ...credentials, status, updatedAt: now };
-        await tx.users.update(updated);
-        if (user.status === "UNCONFIRMED") {
-          // Its due aliases, where no one else holds them (this operation has no
-          // AliasExistsException: an alias another user holds stays theirs).
-          await claimAliases(tx, pool, updated, false, now);
-        }
-        await recordAuthEvent(tx, deps, {
-          poolId: pool.id,
-          username: user.username,
-          clientId,
-          eventType: "ConfirmForgotPassword",
-          now,
-          userAgent: ctx.userAgent,
-          input,
-        });
-        return { kind: "ok", user: updated };
-      },
-    );
+    let credentials: PasswordCredentials | undefined;
+    const done = await writeUnlessReused(deps, pool, found, input.Password, async (history) => {
+      if (credentials === undefined) {
+        chargeForPasswordHash(deps, ctx.sourceIp);
+        credentials = await passwordCredentials(deps, pool.id, found.username, input.Password, now);
+      }
+      const set = credentials;
+      // 3. The code used and the password set (and remembered), together.
+      return deps.store.transaction(
+        async (tx): Promise<Outcome | HistoryMoved | { kind: "ok"; user: UserRecord }> => {
+          const user = await tx.users.getForUpdate(pool.id, found.username);
+          if (!user) return { kind: "gone" };
+          if (!user.enabled) return { kind: "disabled" };
+          // Its password changed since the history check: checked again before the code is used.
+          if (historyMoved(history, user)) return { kind: "historyMoved", user };
+          // Used or superseded since step 1: as any spent code.
+          if (!(await consumeCode(tx, attempt, now))) return { kind: "expired" };
+          // A reset required by an administrator (or an import) ends here; an unconfirmed user
+          // who could receive the code has proved the verified medium, and is confirmed.
+          const status =
+            user.status === "RESET_REQUIRED" || user.status === "UNCONFIRMED" ? "CONFIRMED" : user.status;
+          const updated: UserRecord = { ...user, ...set, status, updatedAt: now };
+          await tx.users.update(updated);
+          await rememberPassword(tx, pool, user, set);
+          if (user.status === "UNCONFIRMED") {
+            // Its due aliases, where no one else holds them (this operation has no
+            // AliasExistsException: an alias another user holds stays theirs).
+            await claimAliases(tx, pool, updated, false, now);
+          }
+          await recordAuthEvent(tx, deps, {
+            poolId: pool.id,
+            username: user.username,
+            clientId,
+            eventType: "ConfirmForgotPassword",
+            now,
+            userAgent: ctx.userAgent,
+            input,
+          });
+          return { kind: "ok", user: updated };
+        },
+      );
+    });
     if (done.kind !== "ok") refuse(done, protect);
 
     // Existing sessions are kept: Cognito does not sign a user out when the password is reset

@@ -18,6 +18,7 @@ import type { SignUpRequest, SignUpResponse } from "../protocol/generated/shapes
 import { claimAliases } from "../services/aliases.js";
 import { recordAuthEvent } from "../services/authEvents.js";
 import { type IssuedCode, issueCode, saveCode } from "../services/codes.js";
+import { rememberNewUserPassword } from "../services/passwordHistory.js";
 import { chargeForPasswordHash, openPublicRequest } from "../services/publicRequest.js";
 import { defineOperation } from "./define.js";
 import type { Deps } from "./deps.js";
@@ -204,6 +205,8 @@ export const SignUp = defineOperation(
         });
         if (!claimed) fail("UsernameExistsException", nameTaken(signInKind));
       }
+      // The first password starts the pool's history (docs/admin-users.md, "Password history").
+      await rememberNewUserPassword(tx, pool, user);
       // A PreSignUp auto-confirm with auto-verified attributes makes aliases at once; as in
       // Cognito, a verified email or phone alias held by another user moves to the new one.
       // A preferred_username another user holds does not (SignUp has no AliasExistsException:

@@ -4,6 +4,7 @@
 // they get the same checks. No invitation goes out (MessageAction SUPPRESS): the password is
 // the one the fixture names. docs/admin-users.md, "Seeding and the CLI".
 import type { Logger } from "pino";
+import { POLICY_PREFIX, passwordPolicyViolation } from "../domain/passwords.js";
 import { AdminAddUserToGroup } from "../operations/AdminAddUserToGroup.js";
 import { AdminCreateUser } from "../operations/AdminCreateUser.js";
 import { AdminSetUserPassword } from "../operations/AdminSetUserPassword.js";
@@ -11,7 +12,7 @@ import { CreateGroup } from "../operations/CreateGroup.js";
 import type { Operation, RequestContext } from "../operations/define.js";
 import type { Deps } from "../operations/deps.js";
 import { UpdateGroup } from "../operations/UpdateGroup.js";
-import { ServiceError } from "../protocol/errors.js";
+import { fail, ServiceError } from "../protocol/errors.js";
 
 export interface FixtureUser {
   Username: string;
@@ -73,6 +74,15 @@ export async function putUser(
   if (u.Password !== undefined && u.TemporaryPassword !== undefined) {
     throw new Error(`user ${u.Username}: give Password or TemporaryPassword, not both`);
   }
+  if (u.Password !== undefined) {
+    const pool = await deps.directory.pool(poolId);
+    const violation = passwordPolicyViolation(
+      u.Password,
+      pool.config.Policies?.PasswordPolicy,
+      POLICY_PREFIX.newUser,
+    );
+    if (violation) fail("InvalidPasswordException", violation);
+  }
   let created = true;
   try {
     await call(
@@ -83,7 +93,11 @@ export async function putUser(
         Username: u.Username,
         MessageAction: "SUPPRESS",
         ...(u.UserAttributes ? { UserAttributes: u.UserAttributes } : {}),
-        TemporaryPassword: u.TemporaryPassword ?? u.Password,
+        // A permanent password is judged here as AdminCreateUser judges a temporary one (so
+        // a refused one leaves no user behind), but the user is made with a generated
+        // temporary password that AdminSetUserPassword then replaces: were it the same, a
+        // pool with a password history would refuse the second step as a reuse.
+        ...(u.TemporaryPassword !== undefined ? { TemporaryPassword: u.TemporaryPassword } : {}),
       },
       ctx,
     );

@@ -14,6 +14,7 @@ import type { Deps } from "../operations/deps.js";
 import type { AliasKind, PoolRecord, UserRecord } from "../ports/store/index.js";
 import { fail } from "../protocol/errors.js";
 import { claimAliases } from "./aliases.js";
+import { rememberNewUserPassword } from "./passwordHistory.js";
 import { findUser } from "./users.js";
 
 const TAKEN = Symbol("taken");
@@ -116,6 +117,9 @@ export async function migrateUser(deps: MigrationDeps, m: MigrationRequest): Pro
         // The same, in a UsernameAttributes pool: the name is another user's now (rolled back).
         if (!(await tx.aliases.claim({ ...alias, username }))) throw TAKEN;
       }
+      // The migrated password starts the pool's history, as a new user's first one does
+      // (docs/admin-users.md, "Password history").
+      await rememberNewUserPassword(tx, m.pool, user);
       // forceAliasCreation (default false): a verified email or phone number another user holds
       // as an alias moves to the migrated user; without it the migration is refused.
       const aliases = await claimAliases(tx, m.pool, user, answer.forceAliasCreation === true, now);

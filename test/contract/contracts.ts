@@ -11,6 +11,7 @@ import { keysContract } from "./keys.contract.js";
 import { limitsContract } from "./limits.contract.js";
 import { metaContract } from "./meta.contract.js";
 import { outboxContract } from "./outbox.contract.js";
+import { passwordHistoryContract } from "./passwordHistory.contract.js";
 import { pendingAttributesContract } from "./pendingAttributes.contract.js";
 import { poolsContract } from "./pools.contract.js";
 import { refreshTokensContract } from "./refreshTokens.contract.js";
@@ -37,6 +38,7 @@ export const STORE_CONTRACTS: readonly Contract[] = [
   refreshTokensContract,
   signInFailuresContract,
   devicesContract,
+  passwordHistoryContract,
   transactionsContract,
   isolationContract,
 ];

@@ -131,6 +131,44 @@ describe("seed", () => {
     expect(hashes[1]).not.toBe(hashes[0]);
   });
 
+  it("a user with a permanent password is seeded in a pool that keeps a password history", async () => {
+    // The fixture must not set the same password twice (a temporary one, then the permanent
+    // one): the history would refuse the second as a reuse.
+    const seed = {
+      pools: [
+        {
+          PoolName: "history",
+          Policies: { PasswordPolicy: { PasswordHistorySize: 5 } },
+          Clients: [
+            {
+              ClientName: "web",
+              ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            },
+          ],
+          Users: [{ Username: "kept", Password: "Hist0ry-Seed!" }],
+        },
+      ],
+    };
+    const s = await startServer({ seed });
+    try {
+      const seeded = s.app.seeded.pools[0];
+      const u = await s.sdk.send(new AdminGetUserCommand({ UserPoolId: seeded?.id, Username: "kept" }));
+      expect(u.UserStatus).toBe("CONFIRMED");
+      await expect(
+        s.sdk.send(
+          new AdminSetUserPasswordCommand({
+            UserPoolId: seeded?.id,
+            Username: "kept",
+            Password: "Hist0ry-Seed!",
+            Permanent: true,
+          }),
+        ),
+      ).rejects.toMatchObject({ name: "PasswordHistoryPolicyViolationException" });
+    } finally {
+      await s.close();
+    }
+  });
+
   it("a seed the operations refuse stops the start with the reason", async () => {
     const seed = {
       pools: [{ PoolName: "bad", Users: [{ Username: "weak", Password: "weak" }] }],

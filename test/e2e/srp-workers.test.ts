@@ -6,7 +6,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { CreateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
+import {
+  AdminGetUserCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cryptoRandom } from "../../src/domain/ids.js";
 import { fromBytes } from "../../src/domain/srp/group.js";
@@ -14,8 +18,8 @@ import { serverChallengeWith } from "../../src/domain/srp/server.js";
 import { computeVerifier, createVerifier, userIdentity } from "../../src/domain/srp/verifier.js";
 import type { SrpMath } from "../../src/ports/srpMath.js";
 import { type ChildServer, ensureBuilt, startChild } from "../helpers/child.js";
-import { PASSWORD } from "../helpers/fixtures.js";
-import { sdkClient } from "../helpers/server.js";
+import { makePool, PASSWORD } from "../helpers/fixtures.js";
+import { rawCall, sdkClient, startServer } from "../helpers/server.js";
 import { confirmedUser, makeClient } from "../helpers/signin.js";
 import { srpSignIn, srpStart } from "../helpers/srp.js";
 
@@ -81,6 +85,41 @@ describe("the SRP worker pool", () => {
       await expect(pool.verifier(7n, id, PASSWORD)).rejects.toThrow(/exited with code 3/);
     } finally {
       await pool.close();
+    }
+  });
+
+  it("a worker that dies mid-request: the API answers InternalErrorException, stores nothing, and goes on", async () => {
+    const { SrpWorkerPool } = await compiledPool();
+    const dying = join(dir, "dying-worker-wire.mjs");
+    writeFileSync(
+      dying,
+      'import { parentPort } from "node:worker_threads";\nparentPort.on("message", () => process.exit(3));\n',
+    );
+    // A real server whose SRP jobs go to a pool of workers that die on their first job.
+    const s = await startServer({}, { srpMath: new SrpWorkerPool(1, pathToFileURL(dying)) });
+    try {
+      const { poolId } = await makePool(s.sdk);
+      const { clientId } = await makeClient(s.sdk, poolId);
+      const res = await rawCall(s.url, "SignUp", {
+        ClientId: clientId,
+        Username: "dora",
+        Password: PASSWORD,
+        UserAttributes: [{ Name: "email", Value: "dora@example.com" }],
+      });
+      expect(res.status).toBe(500);
+      expect(res.json).toEqual({ __type: "InternalErrorException", message: "Internal server error." });
+      await expect(
+        s.sdk.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "dora" })),
+      ).rejects.toMatchObject({ name: "UserNotFoundException" });
+      // The server goes on answering (and a replaced worker dies the same way: no hang).
+      expect((await s.sdk.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool?.Id).toBe(
+        poolId,
+      );
+      expect(
+        (await rawCall(s.url, "SignUp", { ClientId: clientId, Username: "dora", Password: PASSWORD })).status,
+      ).toBe(500);
+    } finally {
+      await s.close();
     }
   });
 

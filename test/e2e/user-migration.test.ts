@@ -8,6 +8,7 @@ import { Writable } from "node:stream";
 import {
   AdminGetUserCommand,
   type AdminGetUserCommandOutput,
+  ChangePasswordCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   ForgotPasswordCommand,
@@ -433,6 +434,30 @@ print(json.dumps({
       "Username cannot be of email format, since user pool is configured for email alias.",
     );
     await expectError(adminGet("dora@example.com", p.poolId), "UserNotFoundException");
+  });
+
+  it("the migrated password starts the pool's password history", async () => {
+    const p = await makePool(s.sdk, {
+      LambdaConfig: { UserMigration: MIGRATE_ARN },
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 8,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+          PasswordHistorySize: 2,
+        },
+      },
+    });
+    const { clientId: c } = await makeClient(s.sdk, p.poolId);
+    const r = await passwordSignIn(s.sdk, c, "legacy-ida", "Legacy-Pass-4!");
+    const AccessToken = r.AuthenticationResult?.AccessToken ?? "";
+    const change = (PreviousPassword: string, ProposedPassword: string) =>
+      s.sdk.send(new ChangePasswordCommand({ AccessToken, PreviousPassword, ProposedPassword }));
+    await change("Legacy-Pass-4!", NEW_PASSWORD);
+    // The legacy password is one of the last two: refused.
+    await expectError(change(NEW_PASSWORD, "Legacy-Pass-4!"), "PasswordHistoryPolicyViolationException");
   });
 
   it("no table and no log line holds a migrated password", async () => {

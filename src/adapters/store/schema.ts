@@ -201,6 +201,16 @@ export interface DevicesTable {
   last_ip: string | null;
 }
 
+/** The passwords users have had, as SRP salt and verifier (migration 0014). */
+export interface PasswordHistoryTable {
+  pool_id: string;
+  username: string;
+  seq: number;
+  srp_salt: string;
+  srp_verifier: string;
+  set_at: number;
+}
+
 export interface DB {
   meta: MetaTable;
   user_pools: UserPoolsTable;
@@ -219,6 +229,7 @@ export interface DB {
   group_members: GroupMembersTable;
   sign_in_failures: SignInFailuresTable;
   devices: DevicesTable;
+  password_history: PasswordHistoryTable;
 }
 
 export type Engine = "sqlite" | "postgres";

@@ -23,6 +23,7 @@ import { SqlAccessKeys } from "./repos/keys.js";
 import { SqlLimits } from "./repos/limits.js";
 import { SqlMeta } from "./repos/meta.js";
 import { SqlOutbox } from "./repos/outbox.js";
+import { SqlPasswordHistory } from "./repos/passwordHistory.js";
 import { SqlPendingAttributes } from "./repos/pendingAttributes.js";
 import { SqlPools } from "./repos/pools.js";
 import { SqlRefreshTokens } from "./repos/refreshTokens.js";
@@ -50,6 +51,7 @@ class Repos {
   readonly refreshTokens: SqlRefreshTokens;
   readonly signInFailures: SqlSignInFailures;
   readonly devices: SqlDevices;
+  readonly passwordHistory: SqlPasswordHistory;
 
   constructor(t: Target, box: Sealer, enqueued: (m: OutboxMessage) => void) {
     this.pools = new SqlPools(t);
@@ -68,6 +70,7 @@ class Repos {
     this.refreshTokens = new SqlRefreshTokens(t);
     this.signInFailures = new SqlSignInFailures(t);
     this.devices = new SqlDevices(t);
+    this.passwordHistory = new SqlPasswordHistory(t);
   }
 }
 
@@ -119,6 +122,7 @@ class SqlTx implements StoreTx {
   #refreshTokens?: SqlRefreshTokens;
   #signInFailures?: SqlSignInFailures;
   #devices?: SqlDevices;
+  #passwordHistory?: SqlPasswordHistory;
   constructor(t: Target, box: Sealer, queue: AfterCommitQueue) {
     this.#t = t;
     this.#box = box;
@@ -188,6 +192,10 @@ class SqlTx implements StoreTx {
   get devices(): SqlDevices {
     this.#devices ??= new SqlDevices(this.#t);
     return this.#devices;
+  }
+  get passwordHistory(): SqlPasswordHistory {
+    this.#passwordHistory ??= new SqlPasswordHistory(this.#t);
+    return this.#passwordHistory;
   }
   afterCommit(fn: AfterCommit): void {
     this.#queue.hooks.push(fn);

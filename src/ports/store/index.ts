@@ -1,7 +1,7 @@
 // The storage port: narrow, named after the domain, transactional. One file per aggregate
 // (pools, clients, users with their aliases, groups, codes, limits, outbox, events, access keys,
-// meta, signing keys, refresh tokens, sign-in failures, pending attribute changes, devices); this one composes
-// them.
+// meta, signing keys, refresh tokens, sign-in failures, pending attribute changes, devices,
+// password history); this one composes them.
 //
 // Contract (checked by test/contract/*.contract.ts against every backend):
 // - `transaction(fn)` runs fn atomically: all of its writes commit together or not at all,
@@ -29,6 +29,7 @@ import type { AccessKeyReads, AccessKeyRepo } from "./keys.js";
 import type { LimitReads, LimitRepo } from "./limits.js";
 import type { MetaReads, MetaRepo } from "./meta.js";
 import type { OutboxListener, OutboxReads, OutboxRepo } from "./outbox.js";
+import type { PasswordHistoryReads, PasswordHistoryRepo } from "./passwordHistory.js";
 import type { PendingAttributeReads, PendingAttributeRepo } from "./pendingAttributes.js";
 import type { PoolReads, PoolRepo } from "./pools.js";
 import type { RefreshTokenReads, RefreshTokenRepo } from "./refreshTokens.js";
@@ -45,6 +46,7 @@ export type * from "./keys.js";
 export type * from "./limits.js";
 export type * from "./meta.js";
 export type * from "./outbox.js";
+export type * from "./passwordHistory.js";
 export type * from "./pendingAttributes.js";
 export type * from "./pools.js";
 export type * from "./refreshTokens.js";
@@ -70,6 +72,7 @@ export interface StoreRead {
   readonly refreshTokens: RefreshTokenReads;
   readonly signInFailures: SignInFailureReads;
   readonly devices: DeviceReads;
+  readonly passwordHistory: PasswordHistoryReads;
 }
 
 /** Work for after the commit: its result is not awaited; a rejection is logged. */
@@ -93,6 +96,7 @@ export interface StoreTx extends StoreRead {
   readonly refreshTokens: RefreshTokenRepo;
   readonly signInFailures: SignInFailureRepo;
   readonly devices: DeviceRepo;
+  readonly passwordHistory: PasswordHistoryRepo;
   /** Runs fn once this transaction has committed (never if it rolls back). */
   afterCommit(fn: AfterCommit): void;
 }

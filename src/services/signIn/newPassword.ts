@@ -1,8 +1,9 @@
 // The answer to NEW_PASSWORD_REQUIRED (docs/signin-challenges.md, "New password required"): the
 // Session from the challenge, USERNAME, NEW_PASSWORD (the pool's password policy applies) and
 // `userAttributes.<name>` for each required attribute the user lacks (others may be given
-// too). On success the password's hash and SRP verifier are stored, the user is CONFIRMED,
-// and the sign-in ends with tokens (PreTokenGeneration source
+// too); the pool's password history applies after the policy (docs/admin-users.md, "Password
+// history"). On success the password's hash and SRP verifier are stored (and remembered), the
+// user is CONFIRMED, and the sign-in ends with tokens (PreTokenGeneration source
 // TokenGeneration_NewPasswordChallenge), or goes on to its MFA step (docs/mfa.md).
 import { validateNewUserAttributes } from "../../domain/attributes.js";
 import { passwordCredentials } from "../../domain/credentials.js";
@@ -13,6 +14,7 @@ import type { Deps } from "../../operations/deps.js";
 import type { StoreTx, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
 import type { AttributeType } from "../../protocol/generated/shapes.js";
+import { checkPasswordHistory, PASSWORD_HISTORY_MESSAGE, rememberPassword } from "../passwordHistory.js";
 import { namesOfUser, type TokenDeps } from "../tokens/index.js";
 import { findUser } from "../users.js";
 import { missingRequiredAttributes } from "./challenges.js";
@@ -98,6 +100,12 @@ export async function answerNewPassword(deps: NewPasswordDeps, s: OpenedRespond)
     fail("InvalidParameterException", `Invalid attributes given, ${missing[0]} is missing`);
   }
 
+  // The pool's password history, once everything cheap has passed (the temporary password
+  // counts: it is the current one). Nothing is spent: the same session may try another.
+  // The write below refuses a user whose password changed since, so the check holds.
+  const history = await checkPasswordHistory(deps, s.pool, user, newPassword);
+  if (history.kind === "reused") fail("PasswordHistoryPolicyViolationException", PASSWORD_HISTORY_MESSAGE);
+
   const now = deps.clock.now();
   const credentials = await passwordCredentials(deps, s.pool.id, user.username, newPassword, now);
   // Single use, spent only now: an answer refused above may be corrected with the same session.
@@ -117,6 +125,7 @@ export async function answerNewPassword(deps: NewPasswordDeps, s: OpenedRespond)
       updatedAt: now,
     };
     await tx.users.update(next);
+    await rememberPassword(tx, s.pool, current, credentials);
     return next;
   });
   // The device the answer names (identity-js sends the key it holds): a confirmed device of the

@@ -2,8 +2,9 @@
 // legacy name ADMIN_NO_SRP_AUTH (AdminInitiateAuth). The order of the checks and the answers
 // are Cognito's (docs/signin.md, "Password sign-in"):
 //   USERNAME, PASSWORD present → SECRET_HASH → the user (username, sign-in alias, sub; else
-//   the UserMigration function's) → PreAuthentication → enabled → not locked out → confirmed → no reset pending → the
-//   password (a wrong one counts toward the lock-out) → a new password pending → tokens.
+//   the UserMigration function's) → PreAuthentication → enabled → not locked out →
+//   confirmed → no reset pending → the password (a wrong one counts toward the lock-out) →
+//   a new password pending → tokens.
 // The user's status is judged before the password: Cognito answers "User is not confirmed."
 // even to a wrong password.
 

@@ -19,6 +19,7 @@ import { userMfa } from "./0010_user_mfa.js";
 import { devices } from "./0011_devices.js";
 import { eventChallenges } from "./0012_event_challenges.js";
 import { outboxQueueIndexes } from "./0013_outbox_queue_indexes.js";
+import { passwordHistory } from "./0014_password_history.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations operate on a schema that is still being built.
 export type AnyDb = Kysely<any>;
@@ -38,6 +39,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     "0011_devices": devices,
     "0012_event_challenges": eventChallenges,
     "0013_outbox_queue_indexes": outboxQueueIndexes,
+    "0014_password_history": passwordHistory,
   };
 }
 
