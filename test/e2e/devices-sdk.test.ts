@@ -356,7 +356,8 @@ describe("remembered devices: AWS SDK v3", () => {
       );
     await expectError(viaInitiate({}), "NotAuthorizedException", "Invalid Refresh Token.");
     await expectError(
-      viaInitiate({ DEVICE_KEY: d.key.replace(/.$/, "0") }),
+      // Another key of the same shape: the last character changed (never to itself).
+      viaInitiate({ DEVICE_KEY: d.key.replace(/.$/, (c) => (c === "0" ? "1" : "0")) }),
       "NotAuthorizedException",
       "Invalid Refresh Token.",
     );
