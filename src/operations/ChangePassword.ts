@@ -11,11 +11,7 @@ import { passwordCredentials } from "../domain/credentials.js";
 import { POLICY_PREFIX, passwordPolicyViolation } from "../domain/passwords.js";
 import { fail, messages } from "../protocol/errors.js";
 import { recordAuthEvent } from "../services/authEvents.js";
-import {
-  checkPasswordHistory,
-  PASSWORD_HISTORY_MESSAGE,
-  rememberPassword,
-} from "../services/passwordHistory.js";
+import { refuseReusedPassword, rememberPassword } from "../services/passwordHistory.js";
 import { openSelfService } from "../services/selfService.js";
 import { passwordMatches, SIGN_IN_MESSAGES } from "../services/signIn/password.js";
 import type { TokenDeps } from "../services/tokens/index.js";
@@ -59,8 +55,7 @@ export const ChangePassword = defineOperation(
     // After the previous password and the policy: the pool's history (the current password
     // counts). The write below refuses a user whose password changed since, so this check
     // cannot be outrun.
-    const history = await checkPasswordHistory(deps, pool, user, input.ProposedPassword);
-    if (history.kind === "reused") fail("PasswordHistoryPolicyViolationException", PASSWORD_HISTORY_MESSAGE);
+    await refuseReusedPassword(deps, pool, user, input.ProposedPassword);
     const credentials = await passwordCredentials(deps, pool.id, user.username, input.ProposedPassword, now);
 
     const done = await deps.store.transaction(async (tx) => {

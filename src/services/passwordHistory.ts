@@ -99,6 +99,21 @@ export async function checkPasswordHistory(
 }
 
 /**
+ * The check, with its refusal: PasswordHistoryPolicyViolationException for a reused password,
+ * else the check for the write to hold against (historyMoved).
+ */
+export async function refuseReusedPassword(
+  deps: HistoryDeps,
+  pool: PoolRecord,
+  user: UserRecord,
+  password: string,
+): Promise<HistoryCheck> {
+  const check = await checkPasswordHistory(deps, pool, user, password);
+  if (check.kind === "reused") fail("PasswordHistoryPolicyViolationException", PASSWORD_HISTORY_MESSAGE);
+  return check;
+}
+
+/**
  * Remembers the password just set, in the transaction that sets it (the user locked), and
  * forgets what is beyond the pool's size. A pool that keeps no history forgets what it held.
  */
@@ -158,9 +173,7 @@ export async function writeUnlessReused<T>(
 ): Promise<T> {
   let against = user;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const check = await checkPasswordHistory(deps, pool, against, password);
-    if (check.kind === "reused") fail("PasswordHistoryPolicyViolationException", PASSWORD_HISTORY_MESSAGE);
-    const r = await write(check);
+    const r = await write(await refuseReusedPassword(deps, pool, against, password));
     if (!isMoved(r)) return r;
     against = r.user;
   }

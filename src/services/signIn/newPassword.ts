@@ -14,7 +14,7 @@ import type { Deps } from "../../operations/deps.js";
 import type { StoreTx, UserRecord } from "../../ports/store/index.js";
 import { fail, messages } from "../../protocol/errors.js";
 import type { AttributeType } from "../../protocol/generated/shapes.js";
-import { checkPasswordHistory, PASSWORD_HISTORY_MESSAGE, rememberPassword } from "../passwordHistory.js";
+import { refuseReusedPassword, rememberPassword } from "../passwordHistory.js";
 import { namesOfUser, type TokenDeps } from "../tokens/index.js";
 import { findUser } from "../users.js";
 import { missingRequiredAttributes } from "./challenges.js";
@@ -103,8 +103,7 @@ export async function answerNewPassword(deps: NewPasswordDeps, s: OpenedRespond)
   // The pool's password history, once everything cheap has passed (the temporary password
   // counts: it is the current one). Nothing is spent: the same session may try another.
   // The write below refuses a user whose password changed since, so the check holds.
-  const history = await checkPasswordHistory(deps, s.pool, user, newPassword);
-  if (history.kind === "reused") fail("PasswordHistoryPolicyViolationException", PASSWORD_HISTORY_MESSAGE);
+  await refuseReusedPassword(deps, s.pool, user, newPassword);
 
   const now = deps.clock.now();
   const credentials = await passwordCredentials(deps, s.pool.id, user.username, newPassword, now);
