@@ -95,16 +95,18 @@ export const ForgotPassword = defineOperation("ForgotPassword", async (deps: For
   // (docs/user-migration.md).
   const user =
     (await findUser(deps.store.read, pool, typed)) ??
-    (await migrateUser(deps, {
-      pool,
-      clientId,
-      typed,
-      source: "UserMigration_ForgotPassword",
-      password: undefined,
-      validationData: undefined,
-      clientMetadata: input.ClientMetadata,
-      userAgent: ctx.userAgent,
-    }));
+    (
+      await migrateUser(deps, {
+        pool,
+        clientId,
+        typed,
+        source: "UserMigration_ForgotPassword",
+        password: undefined,
+        validationData: undefined,
+        clientMetadata: input.ClientMetadata,
+        userAgent: ctx.userAgent,
+      })
+    )?.user;
   const why = refusal(pool, user);
   if (why !== null || !user) {
     if (protect) return simulated();

@@ -42,13 +42,19 @@ export function migrates(deps: Pick<Deps, "triggers">, pool: PoolRecord): boolea
   return deps.triggers.configured(pool, "UserMigration") !== null;
 }
 
+/** A migration's user: `created` when this request made it (from the password it carried). */
+export interface Migrated {
+  user: UserRecord;
+  created: boolean;
+}
+
 /**
  * Runs the pool's migration function for a name with no user. Answers the user it created (or
- * the one a concurrent request created under the same name first), or undefined when there is
- * no function or it found no one. A function that fails, times out or answers garbage fails
+ * the one a concurrent request created under the same name first, `created: false`), or
+ * undefined when there is no function or it found no one. A function that fails, times out or answers garbage fails
  * the request with the errors every trigger has (src/ports/triggers.ts).
  */
-export async function migrateUser(deps: MigrationDeps, m: MigrationRequest): Promise<UserRecord | undefined> {
+export async function migrateUser(deps: MigrationDeps, m: MigrationRequest): Promise<Migrated | undefined> {
   if (!migrates(deps, m.pool)) return undefined;
   const event = userMigrationEvent(
     {
@@ -132,5 +138,7 @@ export async function migrateUser(deps: MigrationDeps, m: MigrationRequest): Pro
       if (e === TAKEN) return false;
       throw e;
     });
-  return created ? user : findUser(deps.store.read, m.pool, m.typed);
+  if (created) return { user, created: true };
+  const theirs = await findUser(deps.store.read, m.pool, m.typed);
+  return theirs && { user: theirs, created: false };
 }

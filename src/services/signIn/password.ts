@@ -122,18 +122,22 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
   // A name with no user goes to the pool's UserMigration function first; a user it creates
   // signs in below like any other (docs/user-migration.md). The request's ClientMetadata is
   // the event's validationData.
-  const user =
-    found ??
-    (await migrateUser(deps, {
-      pool: s.pool,
-      clientId: s.client.clientId,
-      typed,
-      source: "UserMigration_Authentication",
-      password,
-      validationData: s.request.clientMetadata,
-      clientMetadata: undefined,
-      userAgent: s.ctx.userAgent,
-    }));
+  const migrated =
+    found === undefined
+      ? await migrateUser(deps, {
+          pool: s.pool,
+          clientId: s.client.clientId,
+          typed,
+          source: "UserMigration_Authentication",
+          password,
+          validationData: s.request.clientMetadata,
+          clientMetadata: undefined,
+          userAgent: s.ctx.userAgent,
+        })
+      : undefined;
+  const user = found ?? migrated?.user;
+  // A user this request migrated was given this very password a moment ago: not hashed twice.
+  const passwordJustSet = migrated?.created === true;
 
   if (!user) {
     if (!s.protect) fail("UserNotFoundException", messages.userNotFound);
@@ -147,7 +151,7 @@ export async function passwordSignIn(deps: PasswordDeps, s: OpenedSignIn): Promi
   await refuseDisabled(deps, s, user);
   const { hasFailures } = await checkNotLockedOut(deps, s, user);
   await refuseUnconfirmed(deps, s, user);
-  if (!(await passwordMatches(deps, s.pool.id, user, password))) {
+  if (!passwordJustSet && !(await passwordMatches(deps, s.pool.id, user, password))) {
     await countFailure(deps, s, user, PASSWORD_STEPS.failure);
     // The answer an unknown name must resemble (simulateFailure, PreventUserExistenceErrors).
     deps.latency.record(LATENCY_KEY, s.pool.id, started);
