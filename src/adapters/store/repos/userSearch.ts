@@ -1,5 +1,6 @@
 // ListUsers' search (part of the users aggregate): one or two index ranges per page, whatever
-// the size of the pool (the indexes are migration 0008's).
+// the size of the pool (the indexes are migration 0008's; on SQLite, 0015 makes those of the
+// attributes partial: only users who have the attribute, which every filter implies).
 //
 // - No search: users in username order, resuming after the last username (the primary key).
 // - Exact value: the users with that value in username order — index (pool, value, username).
