@@ -21,6 +21,7 @@ import { eventChallenges } from "./0012_event_challenges.js";
 import { outboxQueueIndexes } from "./0013_outbox_queue_indexes.js";
 import { passwordHistory } from "./0014_password_history.js";
 import { partialAttributeIndexes } from "./0015_partial_attribute_indexes.js";
+import { clusteredCodesLimits } from "./0016_clustered_codes_limits.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations operate on a schema that is still being built.
 export type AnyDb = Kysely<any>;
@@ -42,6 +43,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     "0013_outbox_queue_indexes": outboxQueueIndexes,
     "0014_password_history": passwordHistory,
     "0015_partial_attribute_indexes": partialAttributeIndexes(engine),
+    "0016_clustered_codes_limits": clusteredCodesLimits(engine),
   };
 }
 
