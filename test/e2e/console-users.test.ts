@@ -272,10 +272,19 @@ describe("dev console: pools and users", () => {
     expect((await getUser(shop.poolId, "carol")).UserStatus).toBe("UNCONFIRMED");
     expect(await focused(kb)).toBe("Confirm user");
     await kb.keyboard.press("Enter");
+    // The dialog again (a Tab before it is open would move the page's focus instead).
+    await kb.getByRole("dialog").waitFor();
+    expect(await focused(kb)).toBe("Cancel");
     await kb.keyboard.press("Tab");
     expect(await focused(kb)).toBe("Confirm user");
     await kb.keyboard.press("Enter");
-    await eventually(async () => expect((await getUser(shop.poolId, "carol")).UserStatus).toBe("CONFIRMED"));
+    await kb.getByRole("dialog").waitFor({ state: "hidden" });
+    // The action is an API call behind the page: allow for a loaded machine (CI runs two
+    // workers beside the browser).
+    await eventually(
+      async () => expect((await getUser(shop.poolId, "carol")).UserStatus).toBe("CONFIRMED"),
+      15_000,
+    );
     await kb.close();
   });
 });

@@ -4,8 +4,8 @@
 // counter bumped changed two scattered pages — the index entry and the row — where a table
 // clustered on its key changes one. Each request of the confirmation lifecycle writes a code
 // and a counter or two; in a large pool these pages are far apart, and each is written to the
-// WAL and checkpointed back to the database file (docs/benchmarks.md, "Scale"). Both tables
-// have small rows, which is what WITHOUT ROWID is made for
+// WAL and checkpointed back to the database file (docs/benchmarks.md, "Pages written per
+// request"). Both tables have small rows, which is what WITHOUT ROWID is made for
 // (https://www.sqlite.org/withoutrowid.html). PostgreSQL has no such layout; its tables stay.
 
 import type { Migration } from "kysely";
