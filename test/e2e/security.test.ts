@@ -46,11 +46,19 @@ async function burst(url: string, n: number, localAddress?: string): Promise<str
 }
 
 /** Resolves when the server closes the socket, with how long that took. */
-function closedWithin(sock: Socket): Promise<number> {
+/**
+ * How long the server took to close the socket. A socket still open after 10 s fails with its
+ * name, so that a failure says which connection the server kept (not only vitest's timeout).
+ */
+function closedWithin(sock: Socket, name: string): Promise<number> {
   const t = Date.now();
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name}: still open after 10 s`)), 10_000);
     sock.on("error", () => {});
-    sock.once("close", () => resolve(Date.now() - t));
+    sock.once("close", () => {
+      clearTimeout(timer);
+      resolve(Date.now() - t);
+    });
   });
 }
 
@@ -182,7 +190,7 @@ describe("hostile request shapes", () => {
   it("cuts off a client that sends its headers too slowly (slowloris)", async () => {
     const url = new URL(s.url);
     const sock = connect(Number(url.port), url.hostname);
-    const closed = closedWithin(sock);
+    const closed = closedWithin(sock, "slow headers");
     await new Promise<void>((r) => sock.once("connect", () => r()));
     const line = "POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ";
     let i = 0;
@@ -199,7 +207,7 @@ describe("hostile request shapes", () => {
   it("cuts off a client that sends its body too slowly, and one that sends nothing", async () => {
     const url = new URL(s.url);
     const slowBody = connect(Number(url.port), url.hostname);
-    const closedBody = closedWithin(slowBody);
+    const closedBody = closedWithin(slowBody, "slow body");
     slowBody.write(
       "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: AWSCognitoIdentityProviderService.SignUp\r\nContent-Length: 1000\r\n\r\n{",
     );
@@ -210,7 +218,7 @@ describe("hostile request shapes", () => {
     clearInterval(drip);
 
     const silent = connect(Number(url.port), url.hostname);
-    expect(await closedWithin(silent)).toBeLessThan(3000);
+    expect(await closedWithin(silent, "silent connection")).toBeLessThan(3000);
   });
 });
 
