@@ -7,8 +7,8 @@
 // ListUsers filter compares the value (`=`, or a `>=`/`<` range for `^=`), which implies it is
 // not null, so SQLite still answers each filter from its index
 // (test/unit/user-search-plan.test.ts). Measured with the benchmark's ConfirmSignUp (right
-// code, 200,000 users, each with an email only): 1,180 and 1,319 req/s before, 1,590 and
-// 1,731 after, two runs each (docs/benchmarks.md).
+// code, 200,000 users, each with an email only): 964 and 1,124 req/s before, 1,423 and 1,556
+// after, in one A/B sitting (docs/benchmarks.md, "Pages written per request").
 //
 // PostgreSQL keeps 0008's indexes: an update that changes `attributes` there writes a new
 // row version and new entries in every index of the table anyway, and whether its planner

@@ -13,21 +13,22 @@ import { sql } from "kysely";
 import type { Engine } from "../schema.js";
 import type { AnyDb } from "./index.js";
 
-const CODE_COLUMNS = `"pool_id" text not null, "username" text not null, "purpose" text not null,
-  "code_hmac" text not null, "previous" text not null, "attribute_name" text not null,
-  "issued_at" bigint not null, "expires_at" bigint not null, "failed_attempts" integer not null,
-  "consumed_at" bigint,
-  constraint "codes_pk" primary key ("pool_id", "username", "purpose"),
-  constraint "codes_user_fk" foreign key ("pool_id", "username") references "users" ("pool_id", "username") on delete cascade`;
-const CODE_NAMES = `pool_id, username, purpose, code_hmac, previous, attribute_name, issued_at, expires_at,
-  failed_attempts, consumed_at`;
-const LIMIT_COLUMNS = `"key" text primary key, "window_end" bigint not null, "count" integer not null`;
-const LIMIT_NAMES = "key, window_end, count";
+const WITHOUT_ROWID = " WITHOUT ROWID";
 
-async function rebuild(db: AnyDb, table: string, columns: string, names: string, clustered: boolean) {
-  const suffix = clustered ? " WITHOUT ROWID" : "";
-  await sql.raw(`CREATE TABLE "${table}_next" (${columns})${suffix}`).execute(db);
-  await sql.raw(`INSERT INTO "${table}_next" (${names}) SELECT ${names} FROM "${table}"`).execute(db);
+/**
+ * Rebuilds a table from its own definition (as SQLite keeps it, later ALTERs included), with
+ * or without WITHOUT ROWID: the copy has the same columns in the same order, so `SELECT *`
+ * fills it, and its constraints (the codes' cascade from users) come along.
+ */
+async function rebuild(db: AnyDb, table: string, clustered: boolean): Promise<void> {
+  const { rows } = await sql<{
+    sql: string;
+  }>`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ${table}`.execute(db);
+  const definition = rows[0]?.sql;
+  if (!definition) throw new Error(`migration 0016: no table ${table}`);
+  const body = definition.slice(definition.indexOf("(")).replace(/\s+WITHOUT ROWID\s*$/i, "");
+  await sql.raw(`CREATE TABLE "${table}_next" ${body}${clustered ? WITHOUT_ROWID : ""}`).execute(db);
+  await sql.raw(`INSERT INTO "${table}_next" SELECT * FROM "${table}"`).execute(db);
   await sql.raw(`DROP TABLE "${table}"`).execute(db);
   await sql.raw(`ALTER TABLE "${table}_next" RENAME TO "${table}"`).execute(db);
 }
@@ -36,13 +37,13 @@ export function clusteredCodesLimits(engine: Engine): Migration {
   return {
     async up(db: AnyDb) {
       if (engine !== "sqlite") return;
-      await rebuild(db, "codes", CODE_COLUMNS, CODE_NAMES, true);
-      await rebuild(db, "limits", LIMIT_COLUMNS, LIMIT_NAMES, true);
+      await rebuild(db, "codes", true);
+      await rebuild(db, "limits", true);
     },
     async down(db: AnyDb) {
       if (engine !== "sqlite") return;
-      await rebuild(db, "codes", CODE_COLUMNS, CODE_NAMES, false);
-      await rebuild(db, "limits", LIMIT_COLUMNS, LIMIT_NAMES, false);
+      await rebuild(db, "codes", false);
+      await rebuild(db, "limits", false);
     },
   };
 }
