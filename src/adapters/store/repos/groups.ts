@@ -31,6 +31,20 @@ const memberInsert = prepared(
       .onConflict((oc) => oc.doNothing()),
 );
 
+// A user's groups from the first: what every token issued reads (cognito:groups), built once.
+const groupsOfUser = prepared(3, (db, _e, poolId: string, username: string, limit: number) =>
+  db
+    .selectFrom("group_members as m")
+    .innerJoin("user_groups as g", (j) =>
+      j.onRef("g.pool_id", "=", "m.pool_id").onRef("g.name", "=", "m.group_name"),
+    )
+    .selectAll("g")
+    .where("m.pool_id", "=", poolId)
+    .where("m.username", "=", username)
+    .orderBy("m.group_name")
+    .limit(limit),
+);
+
 export class SqlGroups implements GroupRepo {
   readonly #t: Target;
   constructor(t: Target) {
@@ -68,6 +82,7 @@ export class SqlGroups implements GroupRepo {
     limit: number,
     after: string | null,
   ): Promise<GroupRecord[]> {
+    if (after === null) return (await groupsOfUser.rows(this.#t, poolId, username, limit)).map(toGroup);
     let q = this.#t.db
       .selectFrom("group_members as m")
       .innerJoin("user_groups as g", (j) =>

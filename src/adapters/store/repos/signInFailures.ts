@@ -1,8 +1,17 @@
 // SQL of the failed sign-in counts (migration 0007).
 import type { Username } from "../../../domain/usernames.js";
 import type { SignInFailureRepo, SignInFailures } from "../../../ports/store/index.js";
-import type { Target } from "../prepared.js";
+import { prepared, type Target } from "../prepared.js";
 import { num } from "./rows.js";
+
+// Read by every password and SRP sign-in (the lock-out check): built once (prepared.ts).
+const failuresOf = prepared(2, (db, _e, poolId: string, username: string) =>
+  db
+    .selectFrom("sign_in_failures")
+    .select(["failures", "last_failure_at"])
+    .where("pool_id", "=", poolId)
+    .where("username", "=", username),
+);
 
 export class SqlSignInFailures implements SignInFailureRepo {
   readonly #t: Target;
@@ -11,12 +20,7 @@ export class SqlSignInFailures implements SignInFailureRepo {
   }
 
   async get(poolId: string, username: Username): Promise<SignInFailures | undefined> {
-    const r = await this.#t.db
-      .selectFrom("sign_in_failures")
-      .select(["failures", "last_failure_at"])
-      .where("pool_id", "=", poolId)
-      .where("username", "=", username)
-      .executeTakeFirst();
+    const r = await failuresOf.first(this.#t, poolId, username);
     return r ? { failures: num(r.failures), lastFailureAt: num(r.last_failure_at) } : undefined;
   }
 
