@@ -12,7 +12,7 @@
 import { type Compilable, CompiledQuery, type Kysely, type QueryResult, type Transaction } from "kysely";
 import type { DB, Engine } from "./schema.js";
 
-type Exec = Kysely<DB> | Transaction<DB>;
+export type Exec = Kysely<DB> | Transaction<DB>;
 
 /** Runs SQL text at once on the connection the caller holds (SQLite: synchronous). */
 export type Direct = (sql: string, params: readonly unknown[]) => QueryResult<unknown>;

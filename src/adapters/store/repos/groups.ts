@@ -2,7 +2,7 @@
 import type { Selectable } from "kysely";
 import type { Username } from "../../../domain/usernames.js";
 import type { GroupRecord, GroupRepo, UserRecord } from "../../../ports/store/index.js";
-import { prepared, type Target } from "../prepared.js";
+import { type Exec, prepared, type Target } from "../prepared.js";
 import type { UserGroupsTable } from "../schema.js";
 import { changed, num, numOrNull } from "./rows.js";
 import { toUser } from "./users.js";
@@ -31,9 +31,10 @@ const memberInsert = prepared(
       .onConflict((oc) => oc.doNothing()),
 );
 
-// A user's groups from the first: what every token issued reads (cognito:groups), built once.
-const groupsOfUser = prepared(3, (db, _e, poolId: string, username: string, limit: number) =>
-  db
+// A user's groups in name order, a page at a time: the first page is what every token issued
+// reads (cognito:groups). Both shapes are built once (prepared.ts).
+function userGroups(db: Exec, poolId: string, username: string, limit: number) {
+  return db
     .selectFrom("group_members as m")
     .innerJoin("user_groups as g", (j) =>
       j.onRef("g.pool_id", "=", "m.pool_id").onRef("g.name", "=", "m.group_name"),
@@ -42,7 +43,15 @@ const groupsOfUser = prepared(3, (db, _e, poolId: string, username: string, limi
     .where("m.pool_id", "=", poolId)
     .where("m.username", "=", username)
     .orderBy("m.group_name")
-    .limit(limit),
+    .limit(limit);
+}
+const groupsOfUser = prepared(3, (db, _e, poolId: string, username: string, limit: number) =>
+  userGroups(db, poolId, username, limit),
+);
+const groupsOfUserAfter = prepared(
+  4,
+  (db, _e, poolId: string, username: string, limit: number, after: string) =>
+    userGroups(db, poolId, username, limit).where("m.group_name", ">", after),
 );
 
 export class SqlGroups implements GroupRepo {
@@ -82,19 +91,11 @@ export class SqlGroups implements GroupRepo {
     limit: number,
     after: string | null,
   ): Promise<GroupRecord[]> {
-    if (after === null) return (await groupsOfUser.rows(this.#t, poolId, username, limit)).map(toGroup);
-    let q = this.#t.db
-      .selectFrom("group_members as m")
-      .innerJoin("user_groups as g", (j) =>
-        j.onRef("g.pool_id", "=", "m.pool_id").onRef("g.name", "=", "m.group_name"),
-      )
-      .selectAll("g")
-      .where("m.pool_id", "=", poolId)
-      .where("m.username", "=", username)
-      .orderBy("m.group_name")
-      .limit(limit);
-    if (after !== null) q = q.where("m.group_name", ">", after);
-    return (await q.execute()).map(toGroup);
+    const rows =
+      after === null
+        ? await groupsOfUser.rows(this.#t, poolId, username, limit)
+        : await groupsOfUserAfter.rows(this.#t, poolId, username, limit, after);
+    return rows.map(toGroup);
   }
 
   async countForUser(poolId: string, username: Username): Promise<number> {

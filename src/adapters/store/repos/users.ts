@@ -118,9 +118,11 @@ const userByKeyForUpdate = prepared(2, (db, engine, poolId: string, key: string)
   return engine === "postgres" ? q.forUpdate() : q;
 });
 // An update sets the indexed columns (status, enabled, attributes: users_by_status,
-// users_by_enabled and the attribute indexes of migration 0015) only when they change: the
-// engine rewrites an index entry whenever its column is in the SET list, whether or not the
-// value differs, and each entry rewritten dirties a page far from the others. What changed is
+// users_by_enabled and the attribute indexes of migration 0015) only when they change: SQLite
+// rewrites an index entry whenever its column is in the SET list, whether or not the value
+// differs, and each entry rewritten dirties a page far from the others. (PostgreSQL compares
+// the values itself to decide whether an update can skip its indexes, so there the shorter
+// SET list changes nothing.) What changed is
 // judged against the row this transaction read with getForUpdate / getByKeyForUpdate (locked
 // there: the single SQLite writer, PostgreSQL's FOR UPDATE), so leaving a column out never
 // loses a value; a row the transaction did not read is written whole. Measured with
