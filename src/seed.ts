@@ -8,7 +8,7 @@ import { clientSettings } from "./domain/clients.js";
 import { newClientSecret, type Random } from "./domain/ids.js";
 import { createPoolConfig } from "./domain/pool.js";
 import type { Clock } from "./ports/clock.js";
-import type { Store } from "./ports/store/index.js";
+import type { ClientRecord, Store } from "./ports/store/index.js";
 import type { CreateUserPoolRequest } from "./protocol/generated/shapes.js";
 
 export interface SeedResult {
@@ -57,40 +57,44 @@ export async function seed(
     const id = Id ?? seededPoolId(config.region, PoolName);
     const now = clock.now();
     const seeded: SeedResult["pools"][number] = { id, name: PoolName, clients: [], Groups, Users };
+    // Several nodes may start at once on one database and seed the same pool: whoever does
+    // not create a row finds it made by another and brings it in line instead.
     await store.transaction(async (tx) => {
-      const existing = await tx.pools.get(id);
-      if (existing) {
+      const pool = { id, name: PoolName, config: poolConfig, creationDate: now, lastModifiedDate: now };
+      if (!(await tx.pools.createIfAbsent(pool))) {
+        const existing = await tx.pools.get(id);
+        if (!existing) throw new Error(`seed: pool ${id} could neither be created nor read`);
         await tx.pools.update({ ...existing, name: PoolName, config: poolConfig, lastModifiedDate: now });
-      } else {
-        await tx.pools.create({
-          id,
-          name: PoolName,
-          config: poolConfig,
-          creationDate: now,
-          lastModifiedDate: now,
-        });
       }
       for (const c of Clients) {
         const { ClientId, ClientSecret, ClientName, GenerateSecret, ...rest } = c;
         const clientId = ClientId ?? seededClientId(id, ClientName);
-        const current = await tx.clients.get(clientId);
-        if (current && current.poolId !== id) {
-          throw new Error(`seed: client ${clientId} already belongs to pool ${current.poolId}`);
-        }
-        const secret =
-          ClientSecret ?? current?.secret ?? (GenerateSecret === true ? newClientSecret(random) : null);
-        const record = {
+        const record = (current: ClientRecord | undefined): ClientRecord => ({
           clientId,
           poolId: id,
           clientName: ClientName,
-          secret,
+          secret:
+            ClientSecret ?? current?.secret ?? (GenerateSecret === true ? newClientSecret(random) : null),
           config: clientSettings(rest as Parameters<typeof clientSettings>[0]),
           creationDate: current?.creationDate ?? now,
           lastModifiedDate: now,
-        };
-        if (current) await tx.clients.update(record);
-        else await tx.clients.create(record);
-        seeded.clients.push({ id: clientId, name: ClientName, secret });
+        });
+        let current = await tx.clients.get(clientId);
+        if (!current) {
+          const fresh = record(undefined);
+          if (await tx.clients.createIfAbsent(fresh)) {
+            seeded.clients.push({ id: clientId, name: ClientName, secret: fresh.secret });
+            continue;
+          }
+          current = await tx.clients.get(clientId);
+          if (!current) throw new Error(`seed: client ${clientId} could neither be created nor read`);
+        }
+        if (current.poolId !== id) {
+          throw new Error(`seed: client ${clientId} already belongs to pool ${current.poolId}`);
+        }
+        const next = record(current);
+        await tx.clients.update(next);
+        seeded.clients.push({ id: clientId, name: ClientName, secret: next.secret });
       }
     });
     result.pools.push(seeded);

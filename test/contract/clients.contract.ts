@@ -24,6 +24,20 @@ export const clientsContract: Contract = (ctx) => {
       expect(await ctx.store.read.clients.get("nosuchclient")).toBeUndefined();
     });
 
+    it("createIfAbsent: of racing creations exactly one writes; the others write nothing", async () => {
+      const p = await ctx.newPool();
+      const id = `r${randomBytes(12).toString("hex")}`;
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          ctx.store.transaction((tx) =>
+            tx.clients.createIfAbsent({ ...clientRecord(p, id), clientName: `racer ${i}` }),
+          ),
+        ),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await ctx.store.read.clients.get(id))?.clientName).toBe(`racer ${results.indexOf(true)}`);
+    });
+
     it("updates and deletes only through the owning pool", async () => {
       const a = await ctx.newPool();
       const b = await ctx.newPool();

@@ -15,6 +15,23 @@ import {
 
 export const poolsContract: Contract = (ctx) => {
   describe("pools", () => {
+    it("createIfAbsent: of racing creations exactly one writes; the others write nothing", async () => {
+      const id = uniquePoolId();
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          ctx.store.transaction((tx) =>
+            tx.pools.createIfAbsent({ ...poolRecord(id, 1_000 + i), name: `racer ${i}` }),
+          ),
+        ),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const winner = results.indexOf(true);
+      expect(await ctx.store.read.pools.get(id)).toEqual({
+        ...poolRecord(id, 1_000 + winner),
+        name: `racer ${winner}`,
+      });
+    });
+
     it("creates, reads back exactly, updates and reports unknown ids as undefined", async () => {
       const id = uniquePoolId();
       const rec = poolRecord(id, 1_234);

@@ -20,6 +20,8 @@ export interface ClientReads {
 
 export interface ClientRepo extends ClientReads {
   create(client: ClientRecord): Promise<void>;
+  /** Creates the client unless one with its id exists (then writes nothing): false then. */
+  createIfAbsent(client: ClientRecord): Promise<boolean>;
   /** Changes the client only through its own pool (`client.poolId`). */
   update(client: ClientRecord): Promise<void>;
   delete(poolId: string, clientId: string): Promise<boolean>;

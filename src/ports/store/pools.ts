@@ -24,6 +24,11 @@ export interface PoolRepo extends PoolReads {
    */
   getForUpdate(id: string): Promise<PoolRecord | undefined>;
   create(pool: PoolRecord): Promise<void>;
+  /**
+   * Creates the pool unless one with its id exists (then writes nothing): false then. Two
+   * nodes seeding the same pool at once both get an answer instead of a key violation.
+   */
+  createIfAbsent(pool: PoolRecord): Promise<boolean>;
   update(pool: PoolRecord): Promise<void>;
   /** Deletes the pool and everything in it. */
   delete(id: string): Promise<boolean>;

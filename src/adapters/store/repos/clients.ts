@@ -31,18 +31,26 @@ export class SqlClients implements ClientRepo {
   }
 
   async create(c: ClientRecord): Promise<void> {
-    await this.#t.db
-      .insertInto("user_pool_clients")
-      .values({
-        client_id: c.clientId,
-        pool_id: c.poolId,
-        client_name: c.clientName,
-        secret: c.secret === null ? null : this.#box.seal(c.secret),
-        config: JSON.stringify(c.config),
-        creation_date: c.creationDate,
-        last_modified_date: c.lastModifiedDate,
-      })
-      .execute();
+    await this.#insert(c).execute();
+  }
+
+  async createIfAbsent(c: ClientRecord): Promise<boolean> {
+    const r = await this.#insert(c)
+      .onConflict((oc) => oc.column("client_id").doNothing())
+      .executeTakeFirst();
+    return (r.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
+  #insert(c: ClientRecord) {
+    return this.#t.db.insertInto("user_pool_clients").values({
+      client_id: c.clientId,
+      pool_id: c.poolId,
+      client_name: c.clientName,
+      secret: c.secret === null ? null : this.#box.seal(c.secret),
+      config: JSON.stringify(c.config),
+      creation_date: c.creationDate,
+      last_modified_date: c.lastModifiedDate,
+    });
   }
 
   async get(clientId: string): Promise<ClientRecord | undefined> {

@@ -32,16 +32,24 @@ export class SqlPools implements PoolRepo {
   }
 
   async create(p: PoolRecord): Promise<void> {
-    await this.#t.db
-      .insertInto("user_pools")
-      .values({
-        id: p.id,
-        name: p.name,
-        config: JSON.stringify(p.config),
-        creation_date: p.creationDate,
-        last_modified_date: p.lastModifiedDate,
-      })
-      .execute();
+    await this.#insert(p).execute();
+  }
+
+  async createIfAbsent(p: PoolRecord): Promise<boolean> {
+    const r = await this.#insert(p)
+      .onConflict((oc) => oc.column("id").doNothing())
+      .executeTakeFirst();
+    return (r.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
+  #insert(p: PoolRecord) {
+    return this.#t.db.insertInto("user_pools").values({
+      id: p.id,
+      name: p.name,
+      config: JSON.stringify(p.config),
+      creation_date: p.creationDate,
+      last_modified_date: p.lastModifiedDate,
+    });
   }
 
   async get(id: string): Promise<PoolRecord | undefined> {
