@@ -281,10 +281,19 @@ describe("dev console: pools and users", () => {
     await kb.getByRole("dialog").waitFor({ state: "hidden" });
     // The action is an API call behind the page: allow for a loaded machine (CI runs two
     // workers beside the browser).
-    await eventually(
-      async () => expect((await getUser(shop.poolId, "carol")).UserStatus).toBe("CONFIRMED"),
-      15_000,
-    );
+    try {
+      await eventually(
+        async () => expect((await getUser(shop.poolId, "carol")).UserStatus).toBe("CONFIRMED"),
+        15_000,
+      );
+    } catch (e) {
+      // This step has failed twice in CI (never here): say what the page showed, to find why.
+      const page = await kb.evaluate(
+        "JSON.stringify({ toast: document.getElementById('toast')?.textContent, toastHidden: document.getElementById('toast')?.hidden, dialogOpen: document.getElementById('confirm-dialog')?.open, returnValue: document.getElementById('confirm-dialog')?.returnValue, focus: document.activeElement?.textContent, hash: location.hash })",
+      );
+      await kb.screenshot({ path: shotPath("users-keyboard-failure") }).catch(() => {});
+      throw new Error(`${String(e)}; the page: ${String(page)}`);
+    }
     await kb.close();
   });
 });
